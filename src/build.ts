@@ -1,0 +1,205 @@
+// The pipeline: load → parse/validate → select → render → serialize. Returns the files it would
+// write and every diagnostic; writing is a separate step (write.ts) so a failed build touches nothing.
+import path from 'node:path';
+import { resolveConfig, siteAuthor, type Config, type ConfigInput } from './config.js';
+import { fileSize, loadConfigFile, loadPosts } from './load.js';
+import type { Diagnostic, Enclosure, FeedDocument, FeedFormat, FeedItem, OutputFile, Post, Site } from './model.js';
+import { parsePost, withTrailingSlash } from './parse/post.js';
+import { absolutizeUrl, renderContent, summarize } from './render.js';
+import { findDuplicates, selectPosts } from './select.js';
+import { FORMATS, serializeFeeds } from './serialize.js';
+import { mediaType } from './media-types.js';
+
+export const DEFAULT_CONFIG_FILE = 'postfeed.config.json';
+
+export interface BuildOptions {
+  /** Directory that relative paths are resolved against; default: the process's working directory. */
+  cwd?: string;
+  /** Config file path; default `postfeed.config.json`. Ignored when `config` is given. */
+  configFile?: string;
+  /** The config itself, instead of a file. */
+  config?: ConfigInput;
+  posts?: string;
+  out?: string;
+  /** Overrides `baseUrl` (the CLI passes --base-url or POSTFEED_BASE_URL). */
+  baseUrl?: string;
+  limit?: number;
+  /** Include posts with `draft: true`. */
+  drafts?: boolean;
+  /** Include posts dated after `now`. */
+  future?: boolean;
+  /** Treat warnings as errors. */
+  strict?: boolean;
+  /** What counts as "now" for future posts; default SOURCE_DATE_EPOCH, else the clock. Never written to output. */
+  now?: Date;
+}
+
+export interface BuildResult {
+  ok: boolean;
+  /** The feeds, ready to write; empty when the build failed. */
+  files: OutputFile[];
+  diagnostics: Diagnostic[];
+  /** Absolute output directory. */
+  outDir: string;
+  /** Number of posts read and valid. */
+  posts: number;
+}
+
+export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const display = (absolute: string) => path.relative(cwd, absolute) || '.';
+  const failed = (diagnostics: Diagnostic[], outDir = path.resolve(cwd, options.out ?? 'dist')): BuildResult => ({
+    ok: false,
+    files: [],
+    diagnostics,
+    outDir,
+    posts: 0,
+  });
+
+  // Config
+  const configPath = path.resolve(cwd, options.configFile ?? DEFAULT_CONFIG_FILE);
+  const configName = options.config ? '(config)' : display(configPath);
+  let raw: unknown = options.config;
+  if (raw === undefined) {
+    const loaded = await loadConfigFile(configPath, configName);
+    if (loaded.diagnostics.length > 0) return failed(loaded.diagnostics);
+    raw = loaded.raw;
+  }
+  const resolved = resolveConfig(raw, {
+    baseUrl: options.baseUrl,
+    limit: options.limit,
+    posts: options.posts,
+    out: options.out,
+  });
+  if (!resolved.ok) {
+    return failed(resolved.issues.map((issue) => ({ severity: 'error', file: configName, field: issue.field, message: issue.message })));
+  }
+  const config = resolved.config;
+  const postsDir = path.resolve(cwd, config.posts);
+  const outDir = path.resolve(cwd, config.out);
+  const now = options.now ? { ok: true as const, date: options.now } : nowFromEnvironment();
+  if (!now.ok) return failed([{ severity: 'error', file: 'SOURCE_DATE_EPOCH', field: 'SOURCE_DATE_EPOCH', message: now.message }], outDir);
+
+  const placement = checkOutputPlacement(postsDir, outDir, display);
+  if (placement) return failed([placement], outDir);
+
+  // Load, parse, validate
+  const loaded = await loadPosts(postsDir, { cwd, maxFileBytes: config.limits.maxFileBytes, maxPosts: config.limits.maxPosts });
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
+  const posts: Post[] = [];
+  for (const source of loaded.sources) {
+    const result = parsePost(source, config);
+    diagnostics.push(...result.diagnostics);
+    if (result.post) posts.push(result.post);
+  }
+  diagnostics.push(...findDuplicates(posts));
+
+  // Select, then render only what the feeds carry.
+  const selected = selectPosts(posts, {
+    drafts: options.drafts ?? false,
+    future: options.future ?? false,
+    now: now.date,
+    limit: config.limit,
+  });
+  const items: FeedItem[] = [];
+  for (const post of selected) {
+    const item = await feedItem(post, config, { cwd, postsDir, display }, diagnostics);
+    if (item) items.push(item);
+  }
+
+  const hasErrors = diagnostics.some((d) => d.severity === 'error' || (options.strict && d.severity === 'warning'));
+  if (hasErrors) return { ...failed(diagnostics, outDir), posts: posts.length };
+
+  const site = buildSite(config);
+  const newest = items.length > 0 ? items : posts;
+  const updated = new Date(Math.max(0, ...newest.map((post) => (post.updated ?? post.date).getTime())));
+  const documents = Object.fromEntries(
+    FORMATS.map((format): [FeedFormat, FeedDocument] => [
+      format,
+      { site, items, updated, selfUrl: new URL(config.output[format], site.baseUrl).href },
+    ]),
+  ) as Record<FeedFormat, FeedDocument>;
+  return { ok: true, files: serializeFeeds(documents, config.output), diagnostics, outDir, posts: posts.length };
+}
+
+function buildSite(config: Config): Site {
+  const baseUrl = new URL(withTrailingSlash(config.baseUrl)).href;
+  return {
+    title: config.title,
+    baseUrl,
+    description: config.description,
+    language: Intl.getCanonicalLocales(config.language)[0] ?? config.language,
+    author: siteAuthor(config),
+    ...(config.copyright ? { copyright: config.copyright } : {}),
+    ...(config.icon ? { icon: new URL(config.icon, baseUrl).href } : {}),
+    ...(config.logo ? { logo: new URL(config.logo, baseUrl).href } : {}),
+    generator: 'postfeed',
+  };
+}
+
+async function feedItem(
+  post: Post,
+  config: Config,
+  { cwd, postsDir, display }: { cwd: string; postsDir: string; display: (absolute: string) => string },
+  diagnostics: Diagnostic[],
+): Promise<FeedItem | undefined> {
+  const content = renderContent(post);
+  diagnostics.push(...content.diagnostics);
+  let enclosure: Enclosure | undefined;
+  if (post.image) {
+    const problem = (message: string) =>
+      diagnostics.push({ severity: 'error', file: post.file, ...(post.image?.line ? { line: post.image.line } : {}), field: 'image', message });
+    const url = absolutizeUrl(post.image.ref, post.permalink);
+    const type = url ? mediaType(new URL(url).pathname) : undefined;
+    if (!url || !/^https?:/.test(url)) problem(`"${post.image.ref}" is not a usable URL or path`);
+    else if (!type) problem(`"${post.image.ref}" has no known media type; use .jpg, .png, .gif, .webp, .avif, .svg, .mp3, .mp4 …`);
+    else {
+      let length = 0;
+      // A relative path names a file beside the post; its size is the enclosure length.
+      if (!/^[a-z][a-z0-9+.-]*:|^\/|^#|^\?/i.test(post.image.ref)) {
+        const local = path.resolve(path.dirname(path.resolve(cwd, post.file)), decodeURIComponent(post.image.ref.split(/[?#]/)[0]!));
+        if (!local.startsWith(postsDir + path.sep)) problem(`"${post.image.ref}" points outside the posts folder`);
+        else {
+          const size = await fileSize(local);
+          if (size === undefined) problem(`"${post.image.ref}" not found (looked for ${display(local)})`);
+          else length = size;
+        }
+      }
+      enclosure = { url, type, length };
+    }
+  }
+  return {
+    id: post.id,
+    url: post.permalink,
+    title: post.title,
+    date: post.date,
+    ...(post.updated ? { updated: post.updated } : {}),
+    summary: summarize(post.description, content.firstParagraph),
+    ...(config.content === 'full' ? { html: content.html } : {}),
+    authors: post.authors,
+    tags: post.tags,
+    ...(enclosure ? { enclosure } : {}),
+    ...(post.lang ? { lang: post.lang } : {}),
+  };
+}
+
+function nowFromEnvironment(): { ok: true; date: Date } | { ok: false; message: string } {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  if (epoch === undefined || epoch === '') return { ok: true, date: new Date() };
+  if (!/^\d+$/.test(epoch)) return { ok: false, message: `must be whole seconds since 1970, found "${epoch}"` };
+  return { ok: true, date: new Date(Number(epoch) * 1000) };
+}
+
+/** The output folder must not be, contain or sit inside the posts folder. */
+function checkOutputPlacement(postsDir: string, outDir: string, display: (p: string) => string): Diagnostic | undefined {
+  const inside = (child: string, parent: string) => child === parent || child.startsWith(parent + path.sep);
+  if (inside(outDir, postsDir) || inside(postsDir, outDir)) {
+    return {
+      severity: 'error',
+      file: display(outDir),
+      field: 'out',
+      message: `the output folder may not be or overlap the posts folder (${display(postsDir)})`,
+    };
+  }
+  return undefined;
+}

@@ -1,0 +1,105 @@
+// The typed model every stage of the pipeline passes along: plain data, no behaviour.
+
+export type Severity = 'error' | 'warning';
+
+/** One problem found in one input, reported as `file:line: field: message`. */
+export interface Diagnostic {
+  severity: Severity;
+  /** Path of the offending file as the user would type it (relative to the working directory). */
+  file: string;
+  line?: number;
+  column?: number;
+  /** Front matter key, config key or other place the problem belongs to (`title`, `tags[2]`, `body`). */
+  field?: string;
+  message: string;
+  /** The source line the problem is on, for a code frame. */
+  excerpt?: string;
+}
+
+export interface Author {
+  name: string;
+  email?: string;
+  url?: string;
+}
+
+/** An image or media file attached to a post (RSS `<enclosure>`, Atom `rel="enclosure"`, JSON Feed `image`). */
+export interface Enclosure {
+  url: string;
+  type: string;
+  /** Size in bytes; 0 when the file is not local and its size is unknown (the RSS convention). */
+  length: number;
+}
+
+/** A post after front matter has been parsed and validated; the body is still Markdown. */
+export interface Post {
+  /** Source path, relative to the working directory. */
+  file: string;
+  slug: string;
+  /** The single identity of the post in every format: explicit `id` or the permalink. */
+  id: string;
+  permalink: string;
+  title: string;
+  date: Date;
+  updated?: Date;
+  /** Plain-text summary written by the author (`description` or `summary`). */
+  description?: string;
+  authors: Author[];
+  tags: string[];
+  draft: boolean;
+  /** `image` as written in the front matter and the line it is on. */
+  image?: { ref: string; line?: number };
+  lang?: string;
+  markdown: string;
+  /** 1-based line of the file where the Markdown body starts. */
+  bodyLine: number;
+}
+
+/** A post ready to serialize: HTML content with absolute URLs, a plain-text summary. */
+export interface FeedItem {
+  id: string;
+  url: string;
+  title: string;
+  date: Date;
+  updated?: Date;
+  summary: string;
+  /** Full HTML content; absent in summary-only mode. */
+  html?: string;
+  authors: Author[];
+  tags: string[];
+  enclosure?: Enclosure;
+  lang?: string;
+}
+
+/** Everything the format writers need about the site; all values resolved and validated. */
+export interface Site {
+  title: string;
+  /** Absolute base URL ending in `/`; the output directory is published here. */
+  baseUrl: string;
+  description: string;
+  language: string;
+  author: Author;
+  copyright?: string;
+  icon?: string;
+  logo?: string;
+  generator: string;
+}
+
+export type FeedFormat = 'rss' | 'atom' | 'json';
+
+/** One feed to serialize: the site, its items (newest first) and the URL the feed is published at. */
+export interface FeedDocument {
+  site: Site;
+  items: FeedItem[];
+  /** Absolute URL of this very file (`atom:link rel="self"`, `feed_url`). */
+  selfUrl: string;
+  /** The newest item's date (or the site epoch when empty): never the wall clock. */
+  updated: Date;
+}
+
+export interface OutputFile {
+  format: FeedFormat;
+  /** File name relative to the output directory. */
+  path: string;
+  contents: string;
+  items: number;
+}

@@ -1,0 +1,108 @@
+// Front-matter dates: a strict parser that never rolls over (Feb 30 is an error, not Mar 2).
+//
+// Accepted, with an optional fraction of a second:
+//   2023-07-01                        midnight in the configured time zone
+//   2023-07-01T10:00:00+03:00 / ...Z   RFC 3339
+//   2023-07-01 10:00:00 +0300          Jekyll
+//   2023-07-01T10:00 / 2023-07-01 10:00:00   no offset: read in the configured time zone
+
+const DATE_PATTERN =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 9999;
+
+export type DateResult = { ok: true; date: Date } | { ok: false; message: string };
+
+const formatterCache = new Map<string, Intl.DateTimeFormat>();
+
+function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatterCache.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatterCache.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    zoneFormatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Offset of `timeZone` from UTC at the instant `utcMillis`, in milliseconds. */
+function zoneOffset(timeZone: string, utcMillis: number): number {
+  const parts: Record<string, number> = {};
+  for (const part of zoneFormatter(timeZone).formatToParts(new Date(utcMillis))) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  return asUtc - Math.floor(utcMillis / 1000) * 1000;
+}
+
+/** The instant at which the wall clock in `timeZone` shows the given local time (UTC millis). */
+function zonedToUtc(localAsUtc: number, timeZone: string): number {
+  if (timeZone === 'UTC') return localAsUtc;
+  // Two passes settle the offset across DST changes; a time skipped by a DST jump moves forward.
+  const first = localAsUtc - zoneOffset(timeZone, localAsUtc);
+  return localAsUtc - zoneOffset(timeZone, first);
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+export function parseDate(text: string, timeZone: string): DateResult {
+  const match = DATE_PATTERN.exec(text.trim());
+  if (!match) {
+    return {
+      ok: false,
+      message: `"${text}" is not a date; write 2023-07-01, 2023-07-01T10:00:00+03:00 or 2023-07-01 10:00:00 +0300`,
+    };
+  }
+  const [, y, mo, d, h, mi, s, fraction, offset] = match;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = h === undefined ? 0 : Number(h);
+  const minute = mi === undefined ? 0 : Number(mi);
+  const second = s === undefined ? 0 : Number(s);
+  if (year < MIN_YEAR || year > MAX_YEAR) return { ok: false, message: `year ${year} is outside ${MIN_YEAR}–${MAX_YEAR}` };
+  if (month < 1 || month > 12) return { ok: false, message: `month ${mo} does not exist in "${text}"` };
+  if (day < 1 || day > daysInMonth(year, month)) {
+    return { ok: false, message: `day ${d} does not exist in ${y}-${mo} ("${text}")` };
+  }
+  if (hour > 23) return { ok: false, message: `hour ${h} does not exist in "${text}"` };
+  if (minute > 59) return { ok: false, message: `minute ${mi} does not exist in "${text}"` };
+  if (second > 59) return { ok: false, message: `second ${s} does not exist in "${text}"` };
+  const millis = fraction === undefined ? 0 : Math.floor(Number(`0.${fraction}`) * 1000);
+
+  const localAsUtc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  let utc: number;
+  if (offset === undefined) {
+    utc = zonedToUtc(localAsUtc, timeZone);
+  } else if (offset.toUpperCase() === 'Z') {
+    utc = localAsUtc;
+  } else {
+    const digits = offset.replace(':', '');
+    const sign = digits.startsWith('-') ? -1 : 1;
+    const offsetHours = Number(digits.slice(1, 3));
+    const offsetMinutes = Number(digits.slice(3, 5));
+    if (offsetHours > 23 || offsetMinutes > 59) return { ok: false, message: `offset ${offset} does not exist in "${text}"` };
+    utc = localAsUtc - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
+  }
+  return { ok: true, date: new Date(utc) };
+}

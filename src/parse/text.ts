@@ -1,0 +1,34 @@
+// Characters that may not reach a feed. XML 1.0 forbids C0 controls (except tab, LF, CR),
+// U+FFFE, U+FFFF and lone surrogates: one of them makes the whole document unreadable.
+// C1 controls and DEL are legal but "discouraged" (XML 1.0 §2.2) and are always paste debris.
+// No `u` flag: with it, lone surrogates could not be matched one code unit at a time.
+const FORBIDDEN_CHARACTERS =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export interface Stripped {
+  text: string;
+  /** The code points removed, as U+XXXX, first few only. */
+  removed: string[];
+  count: number;
+}
+
+function describe(character: string): string {
+  return `U+${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** Removes every character a feed may not carry; reports what went. */
+export function stripForbiddenCharacters(text: string): Stripped {
+  const removed = new Set<string>();
+  let count = 0;
+  const clean = text.replace(FORBIDDEN_CHARACTERS, (character) => {
+    count += 1;
+    if (removed.size < 5) removed.add(describe(character));
+    return '';
+  });
+  return { text: clean, removed: [...removed], count };
+}
+
+/** Single-line text (titles, names, tags): every run of white space becomes one space. */
+export function collapseWhitespace(text: string): string {
+  return text.replace(/\s+/gu, ' ').trim();
+}

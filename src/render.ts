@@ -1,0 +1,177 @@
+// Markdown → safe HTML with absolute URLs, and a plain-text summary.
+// Feed readers show content far from the site, so every relative URL is resolved against the
+// post's own permalink, and anything that could run script is removed (and reported).
+import MarkdownIt from 'markdown-it';
+import sanitizeHtml from 'sanitize-html';
+import type { Diagnostic, Post } from './model.js';
+
+const markdown = new MarkdownIt({ html: true, linkify: false, typographer: false });
+
+/** Elements that may reach a feed. Everything else is dropped (its text is kept, except for script-like ones). */
+const ALLOWED_TAGS = [
+  ...sanitizeHtml.defaults.allowedTags,
+  'img',
+  'picture',
+  'source',
+  'video',
+  'audio',
+  'track',
+  'figure',
+  'figcaption',
+  'details',
+  'summary',
+  'del',
+  'ins',
+  'sup',
+  'sub',
+  'kbd',
+  'samp',
+  'var',
+  'mark',
+  's',
+  'small',
+];
+
+const ALLOWED_ATTRIBUTES: sanitizeHtml.IOptions['allowedAttributes'] = {
+  '*': ['id', 'title', 'lang', 'dir', 'class'],
+  a: ['href', 'name', 'rel', 'hreflang', 'type'],
+  img: ['src', 'srcset', 'sizes', 'alt', 'width', 'height', 'loading'],
+  source: ['src', 'srcset', 'sizes', 'type', 'media'],
+  video: ['src', 'poster', 'width', 'height', 'controls', 'loop', 'muted', 'playsinline', 'preload'],
+  audio: ['src', 'controls', 'loop', 'muted', 'preload'],
+  track: ['src', 'kind', 'srclang', 'label', 'default'],
+  blockquote: ['cite'],
+  q: ['cite'],
+  del: ['cite', 'datetime'],
+  ins: ['cite', 'datetime'],
+  ol: ['start', 'reversed', 'type'],
+  li: ['value'],
+  td: ['colspan', 'rowspan', 'align', 'style'],
+  th: ['colspan', 'rowspan', 'align', 'scope', 'style'],
+  details: ['open'],
+  code: ['class'],
+};
+
+/** URL-valued attributes that must be absolute in a feed. */
+const URL_ATTRIBUTES = ['href', 'src', 'poster', 'cite', 'data', 'action', 'background', 'longdesc'];
+const SAFE_SCHEMES = new Set(['http:', 'https:', 'mailto:', 'tel:', 'ftp:']);
+
+export interface RenderedContent {
+  html: string;
+  /** Plain text of the first paragraph, for posts with no description. */
+  firstParagraph: string;
+  diagnostics: Diagnostic[];
+}
+
+/** Renders a post's Markdown to sanitized HTML whose every URL is absolute. */
+export function renderContent(post: Pick<Post, 'file' | 'markdown' | 'permalink' | 'bodyLine'>): RenderedContent {
+  const diagnostics: Diagnostic[] = [];
+  const removed = new Set<string>();
+  const tokens = markdown.parse(post.markdown, {});
+  const raw = markdown.renderer.render(tokens, markdown.options, {});
+  const base = post.permalink;
+
+  const html = sanitizeHtml(raw, {
+    allowedTags: ALLOWED_TAGS,
+    allowedAttributes: ALLOWED_ATTRIBUTES,
+    allowedStyles: { td: { 'text-align': [/^(left|right|center)$/] }, th: { 'text-align': [/^(left|right|center)$/] } },
+    allowedSchemes: [...SAFE_SCHEMES].map((scheme) => scheme.slice(0, -1)),
+    allowProtocolRelative: false,
+    disallowedTagsMode: 'discard',
+    transformTags: {
+      '*': (tagName, attribs) => {
+        if (!ALLOWED_TAGS.includes(tagName)) removed.add(`<${tagName}>`);
+        const out: Record<string, string> = {};
+        for (const [name, value] of Object.entries(attribs)) {
+          if (/^on/i.test(name)) {
+            removed.add(`${name}= attribute`);
+            continue;
+          }
+          if (URL_ATTRIBUTES.includes(name)) {
+            const absolute = absolutizeUrl(value, base);
+            if (absolute === undefined) {
+              removed.add(`${name}="${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`);
+              continue;
+            }
+            out[name] = absolute;
+          } else if (name === 'srcset') {
+            const srcset = absolutizeSrcset(value, base);
+            if (srcset === undefined) removed.add('unsafe srcset');
+            else out[name] = srcset;
+          } else {
+            out[name] = value;
+          }
+        }
+        return { tagName, attribs: out };
+      },
+    },
+  });
+
+  if (removed.size > 0) {
+    diagnostics.push({
+      severity: 'warning',
+      file: post.file,
+      line: post.bodyLine,
+      field: 'body',
+      message: `removed from the feed content, unsafe or not allowed in feeds: ${[...removed].slice(0, 8).join(', ')}${removed.size > 8 ? ', …' : ''}`,
+    });
+  }
+  // `]]>` cannot appear in a CDATA section; `&gt;` means the same in HTML text and attributes.
+  return { html: html.replaceAll(']]>', ']]&gt;'), firstParagraph: firstParagraphText(tokens), diagnostics };
+}
+
+/**
+ * Resolves `value` against `base`; returns undefined for URLs that must not reach a feed
+ * (javascript:, data:, vbscript: and any other unknown scheme).
+ */
+export function absolutizeUrl(value: string, base: string): string | undefined {
+  // Browsers ignore control characters and white space inside a scheme (`java\tscript:`); so does this check.
+  const trimmed = value.trim();
+  let url: URL;
+  try {
+    url = new URL(trimmed, base);
+  } catch {
+    return undefined;
+  }
+  if (!SAFE_SCHEMES.has(url.protocol)) return undefined;
+  return url.href;
+}
+
+function absolutizeSrcset(value: string, base: string): string | undefined {
+  const candidates = value.split(/,\s+|,(?=\S)/).map((candidate) => candidate.trim()).filter(Boolean);
+  const out: string[] = [];
+  for (const candidate of candidates) {
+    const [url, ...descriptors] = candidate.split(/\s+/);
+    const absolute = url ? absolutizeUrl(url, base) : undefined;
+    if (absolute === undefined) return undefined;
+    out.push([absolute, ...descriptors].join(' '));
+  }
+  return out.join(', ');
+}
+
+/** Plain text of the first paragraph: what a reader sees first when there is no description. */
+function firstParagraphText(tokens: ReturnType<typeof markdown.parse>): string {
+  const start = tokens.findIndex((token) => token.type === 'paragraph_open');
+  const inline = start >= 0 ? tokens[start + 1] : undefined;
+  if (!inline?.children) return '';
+  let text = '';
+  for (const child of inline.children) {
+    if (child.type === 'text' || child.type === 'code_inline') text += child.content;
+    else if (child.type === 'softbreak' || child.type === 'hardbreak') text += ' ';
+    else if (child.type === 'image') text += child.children?.map((c) => c.content).join('') ?? '';
+  }
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+const SUMMARY_LENGTH = 300;
+
+/** The summary every format carries: the description, or the first paragraph cut at a word. */
+export function summarize(description: string | undefined, firstParagraph: string): string {
+  if (description) return description;
+  // Count code points, not UTF-16 units, so an emoji is never cut in half.
+  const characters = Array.from(firstParagraph);
+  if (characters.length <= SUMMARY_LENGTH) return firstParagraph;
+  const cut = characters.slice(0, SUMMARY_LENGTH).join('');
+  const lastSpace = cut.lastIndexOf(' ');
+  return `${(lastSpace > SUMMARY_LENGTH / 2 ? cut.slice(0, lastSpace) : cut).replace(/[\s,;:.–—-]+$/u, '')}…`;
+}
