@@ -53,8 +53,9 @@ export const ConfigSchema = z
       .string()
       .regex(/^\/[^?#\s]*$/, 'must be a path starting with "/", like "/posts/:slug/"')
       .refine((value) => value.includes(':slug'), 'must contain :slug so every post gets its own URL')
-      .default('/posts/:slug/')
-      .describe('URL path of each post, relative to baseUrl; tokens :slug :year :month :day'),
+      // Dated by default: archives reuse slugs across years, and news URLs conventionally carry the date.
+      .default('/:year/:month/:day/:slug/')
+      .describe('URL path of each post, relative to baseUrl; tokens :slug :year :month :day (the date in timeZone)'),
     limit: z.int().min(0, 'must be 0 (all posts) or more').default(20).describe('How many newest posts each feed carries; 0 means all'),
     content: z.enum(['full', 'summary']).default('full').describe('"full": HTML content plus summary; "summary": summary only'),
     timeZone: z

@@ -28,11 +28,12 @@ export function selectPosts(posts: readonly Post[], options: SelectOptions): Pos
 /** Two posts with one id or one permalink would overwrite each other in readers: an error naming both files. */
 export function findDuplicates(posts: readonly Post[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const check = (field: 'id' | 'slug', key: (post: Post) => string, what: string) => {
+  const check = (field: 'id' | 'slug', key: (post: Post) => string, what: string, explained?: (a: Post, b: Post) => boolean) => {
     const firstByKey = new Map<string, Post>();
     for (const post of posts) {
       const value = key(post);
       const first = firstByKey.get(value);
+      if (first && explained?.(first, post)) continue;
       if (first) {
         diagnostics.push({
           severity: 'error',
@@ -43,7 +44,8 @@ export function findDuplicates(posts: readonly Post[]): Diagnostic[] {
       } else firstByKey.set(value, post);
     }
   };
-  check('id', (post) => post.id, 'id');
   check('slug', (post) => post.permalink, 'permalink');
+  // Ids that are the permalinks collide exactly when the permalinks do: say it once.
+  check('id', (post) => post.id, 'id', (a, b) => a.id === a.permalink && b.id === b.permalink);
   return diagnostics;
 }

@@ -3,16 +3,17 @@
 // as HTML by most readers); names go in dc:creator because RSS <author> must be an email.
 import { Feed, type Item } from 'feed';
 import type { FeedDocument, FeedItem } from '../model.js';
-import { escapeHtml, xmlCdataHtml, xmlText } from './feed-xml.js';
+import { escapeHtml, escapeHtmlMinimally, xmlCdataHtml, xmlText } from './feed-xml.js';
 
 const DUBLIN_CORE = 'http://purl.org/dc/elements/1.1/';
 
 export function renderRss(document: FeedDocument): string {
   const { site } = document;
   const feed = new Feed({
-    title: xmlText(site.title),
+    // Readers treat RSS channel text as HTML, like item titles.
+    title: xmlText(escapeHtmlMinimally(site.title)),
     // RSS requires a channel description; the title stands in when the site has none.
-    description: xmlText(site.description || site.title),
+    description: xmlText(escapeHtml(site.description || site.title)),
     link: site.baseUrl,
     language: site.language,
     updated: document.updated,
@@ -32,7 +33,7 @@ function rssItem(item: FeedItem, declaresDublinCore: boolean): Item {
     declaresDublinCore ? xmlText(author.name) : { _attributes: { 'xmlns:dc': DUBLIN_CORE }, _text: xmlText(author.name) },
   );
   return {
-    title: xmlCdataHtml(escapeHtml(item.title)),
+    title: xmlCdataHtml(escapeHtmlMinimally(item.title)),
     link: item.url,
     guid: xmlText(item.id),
     // feed writes `published` as pubDate; `date` is only used by Atom.

@@ -1,0 +1,73 @@
+// The date rules: the accepted spellings, the configured time zone, and no silent roll-over.
+import { describe, expect, it } from 'vitest';
+import { parseDate } from '../src/index.js';
+
+const iso = (text: string, zone = 'UTC') => {
+  const result = parseDate(text, zone);
+  return result.ok ? result.date.toISOString() : `error: ${result.message}`;
+};
+
+describe('accepted dates', () => {
+  it.each([
+    ['2023-07-01', 'UTC', '2023-07-01T00:00:00.000Z'],
+    ['2023-07-01T10:20:30Z', 'UTC', '2023-07-01T10:20:30.000Z'],
+    ['2023-07-01T10:20:30z', 'UTC', '2023-07-01T10:20:30.000Z'],
+    ['2023-07-01T10:20:30.123456Z', 'UTC', '2023-07-01T10:20:30.123Z'],
+    ['2023-07-01T10:20:30+03:00', 'UTC', '2023-07-01T07:20:30.000Z'],
+    ['2023-07-01T10:20:30-08:00', 'Asia/Tokyo', '2023-07-01T18:20:30.000Z'],
+    ['2019-03-04T05:06:07+05:30', 'UTC', '2019-03-03T23:36:07.000Z'],
+    ['2023-07-01 10:00:00 +0300', 'UTC', '2023-07-01T07:00:00.000Z'],
+    ['2023-07-01 10:00:00 -0130', 'UTC', '2023-07-01T11:30:00.000Z'],
+    ['2023-07-01 10:00', 'UTC', '2023-07-01T10:00:00.000Z'],
+    ['2024-02-29', 'UTC', '2024-02-29T00:00:00.000Z'],
+  ])('%s (zone %s) is %s', (text, zone, expected) => {
+    expect(iso(text, zone)).toBe(expected);
+  });
+
+  it('reads dates without an offset in the configured time zone, across DST', () => {
+    expect(iso('2023-07-01', 'Europe/Moscow')).toBe('2023-06-30T21:00:00.000Z');
+    expect(iso('2023-01-15T12:00', 'America/New_York')).toBe('2023-01-15T17:00:00.000Z'); // EST
+    expect(iso('2023-07-15T12:00', 'America/New_York')).toBe('2023-07-15T16:00:00.000Z'); // EDT
+    expect(iso('2023-07-15 12:00:00', 'Asia/Kolkata')).toBe('2023-07-15T06:30:00.000Z');
+    // An explicit offset wins over the zone.
+    expect(iso('2023-07-15T12:00:00Z', 'America/New_York')).toBe('2023-07-15T12:00:00.000Z');
+  });
+
+  it('moves a wall-clock time skipped by a DST jump forward instead of failing', () => {
+    // 2023-03-12 02:30 does not exist in New York (clocks jump 02:00 → 03:00).
+    expect(iso('2023-03-12T02:30', 'America/New_York')).toMatch(/^2023-03-12T0[67]:30:00\.000Z$/);
+  });
+});
+
+describe('rejected dates', () => {
+  it.each([
+    ['2023-02-30', /day 30 does not exist/],
+    ['2023-02-29', /day 29 does not exist/],
+    ['2023-13-01', /month 13 does not exist/],
+    ['2023-00-10', /month 00 does not exist/],
+    ['2023-07-01T25:00', /hour 25 does not exist/],
+    ['2023-07-01T10:60', /minute 60 does not exist/],
+    ['2023-07-01T10:00:61Z', /second 61 does not exist/],
+    ['2023-07-01T10:00:00+25:00', /offset \+25:00 does not exist/],
+    ['1899-12-31', /year 1899 is outside/],
+    ['0001-01-01', /year 1 is outside/],
+    ['July 1, 2023', /is not a date/],
+    ['2023/07/01', /is not a date/],
+    ['20230701', /is not a date/],
+    ['2023-7-1', /is not a date/],
+    ['12345', /is not a date/],
+    ['true', /is not a date/],
+    ['', /is not a date/],
+  ])('%j: %s', (text, message) => {
+    const result = parseDate(text, 'UTC');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message).toMatch(message);
+  });
+
+  it('never produces an invalid Date', () => {
+    for (const text of ['2023-02-31', '9999-12-31T23:59:59-23:59', '2023-07-01T00:00:00.999999999Z']) {
+      const result = parseDate(text, 'UTC');
+      if (result.ok) expect(Number.isNaN(result.date.getTime())).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,277 @@
+// Each numbered trap of the `feed` library (6.0.0) that postfeed works around, pinned through an
+// independent XML parser (fast-xml-parser), never through postfeed's own code.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { build, type BuildOptions, type OutputFile } from '../src/index.js';
+import { assertWellFormed } from '../src/serialize.js';
+import { decodeHtmlText, makeProject, parseXml, post, text } from './helpers.js';
+
+async function feeds(posts: Record<string, string>, options: Partial<BuildOptions> = {}, config = {}) {
+  const cwd = makeProject(posts, config);
+  const result = await build({ cwd, now: new Date('2030-01-01T00:00:00Z'), ...options });
+  const file = (format: OutputFile['format']) => result.files.find((f) => f.format === format)?.contents ?? '';
+  return {
+    result,
+    cwd,
+    rssXml: file('rss'),
+    atomXml: file('atom'),
+    jsonText: file('json'),
+    rss: () => parseXml(file('rss')).rss.channel,
+    atom: () => parseXml(file('atom')).feed,
+    json: () => JSON.parse(file('json')),
+  };
+}
+
+/** fast-xml-parser's validator: an independent well-formedness check. */
+async function expectWellFormed(xml: string) {
+  const { XMLValidator } = await import('fast-xml-parser');
+  expect(XMLValidator.validate(xml)).toBe(true);
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('trap 1: XML-illegal characters', () => {
+  it('are removed from every field with a warning naming the file, and the feeds stay readable', async () => {
+    // (A lone surrogate cannot be stored in a UTF-8 file: writing one yields U+FFFD, which is legal.)
+    const dirty = 'A\u0001B\u000bC\u001fD\uFFFEE\uFFFFFG\u0085H';
+    const f = await feeds({
+      'dirty.md': `---\ntitle: "${dirty}"\ndate: 2023-07-01\ndescription: "${dirty}"\ntags: ["${dirty}"]\nauthor: "${dirty}"\n---\n\nBody ${dirty}\n`,
+    });
+    expect(f.result.ok).toBe(true);
+    const warnings = f.result.diagnostics.filter((d) => d.severity === 'warning');
+    expect(warnings.map((w) => w.field).sort()).toEqual(['author', 'body', 'description', 'tags[0]', 'title']);
+    for (const warning of warnings) {
+      expect(warning.file).toBe(path.join('posts', 'dirty.md'));
+      expect(warning.message).toMatch(/removed \d+ character/);
+    }
+    for (const xml of [f.rssXml, f.atomXml]) {
+      await expectWellFormed(xml);
+      expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff\ud800]/);
+    }
+    expect(decodeHtmlText(text(f.rss().item[0].title))).toBe('ABCDEFGH');
+    expect(decodeHtmlText(text(f.atom().entry[0].title))).toBe('ABCDEFGH');
+    expect(f.json().items[0].title).toBe('ABCDEFGH');
+    expect(f.json().items[0].tags).toEqual(['ABCDEFGH']);
+  });
+});
+
+describe('trap 2: more than one ]]> in a field', () => {
+  it('keeps the XML well-formed and the text intact', async () => {
+    const body = 'one ]]> two ]]> three\n\n<div><!-- a ]]> comment ]]> --><![CDATA[ x ]]> y ]]></div>\n\n```\ncode ]]> ]]>\n```';
+    const f = await feeds({ 'cdata.md': post('title: CDATA\ndate: 2023-07-01', body) });
+    expect(f.result.ok).toBe(true);
+    await expectWellFormed(f.rssXml);
+    await expectWellFormed(f.atomXml);
+    for (const html of [text(f.rss().item[0]['content:encoded']), text(f.atom().entry[0].content), f.json().items[0].content_html]) {
+      expect(decodeHtmlText(html)).toContain('one ]]> two ]]> three');
+      expect(decodeHtmlText(html)).toContain('code ]]> ]]>');
+    }
+  });
+});
+
+describe('trap 3: attribute values', () => {
+  it('escapes < & and " in categories so they read back exactly', async () => {
+    const tags = ['a<b', 'AT&T', 'say "hi"', "it's", 'x > y', 'C#', '&amp;'];
+    const yamlTags = tags.map((tag) => JSON.stringify(tag)).join(', ');
+    const f = await feeds({ 'tags.md': post(`title: Tags\ndate: 2023-07-01\ntags: [${yamlTags}]`) });
+    expect(f.result.ok).toBe(true);
+    await expectWellFormed(f.rssXml);
+    await expectWellFormed(f.atomXml);
+    expect(f.rss().item[0].category.map(text)).toEqual(tags);
+    expect(f.atom().entry[0].category.map((c: any) => c['@term'])).toEqual(tags);
+    expect(f.json().items[0].tags).toEqual(tags);
+  });
+});
+
+describe('trap 4: a literal &amp; in text', () => {
+  it('stays "&amp;" and is not collapsed to "&" anywhere', async () => {
+    const f = await feeds(
+      { 'amp.md': post('title: "Fish &amp; Chips & more"\ndate: 2023-07-01\ndescription: "AT&amp;T"\nauthor: "Smith &amp; Sons"') },
+      {},
+      { title: 'Site &amp; Co', description: 'about &amp; more' },
+    );
+    expect(f.result.ok).toBe(true);
+    const rss = f.rss();
+    const atom = f.atom();
+    // RSS channel text is read as HTML, like item titles; Atom's feed title is plain text.
+    expect(decodeHtmlText(text(rss.title))).toBe('Site &amp; Co');
+    expect(decodeHtmlText(text(rss.description))).toBe('about &amp; more');
+    expect(text(atom.title)).toBe('Site &amp; Co');
+    expect(decodeHtmlText(text(rss.item[0].title))).toBe('Fish &amp; Chips & more');
+    expect(decodeHtmlText(text(atom.entry[0].title))).toBe('Fish &amp; Chips & more');
+    expect(decodeHtmlText(text(rss.item[0].description))).toBe('AT&amp;T');
+    expect(text(rss.item[0]['dc:creator'][0])).toBe('Smith &amp; Sons');
+    expect(text(atom.entry[0].author[0].name)).toBe('Smith &amp; Sons');
+    expect(f.json().items[0].title).toBe('Fish &amp; Chips & more');
+  });
+});
+
+describe('trap 5: titles with markup characters', () => {
+  it('read the same in RSS, Atom and JSON Feed', async () => {
+    const title = 'AT&T <b>bold</b> & "quotes" <script>';
+    const f = await feeds({ 'markup.md': post(`title: ${JSON.stringify(title)}\ndate: 2023-07-01`) });
+    expect(f.result.ok).toBe(true);
+    const atomTitle = f.atom().entry[0].title;
+    // Atom: type="html" holds escaped text, so a reader decodes exactly the title, not markup.
+    expect(atomTitle['@type']).toBe('html');
+    expect(decodeHtmlText(text(atomTitle))).toBe(title);
+    expect(decodeHtmlText(text(f.rss().item[0].title))).toBe(title);
+    expect(f.json().items[0].title).toBe(title);
+    // No raw tag reaches a reader that treats the title as HTML.
+    expect(text(atomTitle)).not.toContain('<b>');
+    expect(text(f.rss().item[0].title)).not.toContain('<script>');
+  });
+});
+
+describe('trap 6: the clock never reaches the output', () => {
+  it('builds byte-identical feeds at different times; the feed date is the newest item date', async () => {
+    const posts = {
+      'a.md': post('title: A\ndate: 2023-07-01T10:00:00+03:00'),
+      'b.md': post('title: B\ndate: 2022-01-01\nupdated: 2024-02-03T04:05:06Z'),
+    };
+    const cwd = makeProject(posts);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2031-01-01T00:00:00Z'));
+    const first = await build({ cwd });
+    vi.setSystemTime(new Date('2039-06-15T12:34:56Z'));
+    const second = await build({ cwd });
+    vi.useRealTimers();
+    expect(first.ok).toBe(true);
+    expect(second.files.map((f) => f.contents)).toEqual(first.files.map((f) => f.contents));
+    const rss = parseXml(first.files[0]!.contents).rss.channel;
+    expect(text(rss.lastBuildDate)).toBe('Sat, 03 Feb 2024 04:05:06 GMT');
+    const atom = parseXml(first.files[1]!.contents).feed;
+    expect(text(atom.updated)).toBe('2024-02-03T04:05:06.000Z');
+    for (const file of first.files) expect(file.contents).not.toMatch(/2031|2039/);
+  });
+});
+
+describe('trap 7: links and ids that feed throws on or writes as "undefined"', () => {
+  it('makes relative links absolute instead of throwing "Invalid URL"', async () => {
+    const f = await feeds({ 'rel.md': post('title: Rel\ndate: 2023-07-01', '[a](../other/) [b](img.png) [c](/root) [d](#frag)') });
+    expect(f.result.ok).toBe(true);
+    const html = text(f.rss().item[0]['content:encoded']);
+    expect(html).toContain('href="https://example.com/blog/posts/other/"');
+    expect(html).toContain('href="https://example.com/blog/posts/rel/img.png"');
+    expect(html).toContain('href="https://example.com/root"');
+    expect(html).toContain('href="https://example.com/blog/posts/rel/#frag"');
+  });
+
+  it('reports an invalid id with file, line and field instead of a bare TypeError', async () => {
+    const f = await feeds({ 'bad-id.md': post('title: X\ndate: 2023-07-01\nid: not a url') });
+    expect(f.result.ok).toBe(false);
+    expect(f.result.files).toEqual([]);
+    expect(f.result.diagnostics).toContainEqual(
+      expect.objectContaining({ severity: 'error', file: path.join('posts', 'bad-id.md'), line: 4, field: 'id' }),
+    );
+  });
+
+  it('never writes undefined, NaN, Invalid Date or empty ids and links', async () => {
+    const f = await feeds({ 'plain.md': post('title: Plain\ndate: 2023-07-01', '') }, {}, { description: '' });
+    expect(f.result.ok).toBe(true);
+    for (const output of [f.rssXml, f.atomXml, f.jsonText]) {
+      expect(output).not.toMatch(/undefined|NaN|Invalid Date|<id\/>|<link\/>|<link><\/link>|<guid\/>|"null"|: null/);
+    }
+  });
+});
+
+describe('trap 8: one identity per post', () => {
+  it.each([
+    ['the permalink', '', 'https://example.com/blog/posts/one/'],
+    ['an explicit tag: id', 'id: "tag:example.com,2023:one"', 'tag:example.com,2023:one'],
+    ['an explicit urn', 'id: "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66"', 'urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66'],
+    ['an URL id, normalized once', 'id: "HTTPS://Example.COM/a/../b?x=1&y=2"', 'https://example.com/b?x=1&y=2'],
+  ])('uses %s identically in RSS guid, Atom id and JSON id', async (_name, line, expected) => {
+    const f = await feeds({ 'one.md': post(`title: One\ndate: 2023-07-01\n${line}`) });
+    expect(f.result.ok).toBe(true);
+    expect(text(f.rss().item[0].guid)).toBe(expected);
+    expect(text(f.atom().entry[0].id)).toBe(expected);
+    expect(f.json().items[0].id).toBe(expected);
+  });
+});
+
+describe('trap 9: authors, categories and enclosures', () => {
+  it('puts names in dc:creator with its namespace declared, never a name-only <author>', async () => {
+    for (const content of ['full', 'summary'] as const) {
+      const f = await feeds({ 'a.md': post('title: A\ndate: 2023-07-01\nauthor: Jane Doe') }, {}, { content });
+      await expectWellFormed(f.rssXml);
+      const item = f.rss().item[0];
+      expect(item.author).toBeUndefined();
+      expect(item['dc:creator'].map(text)).toEqual(['Jane Doe']);
+      // A namespace-aware parser must resolve dc: to Dublin Core.
+      const { SaxesParser } = await import('saxes');
+      const parser = new SaxesParser({ xmlns: true });
+      const uris: string[] = [];
+      parser.on('opentag', (tag) => {
+        if (tag.local === 'creator') uris.push(tag.uri);
+      });
+      parser.write(f.rssXml).close();
+      expect(uris).toEqual(['http://purl.org/dc/elements/1.1/']);
+    }
+  });
+
+  it('gives Atom an author on the feed, so entries without one are valid', async () => {
+    const f = await feeds({ 'a.md': post('title: A\ndate: 2023-07-01') });
+    expect(text(f.atom().author[0].name)).toBe('Test Author');
+    expect(f.atom().entry[0].author).toBeUndefined();
+  });
+
+  it('writes categories with a term', async () => {
+    const f = await feeds({ 'a.md': post('title: A\ndate: 2023-07-01\ntags: [x, y]') });
+    expect(f.atom().entry[0].category.map((c: any) => c['@term'])).toEqual(['x', 'y']);
+  });
+
+  it('types enclosures with registered media types and the real length of local files', async () => {
+    const cwd = makeProject({
+      'photo.md': post('title: Photo\ndate: 2023-07-01\nimage: cover.jpg'),
+      'song.md': post('title: Song\ndate: 2023-07-02\nimage: https://cdn.example.com/a/song.mp3'),
+      'vector.md': post('title: Vector\ndate: 2023-07-03\nimage: pics/logo.svg'),
+    });
+    writeFileSync(path.join(cwd, 'posts', 'cover.jpg'), Buffer.alloc(1234));
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(path.join(cwd, 'posts', 'pics'));
+    writeFileSync(path.join(cwd, 'posts', 'pics', 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    const result = await build({ cwd });
+    expect(result.diagnostics).toEqual([]);
+    const rss = parseXml(result.files[0]!.contents).rss.channel;
+    const atom = parseXml(result.files[1]!.contents).feed;
+    const json = JSON.parse(result.files[2]!.contents);
+    const rssEnclosures = rss.item.map((item: any) => [item.enclosure['@type'], item.enclosure['@length'], item.enclosure['@url']]);
+    expect(rssEnclosures).toEqual([
+      ['image/svg+xml', '41', 'https://example.com/blog/posts/vector/pics/logo.svg'],
+      ['audio/mpeg', '0', 'https://cdn.example.com/a/song.mp3'],
+      ['image/jpeg', '1234', 'https://example.com/blog/posts/photo/cover.jpg'],
+    ]);
+    const atomEnclosures = atom.entry.map((entry: any) => {
+      const link = entry.link.find((l: any) => l['@rel'] === 'enclosure');
+      return [link['@type'], link['@length'], link['@href']];
+    });
+    expect(atomEnclosures).toEqual(rssEnclosures);
+    expect(json.items.map((item: any) => item.image)).toEqual([rssEnclosures[0][2], undefined, rssEnclosures[2][2]]);
+    expect(readFileSync(path.join(cwd, 'posts', 'cover.jpg')).length).toBe(1234);
+  });
+
+  it('rejects an image with an unknown type or a missing local file, naming the line', async () => {
+    const f = await feeds({
+      'a.md': post('title: A\ndate: 2023-07-01\nimage: missing.png'),
+      'b.md': post('title: B\ndate: 2023-07-02\nimage: https://x.example/file.xyz'),
+    });
+    expect(f.result.ok).toBe(false);
+    expect(f.result.diagnostics).toEqual([
+      expect.objectContaining({ file: path.join('posts', 'b.md'), line: 4, field: 'image', message: expect.stringMatching(/media type/) }),
+      expect.objectContaining({ file: path.join('posts', 'a.md'), line: 4, field: 'image', message: expect.stringMatching(/not found/) }),
+    ]);
+  });
+});
+
+describe('the last gate', () => {
+  it('refuses XML that is not well-formed', () => {
+    expect(() => assertWellFormed('<a><b></a>', 'x.xml')).toThrow(/refusing to write x\.xml/);
+    expect(() => assertWellFormed('<a>\u0001</a>', 'x.xml')).toThrow(/not well-formed/);
+    expect(() => assertWellFormed('<a><dc:creator>x</dc:creator></a>', 'x.xml')).toThrow(/prefix|namespace/i);
+    expect(() => assertWellFormed('<?xml version="1.0"?><a>ok</a>', 'x.xml')).not.toThrow();
+  });
+});

@@ -1,0 +1,134 @@
+// Shared test plumbing: temporary projects, the CLI as a process, an independent XML parser.
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { XMLParser } from 'fast-xml-parser';
+import { afterAll } from 'vitest';
+import type { ConfigInput } from '../src/index.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const CLI = path.join(ROOT, 'lib', 'cli.js');
+export const SHARED = path.resolve(ROOT, '..', 'shared');
+
+export const BASE_CONFIG: ConfigInput = {
+  title: 'Test site',
+  baseUrl: 'https://example.com/blog/',
+  description: 'A test site',
+  language: 'en',
+  author: { name: 'Test Author' },
+  permalink: '/posts/:slug/',
+};
+
+const created: string[] = [];
+afterAll(() => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
+
+export function tempDir(prefix = 'postfeed-test-'): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+/** A project folder with a config file and the given posts (name → text). */
+export function makeProject(posts: Record<string, string | Buffer>, config: Partial<ConfigInput> = {}): string {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'postfeed.config.json'), JSON.stringify({ ...BASE_CONFIG, ...config }, null, 2));
+  mkdirSync(path.join(dir, 'posts'));
+  for (const [name, text] of Object.entries(posts)) {
+    mkdirSync(path.dirname(path.join(dir, 'posts', name)), { recursive: true });
+    writeFileSync(path.join(dir, 'posts', name), text);
+  }
+  return dir;
+}
+
+/** A minimal valid post. */
+export function post(frontMatter: string, body = 'Hello, world.'): string {
+  return `---\n${frontMatter.trim()}\n---\n\n${body}\n`;
+}
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(cwd: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): CliRun {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, POSTFEED_BASE_URL: '', SOURCE_DATE_EPOCH: '', ...env },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export function runCliAsync(cwd: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+      resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** Every file below `dir` with its bytes, for "left exactly as it was" comparisons. */
+export function snapshotDir(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (current: string) => {
+    for (const entry of readdirSync(current)) {
+      const full = path.join(current, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else out[path.relative(dir, full)] = readFileSync(full).toString('base64');
+    }
+  };
+  try {
+    walk(dir);
+  } catch {
+    return {};
+  }
+  return out;
+}
+
+/**
+ * fast-xml-parser, independent of the XML writer and of the build's own saxes gate.
+ * Entities and CDATA decode to text; arrays where feeds repeat elements.
+ */
+export const xmlParser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  textNodeName: '#text',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  processEntities: true,
+  htmlEntities: false,
+  isArray: (name) => ['item', 'entry', 'category', 'link', 'author', 'dc:creator'].includes(name),
+});
+
+export function parseXml(xml: string): any {
+  return xmlParser.parse(xml);
+}
+
+/** Text of a parsed element, whether it came as a string or {#text, @attr}. */
+export function text(node: unknown): string {
+  if (node === undefined || node === null) return '';
+  if (typeof node === 'string') return node;
+  if (typeof node === 'object' && '#text' in (node as object)) return String((node as Record<string, unknown>)['#text']);
+  return '';
+}
+
+/** Decodes HTML-escaped plain text (what a reader does with type="html" and RSS title/description). */
+export function decodeHtmlText(html: string): string {
+  const named: Record<string, string> = { lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' };
+  // One pass, so "&#x26;amp;" becomes "&amp;" and not "&".
+  return html.replace(/&(#x[0-9a-f]+|#[0-9]+|lt|gt|quot|apos|amp);/gi, (match, reference: string) => {
+    if (reference.startsWith('#x') || reference.startsWith('#X')) return String.fromCodePoint(parseInt(reference.slice(2), 16));
+    if (reference.startsWith('#')) return String.fromCodePoint(parseInt(reference.slice(1), 10));
+    return named[reference.toLowerCase()] ?? match;
+  });
+}
+
+export function hasCommand(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+}
