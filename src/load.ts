@@ -1,12 +1,10 @@
 // The only stage that reads the file system: the config file, the posts, the sizes of local images.
-import { promises as fs } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from './model.js';
 import type { SourceFile } from './parse/post.js';
 
 export const POST_EXTENSIONS = /\.(md|markdown)$/i;
-/** Reads in flight at once: enough to keep the disk busy without exhausting file descriptors. */
-const READ_CONCURRENCY = 64;
 
 export interface LoadedConfig {
   raw?: unknown;
@@ -135,18 +133,12 @@ export async function loadPosts(postsDir: string, options: LoadPostsOptions): Pr
     return { sources: [], diagnostics };
   }
 
-  const sources: Array<SourceFile | undefined> = new Array(files.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const index = next++;
-      const file = files[index]!;
-      const result = await readPost(file, options.maxFileBytes);
-      if (typeof result === 'string') problem(file, result);
-      else sources[index] = { file: display(file), text: result.text };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
+  const sources: SourceFile[] = [];
+  for (const file of files) {
+    const result = readPost(file, options.maxFileBytes);
+    if (typeof result === 'string') problem(file, result);
+    else sources.push({ file: display(file), text: result.text });
+  }
 
   if (files.length === 0 && diagnostics.length === 0) {
     problem(postsDir, 'holds no .md posts; refusing to publish empty feeds', 'posts');
@@ -156,20 +148,30 @@ export async function loadPosts(postsDir: string, options: LoadPostsOptions): Pr
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-/** Reads one post as strict UTF-8; returns the text or a message saying why it cannot be used. */
-async function readPost(file: string, maxBytes: number): Promise<{ text: string } | string> {
-  let handle: import('node:fs/promises').FileHandle | undefined;
+/**
+ * Reads one post as strict UTF-8; returns the text or a message saying why it cannot be used.
+ * Synchronous on purpose: for thousands of small files it is several times faster than the
+ * promise API, whose every call is a round trip through the thread pool.
+ */
+function readPost(file: string, maxBytes: number): { text: string } | string {
+  let descriptor: number | undefined;
   try {
-    handle = await fs.open(file, 'r');
-    const { size } = await handle.stat();
+    descriptor = openSync(file, 'r');
+    const { size } = fstatSync(descriptor);
     if (size > maxBytes) return `is ${size} bytes; the limit is ${maxBytes} (limits.maxFileBytes)`;
-    const bytes = await handle.readFile();
-    return decodePost(bytes);
+    const bytes = Buffer.allocUnsafe(size);
+    let offset = 0;
+    while (offset < size) {
+      const read = readSync(descriptor, bytes, offset, size - offset, offset);
+      if (read === 0) break;
+      offset += read;
+    }
+    return decodePost(bytes.subarray(0, offset));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return code === 'EACCES' ? 'cannot be read: permission denied' : `cannot be read (${code ?? (error as Error).message})`;
   } finally {
-    await handle?.close();
+    if (descriptor !== undefined) closeSync(descriptor);
   }
 }
 

@@ -65,13 +65,52 @@ export interface RenderedContent {
 
 /** Renders a post's Markdown to sanitized HTML whose every URL is absolute. */
 export function renderContent(post: Pick<Post, 'file' | 'markdown' | 'permalink' | 'bodyLine'>): RenderedContent {
-  const diagnostics: Diagnostic[] = [];
   const removed = new Set<string>();
-  const tokens = markdown.parse(post.markdown, {});
-  const raw = markdown.renderer.render(tokens, markdown.options, {});
   const base = post.permalink;
+  const tokens = markdown.parse(post.markdown, {});
+  const hasRawHtml = absolutizeTokenUrls(tokens, base, removed);
+  const rendered = markdown.renderer.render(tokens, markdown.options, {});
+  // markdown-it escapes everything it writes itself: only raw HTML needs the (costly) sanitizer.
+  const html = hasRawHtml ? sanitize(rendered, base, removed) : rendered;
 
-  const html = sanitizeHtml(raw, {
+  const diagnostics: Diagnostic[] = [];
+  if (removed.size > 0) {
+    diagnostics.push({
+      severity: 'warning',
+      file: post.file,
+      line: post.bodyLine,
+      field: 'body',
+      message: `removed from the feed content, unsafe or not allowed in feeds: ${[...removed].slice(0, 8).join(', ')}${removed.size > 8 ? ', …' : ''}`,
+    });
+  }
+  // `]]>` cannot appear in a CDATA section; `&gt;` means the same in HTML text and attributes.
+  return { html: html.replaceAll(']]>', ']]&gt;'), firstParagraph: firstParagraphText(tokens), diagnostics };
+}
+
+type Tokens = ReturnType<typeof markdown.parse>;
+
+/** Makes Markdown link and image URLs absolute (or drops unsafe ones); returns whether raw HTML occurs. */
+function absolutizeTokenUrls(tokens: Tokens, base: string, removed: Set<string>): boolean {
+  let hasRawHtml = false;
+  for (const token of tokens) {
+    if (token.type === 'html_block' || token.type === 'html_inline') hasRawHtml = true;
+    const attribute = token.type === 'link_open' ? 'href' : token.type === 'image' ? 'src' : undefined;
+    if (attribute) {
+      const value = token.attrGet(attribute);
+      const absolute = value === null ? undefined : absolutizeUrl(value, base);
+      if (absolute !== undefined) token.attrSet(attribute, absolute);
+      else {
+        removed.add(`${attribute}="${shorten(value ?? '')}"`);
+        token.attrs = (token.attrs ?? []).filter(([name]) => name !== attribute);
+      }
+    }
+    if (token.children && absolutizeTokenUrls(token.children, base, removed)) hasRawHtml = true;
+  }
+  return hasRawHtml;
+}
+
+function sanitize(html: string, base: string, removed: Set<string>): string {
+  return sanitizeHtml(html, {
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: ALLOWED_ATTRIBUTES,
     allowedStyles: { td: { 'text-align': [/^(left|right|center)$/] }, th: { 'text-align': [/^(left|right|center)$/] } },
@@ -90,7 +129,7 @@ export function renderContent(post: Pick<Post, 'file' | 'markdown' | 'permalink'
           if (URL_ATTRIBUTES.includes(name)) {
             const absolute = absolutizeUrl(value, base);
             if (absolute === undefined) {
-              removed.add(`${name}="${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`);
+              removed.add(`${name}="${shorten(value)}"`);
               continue;
             }
             out[name] = absolute;
@@ -106,18 +145,10 @@ export function renderContent(post: Pick<Post, 'file' | 'markdown' | 'permalink'
       },
     },
   });
+}
 
-  if (removed.size > 0) {
-    diagnostics.push({
-      severity: 'warning',
-      file: post.file,
-      line: post.bodyLine,
-      field: 'body',
-      message: `removed from the feed content, unsafe or not allowed in feeds: ${[...removed].slice(0, 8).join(', ')}${removed.size > 8 ? ', …' : ''}`,
-    });
-  }
-  // `]]>` cannot appear in a CDATA section; `&gt;` means the same in HTML text and attributes.
-  return { html: html.replaceAll(']]>', ']]&gt;'), firstParagraph: firstParagraphText(tokens), diagnostics };
+function shorten(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 40)}…` : value;
 }
 
 /**
@@ -150,7 +181,7 @@ function absolutizeSrcset(value: string, base: string): string | undefined {
 }
 
 /** Plain text of the first paragraph: what a reader sees first when there is no description. */
-function firstParagraphText(tokens: ReturnType<typeof markdown.parse>): string {
+function firstParagraphText(tokens: Tokens): string {
   const start = tokens.findIndex((token) => token.type === 'paragraph_open');
   const inline = start >= 0 ? tokens[start + 1] : undefined;
   if (!inline?.children) return '';

@@ -71,3 +71,14 @@ describe('rejected dates', () => {
     }
   });
 });
+
+describe('the calendar date in permalinks', () => {
+  it('is the date on the wall clock of the configured time zone', async () => {
+    const { localDate } = await import('../src/parse/dates.js');
+    const instant = new Date('2023-06-30T22:30:00Z');
+    expect(localDate(instant, 'UTC')).toEqual({ year: '2023', month: '06', day: '30' });
+    expect(localDate(instant, 'Europe/Moscow')).toEqual({ year: '2023', month: '07', day: '01' });
+    expect(localDate(instant, 'America/Los_Angeles')).toEqual({ year: '2023', month: '06', day: '30' });
+    expect(localDate(new Date('2024-01-01T04:59:59Z'), 'America/New_York')).toEqual({ year: '2023', month: '12', day: '31' });
+  });
+});

@@ -61,6 +61,14 @@ function zonedToUtc(localAsUtc: number, timeZone: string): number {
   return localAsUtc - zoneOffset(timeZone, first);
 }
 
+/** The calendar date of `date` on a wall clock in `timeZone`, as zero-padded strings. */
+export function localDate(date: Date, timeZone: string): { year: string; month: string; day: string } {
+  const utc = date.getTime();
+  const local = new Date(timeZone === 'UTC' ? utc : utc + zoneOffset(timeZone, utc));
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return { year: String(local.getUTCFullYear()), month: pad(local.getUTCMonth() + 1), day: pad(local.getUTCDate()) };
+}
+
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }

@@ -28,6 +28,8 @@ export type SplitResult =
   | { ok: false; problems: FrontMatterProblem[] };
 
 const DELIMITER = /^---[ \t]*$/;
+/** A later line that is exactly `---` (searched in the text after the opening line). */
+const CLOSING_DELIMITER = /\n---[ \t]*\r?(?:\n|$)/;
 
 function refuse(language: string): never {
   throw new Error(refusedMessage(language));
@@ -39,8 +41,8 @@ const REFUSED_ENGINES = Object.fromEntries(
 );
 
 export function splitFrontMatter(text: string): SplitResult {
-  const lines = text.split('\n');
-  const firstLine = (lines[0] ?? '').replace(/\r$/, '');
+  const firstNewline = text.indexOf('\n');
+  const firstLine = (firstNewline < 0 ? text : text.slice(0, firstNewline)).replace(/\r$/, '');
 
   if (!DELIMITER.test(firstLine)) {
     if (firstLine.startsWith('+++')) {
@@ -51,6 +53,7 @@ export function splitFrontMatter(text: string): SplitResult {
       if (/^[a-z]+$/i.test(language) && language.toLowerCase() !== 'yaml') return fail(1, refusedMessage(language));
       return fail(1, `the opening line must be exactly "---", found "${firstLine}"`);
     }
+    const lines = text.split('\n');
     const opener = lines.findIndex((line) => DELIMITER.test(line.replace(/\r$/, '')));
     const onlyBlankBefore = opener > 0 && lines.slice(0, opener).every((line) => line.trim() === '');
     if (onlyBlankBefore) {
@@ -59,8 +62,7 @@ export function splitFrontMatter(text: string): SplitResult {
     return fail(1, 'no front matter: a post starts with a "---" line, then title: and date:, then "---"');
   }
 
-  const closing = lines.findIndex((line, index) => index > 0 && DELIMITER.test(line.replace(/\r$/, '')));
-  if (closing < 0) {
+  if (!CLOSING_DELIMITER.test(text.slice(firstNewline))) {
     return fail(1, 'the front matter opened on line 1 is never closed with a "---" line');
   }
 

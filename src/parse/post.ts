@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Config } from '../config.js';
 import type { Author, Diagnostic, Post } from '../model.js';
-import { parseDate } from './dates.js';
+import { localDate, parseDate } from './dates.js';
 import { splitFrontMatter, type FrontMatter } from './front-matter.js';
 import { collapseWhitespace, stripForbiddenCharacters } from './text.js';
 
@@ -43,12 +43,12 @@ class PostReport {
   readonly diagnostics: Diagnostic[] = [];
   constructor(
     private readonly file: string,
-    private readonly lines: string[],
+    private readonly text: string,
     private readonly frontMatter?: FrontMatter,
   ) {}
 
   add(severity: Diagnostic['severity'], field: string, message: string, line?: number, column?: number): void {
-    const excerpt = line !== undefined ? this.lines[line - 1]?.replace(/\r$/, '') : undefined;
+    const excerpt = line !== undefined ? lineOf(this.text, line) : undefined;
     this.diagnostics.push({
       severity,
       file: this.file,
@@ -71,17 +71,16 @@ class PostReport {
 }
 
 export function parsePost(source: SourceFile, config: Config): ParseResult {
-  const lines = source.text.split('\n');
   const split = splitFrontMatter(source.text);
   if (!split.ok) {
-    const report = new PostReport(source.file, lines);
+    const report = new PostReport(source.file, source.text);
     for (const problem of split.problems) {
       report.add('error', problem.field ?? 'front matter', problem.message, problem.line, problem.column);
     }
     return { diagnostics: report.diagnostics };
   }
   const { frontMatter, body, bodyLine } = split;
-  const report = new PostReport(source.file, lines, frontMatter);
+  const report = new PostReport(source.file, source.text, frontMatter);
   const data = frontMatter.data;
 
   for (const key of Object.keys(data)) {
@@ -287,9 +286,20 @@ export function parsePost(source: SourceFile, config: Config): ParseResult {
   };
 }
 
+/** Line `line` (1-based) of `text`, found without splitting the whole file. */
+function lineOf(text: string, line: number): string | undefined {
+  let start = 0;
+  for (let current = 1; current < line; current++) {
+    start = text.indexOf('\n', start) + 1;
+    if (start === 0) return undefined;
+  }
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end < 0 ? undefined : end).replace(/\r$/, '');
+}
+
 /** Expands the permalink pattern (`/posts/:slug/`) against the base URL. */
 export function buildPermalink(config: Config, slug: string, date: Date): string {
-  const parts = localDateParts(date, config.timeZone);
+  const parts = localDate(date, config.timeZone);
   const pathPart = config.permalink
     .replace(/:year/g, parts.year)
     .replace(/:month/g, parts.month)
@@ -300,17 +310,6 @@ export function buildPermalink(config: Config, slug: string, date: Date): string
 
 export function withTrailingSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
-}
-
-const partsFormatters = new Map<string, Intl.DateTimeFormat>();
-function localDateParts(date: Date, timeZone: string): { year: string; month: string; day: string } {
-  let formatter = partsFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    partsFormatters.set(timeZone, formatter);
-  }
-  const parts = Object.fromEntries(formatter.formatToParts(date).map((part) => [part.type, part.value]));
-  return { year: parts.year ?? '', month: parts.month ?? '', day: parts.day ?? '' };
 }
 
 /** The canonical form of an id, or undefined when it is not one postfeed accepts. */
