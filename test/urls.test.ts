@@ -85,6 +85,22 @@ describe('sanitization', () => {
   });
 });
 
+describe('Markdown without raw HTML (rendered without the HTML sanitizer)', () => {
+  it('drops unsafe link and image URLs and makes the rest absolute', async () => {
+    const body = '[a](javascript:alert(1)) [b](JAVASCRIPT:alert(2)) ![c](data:image/png;base64,AAAA) [d](irc://x/y) <https://auto.example/x> [e](rel/)';
+    const { html, result } = await contentOf(body);
+    // markdown-it leaves a link with a script URL as plain text; no attribute may carry one.
+    expect(html).not.toMatch(/="\s*(javascript|data|irc):/i);
+    expect(urlAttributes(html)).toEqual([
+      ['href', 'https://auto.example/x'],
+      ['href', 'https://example.com/blog/posts/x/rel/'],
+    ]);
+    const warning = result.diagnostics.find((d) => d.field === 'body');
+    expect(warning?.message).toMatch(/src="data:image\/png/);
+    expect(warning?.message).toMatch(/href="irc:/);
+  });
+});
+
 describe('a corpus from make-corpus.mjs', () => {
   it('leaves no relative URL in any feed', async () => {
     const dir = tempDir();
