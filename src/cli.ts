@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // The command line: flags → build() → diagnostics or writeOutput(). No logic of its own.
 import { readFileSync } from 'node:fs';
+import module from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { build, DEFAULT_CONFIG_FILE } from './build.js';
 import { formatDiagnostics, summarizeDiagnostics } from './diagnostics.js';
 import { abandonWrite, OutputError, writeOutput } from './write.js';
+
+// Node ≥ 22.1 can cache compiled modules across runs: a CLI run in CI starts noticeably faster.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 export const EXIT = {
   ok: 0,
@@ -25,7 +28,7 @@ const HELP = `postfeed — RSS 2.0, Atom 1.0 and JSON Feed 1.1 from a folder of 
 Usage: postfeed [build] [options]
 
 Options:
-  --config <file>     config file (default: ${DEFAULT_CONFIG_FILE})
+  --config <file>     config file (default: postfeed.config.json)
   --posts <dir>       posts folder (default: config "posts", else posts)
   --out <dir>         output folder (default: config "out", else dist)
   --base-url <url>    override baseUrl (also env POSTFEED_BASE_URL), e.g. for deploy previews
@@ -94,6 +97,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const started = performance.now();
+  // Loaded only for a build, so --help and --version answer at once.
+  const { build } = await import('./build.js');
   const result = await build({
     ...(values.config !== undefined ? { configFile: values.config } : {}),
     ...(values.posts !== undefined ? { posts: values.posts } : {}),
