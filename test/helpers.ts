@@ -1,6 +1,6 @@
 // Shared test plumbing: temporary projects, the CLI as a process, an independent XML parser.
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,14 @@ import type { ConfigInput } from '../src/index.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI = path.join(ROOT, 'lib', 'cli.js');
-export const SHARED = path.resolve(ROOT, '..', 'shared');
+/**
+ * The project's shared folder (seed article, corpus generator, Atom schema). CI lays it beside the
+ * clone; POSTFEED_SHARED points elsewhere, and a clone made in a bare temporary folder falls back
+ * to this workplace's copy.
+ */
+export const SHARED = [process.env.POSTFEED_SHARED, path.resolve(ROOT, '..', 'shared'), '/work/shared'].find(
+  (candidate): candidate is string => !!candidate && existsSync(path.join(candidate, 'seed')),
+) ?? path.resolve(ROOT, '..', 'shared');
 
 export const BASE_CONFIG: ConfigInput = {
   title: 'Test site',
