@@ -5,7 +5,7 @@ import module from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostics, summarizeDiagnostics } from './diagnostics.js';
-import { abandonWrite, OutputError, writeOutput } from './write.js';
+import { OutputError, requestInterrupt, WriteInterrupted, writeOutput } from './write.js';
 
 // Node ≥ 22.1 can cache compiled modules across runs: a CLI run in CI starts noticeably faster.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
@@ -21,6 +21,7 @@ export const EXIT = {
   /** An unexpected failure inside postfeed: please report it. */
   internal: 4,
   interrupted: 130,
+  terminated: 143,
 } as const;
 
 const HELP = `postfeed — RSS 2.0, Atom 1.0 and JSON Feed 1.1 from a folder of Markdown posts
@@ -41,7 +42,7 @@ Options:
   -v, --version       show the version
 
 Exit codes: 0 written, 1 invalid input (nothing written), 2 usage error,
-            3 cannot write output, 4 internal error, 130 interrupted`;
+            3 cannot write output, 4 internal error, 130/143 interrupted`;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -119,6 +120,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const written = await writeOutput(result.outDir, result.files);
+  // A signal during the commit lets it finish: the new feeds are complete, and the exit says so.
+  if (interruptedWith !== undefined) return interruptedWith;
   if (!values.quiet) {
     for (const file of written) {
       const shown = path.relative(process.cwd(), file.path);
@@ -131,22 +134,32 @@ export async function main(argv: string[]): Promise<number> {
   return EXIT.ok;
 }
 
+/** Exit code of the signal that arrived, if one did. */
+let interruptedWith: number | undefined;
+
 function onSignal(signal: NodeJS.Signals, code: number): void {
   process.once(signal, () => {
-    void abandonWrite().finally(() => process.exit(code));
+    interruptedWith = code;
+    // Nothing is being written: nothing to clean up. Otherwise the write stops at its next safe point.
+    if (!requestInterrupt()) process.exit(code);
   });
 }
 
 onSignal('SIGINT', EXIT.interrupted);
-onSignal('SIGTERM', 143);
+onSignal('SIGTERM', EXIT.terminated);
 
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
+    if (error instanceof WriteInterrupted) {
+      process.stderr.write(`postfeed: ${error.message}\n`);
+      process.exitCode = interruptedWith ?? EXIT.interrupted;
+      return;
+    }
     if (error instanceof OutputError) {
-      process.stderr.write(`postfeed: ${error.message}; ${'nothing was replaced'}\n`);
+      process.stderr.write(`postfeed: ${error.message}; nothing was replaced\n`);
       process.exitCode = EXIT.outputFailed;
       return;
     }

@@ -8,7 +8,7 @@
 // Any later postfeed run finishes an interrupted step 4 before doing anything else (recoverOutput),
 // so readers of the folder see the old set, or the new set, or a journal-marked switch in progress.
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { OutputFile } from './model.js';
 
@@ -16,6 +16,8 @@ const LOCK = '.postfeed.lock';
 const JOURNAL = '.postfeed-commit.json';
 const STAGING_PREFIX = '.postfeed-staging-';
 const LOCK_WAIT_MS = 10 * 60 * 1000;
+/** A lock file without a pid this old belongs to a process killed while creating it. */
+const STALE_EMPTY_LOCK_MS = 5000;
 
 export interface WrittenFile {
   path: string;
@@ -27,56 +29,77 @@ export interface WrittenFile {
 
 export class OutputError extends Error {}
 
-interface ActiveWrite {
-  outDir: string;
-  staging: string;
-  committed: boolean;
-}
+/** The write stopped at a safe point because a signal asked it to; the old feeds are intact. */
+export class WriteInterrupted extends Error {}
 
-/** The write in progress, so a signal handler can clean up after it. */
-let active: ActiveWrite | undefined;
+/** Set by a signal handler (requestInterrupt); checked by writeOutput between its steps. */
+let interruptRequested = false;
+let writing = false;
 let heldLock: string | undefined;
 
+/**
+ * Asks a write in progress to stop at its next safe point: before the commit it removes its
+ * staging folder and throws WriteInterrupted; after the commit it finishes. Returns false when no
+ * write is in progress, so the caller may exit at once.
+ */
+export function requestInterrupt(): boolean {
+  interruptRequested = true;
+  return writing;
+}
+
 export async function writeOutput(outDir: string, files: readonly OutputFile[]): Promise<WrittenFile[]> {
-  await ensureDirectory(outDir);
-  await acquireLock(outDir);
+  writing = true;
   try {
-    await recoverOutput(outDir);
-    const staging = path.join(outDir, `${STAGING_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
-    active = { outDir, staging, committed: false };
-    await fs.mkdir(staging);
-
-    const results: WrittenFile[] = [];
-    const staged: string[] = [];
-    for (const file of files) {
-      const target = path.join(outDir, file.path);
-      const bytes = Buffer.from(file.contents, 'utf8');
-      const changed = !(await sameBytes(target, bytes));
-      results.push({ path: target, bytes: bytes.length, items: file.items, changed });
-      if (!changed) continue;
-      const handle = await fs.open(path.join(staging, file.path), 'wx');
-      try {
-        await handle.writeFile(bytes);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      staged.push(file.path);
+    await ensureDirectory(outDir);
+    await acquireLock(outDir);
+    try {
+      return await writeLocked(outDir, files);
+    } finally {
+      releaseLock();
     }
-
-    if (staged.length > 0) {
-      await writeFileAtomically(path.join(outDir, JOURNAL), JSON.stringify({ staging: path.basename(staging), files: staged }));
-      active.committed = true;
-      await syncDirectory(outDir);
-      await finishCommit(outDir, path.basename(staging), staged);
-    } else {
-      await fs.rm(staging, { recursive: true, force: true });
-    }
-    active = undefined;
-    return results;
   } finally {
-    await releaseLock();
+    writing = false;
   }
+}
+
+async function writeLocked(outDir: string, files: readonly OutputFile[]): Promise<WrittenFile[]> {
+  await recoverOutput(outDir);
+  const staging = path.join(outDir, `${STAGING_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
+  await fs.mkdir(staging);
+  const abandon = async () => {
+    await fs.rm(staging, { recursive: true, force: true });
+    throw new WriteInterrupted('interrupted before the new feeds were committed; the old feeds are unchanged');
+  };
+
+  const results: WrittenFile[] = [];
+  const staged: string[] = [];
+  for (const file of files) {
+    if (interruptRequested) await abandon();
+    const target = path.join(outDir, file.path);
+    const bytes = Buffer.from(file.contents, 'utf8');
+    const changed = !(await sameBytes(target, bytes));
+    results.push({ path: target, bytes: bytes.length, items: file.items, changed });
+    if (!changed) continue;
+    const handle = await fs.open(path.join(staging, file.path), 'wx');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    staged.push(file.path);
+  }
+
+  if (interruptRequested) await abandon();
+  if (staged.length === 0) {
+    await fs.rm(staging, { recursive: true, force: true });
+    return results;
+  }
+  // The commit point: from here on the switch completes, even across a crash.
+  await writeFileAtomically(path.join(outDir, JOURNAL), JSON.stringify({ staging: path.basename(staging), files: staged }));
+  await syncDirectory(outDir);
+  await finishCommit(outDir, path.basename(staging), staged);
+  return results;
 }
 
 /** Completes a commit a killed run left behind, and removes staging folders no journal refers to. */
@@ -97,9 +120,9 @@ export async function recoverOutput(outDir: string): Promise<void> {
   } catch {
     return;
   }
+  // Called only under the lock and before this run stages anything: every staging folder is stale.
   for (const entry of entries) {
-    const own = active && path.basename(active.staging) === entry;
-    if (entry.startsWith(STAGING_PREFIX) && !own) await fs.rm(path.join(outDir, entry), { recursive: true, force: true });
+    if (entry.startsWith(STAGING_PREFIX)) await fs.rm(path.join(outDir, entry), { recursive: true, force: true });
     if (entry.startsWith(`${JOURNAL}.tmp-`)) await fs.rm(path.join(outDir, entry), { force: true });
   }
 }
@@ -117,21 +140,6 @@ async function finishCommit(outDir: string, stagingName: string, files: readonly
   await syncDirectory(outDir);
   await fs.rm(path.join(outDir, JOURNAL), { force: true });
   await fs.rm(staging, { recursive: true, force: true });
-}
-
-/**
- * For signal handlers: undoes an uncommitted write, or finishes a committed one, and releases
- * the lock. Synchronous work only where possible; safe to call when nothing is in progress.
- */
-export async function abandonWrite(): Promise<void> {
-  const current = active;
-  active = undefined;
-  try {
-    if (current?.committed) await recoverOutput(current.outDir);
-    else if (current) await fs.rm(current.staging, { recursive: true, force: true });
-  } finally {
-    await releaseLock();
-  }
 }
 
 async function ensureDirectory(outDir: string): Promise<void> {
@@ -160,26 +168,59 @@ async function acquireLock(outDir: string): Promise<void> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const holder = Number(await fs.readFile(lock, 'utf8').catch(() => ''));
-    const valid = Number.isInteger(holder) && holder > 0;
-    const age = Date.now() - ((await fs.stat(lock).catch(() => undefined))?.mtimeMs ?? Date.now());
-    if ((valid && !isAlive(holder)) || (!valid && age > 5000)) {
-      // The holder was killed before releasing it (SIGKILL cannot be caught), possibly before it
-      // even wrote its pid: take the lock over.
-      await fs.rm(lock, { force: true });
-      continue;
-    }
-    if (Date.now() > deadline) throw new OutputError(`timed out waiting for the lock ${lock} held by process ${holder}`);
-    await new Promise((resolve) => setTimeout(resolve, 25 + Math.random() * 50));
+    const holder = await readLockHolder(lock);
+    if (holder.stale) await removeStaleLock(lock, holder.pid);
+    else if (Date.now() > deadline) throw new OutputError(`timed out waiting for the lock ${lock} held by process ${holder.pid}`);
+    else await sleep(25 + Math.random() * 50);
   }
 }
 
-async function releaseLock(): Promise<void> {
+/** The lock's holder, and whether it is stale: its process is dead, or it never wrote its pid. */
+async function readLockHolder(lock: string): Promise<{ pid: string; stale: boolean }> {
+  const pid = await fs.readFile(lock, 'utf8').catch(() => '');
+  if (/^[1-9][0-9]*$/.test(pid)) return { pid, stale: !isAlive(Number(pid)) };
+  const age = Date.now() - ((await fs.stat(lock).catch(() => undefined))?.mtimeMs ?? Date.now());
+  return { pid: pid || '(unknown)', stale: age > STALE_EMPTY_LOCK_MS };
+}
+
+/**
+ * Removes a lock whose holder was killed (SIGKILL cannot be caught). Only one process at a time
+ * may do this, under a second lock, and only after checking again that the lock still names the
+ * dead holder: otherwise two waiters could each delete the other's fresh lock.
+ */
+async function removeStaleLock(lock: string, deadPid: string): Promise<void> {
+  const takeover = `${lock}.takeover`;
+  try {
+    await fs.writeFile(takeover, String(process.pid), { flag: 'wx' });
+  } catch {
+    // Someone else is taking over; a takeover lock left by a killed process expires.
+    const age = Date.now() - ((await fs.stat(takeover).catch(() => undefined))?.mtimeMs ?? Date.now());
+    if (age > STALE_EMPTY_LOCK_MS) await fs.rm(takeover, { force: true });
+    await sleep(10);
+    return;
+  }
+  try {
+    const current = await readLockHolder(lock);
+    if (current.stale && current.pid === deadPid) await fs.rm(lock, { force: true });
+  } finally {
+    await fs.rm(takeover, { force: true });
+  }
+}
+
+/** Synchronous, so a signal handler's exit cannot cut it short. */
+function releaseLock(): void {
   const lock = heldLock;
-  heldLock = undefined;
   if (!lock) return;
-  const holder = await fs.readFile(lock, 'utf8').catch(() => '');
-  if (holder === String(process.pid)) await fs.rm(lock, { force: true });
+  try {
+    if (readFileSync(lock, 'utf8') === String(process.pid)) rmSync(lock, { force: true });
+  } catch {
+    // Already gone.
+  }
+  heldLock = undefined;
+}
+
+function sleep(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }
 
 function isAlive(pid: number): boolean {

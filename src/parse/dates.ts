@@ -12,7 +12,14 @@ const DATE_PATTERN =
 export const MIN_YEAR = 1900;
 export const MAX_YEAR = 9999;
 
-export type DateResult = { ok: true; date: Date } | { ok: false; message: string };
+/** The calendar date as written, for permalinks: what the author (and the file name) calls the day. */
+export interface CalendarDate {
+  year: string;
+  month: string;
+  day: string;
+}
+
+export type DateResult = { ok: true; date: Date; calendar: CalendarDate } | { ok: false; message: string };
 
 const formatterCache = new Map<string, Intl.DateTimeFormat>();
 
@@ -61,14 +68,6 @@ function zonedToUtc(localAsUtc: number, timeZone: string): number {
   return localAsUtc - zoneOffset(timeZone, first);
 }
 
-/** The calendar date of `date` on a wall clock in `timeZone`, as zero-padded strings. */
-export function localDate(date: Date, timeZone: string): { year: string; month: string; day: string } {
-  const utc = date.getTime();
-  const local = new Date(timeZone === 'UTC' ? utc : utc + zoneOffset(timeZone, utc));
-  const pad = (value: number) => String(value).padStart(2, '0');
-  return { year: String(local.getUTCFullYear()), month: pad(local.getUTCMonth() + 1), day: pad(local.getUTCDate()) };
-}
-
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
@@ -112,5 +111,5 @@ export function parseDate(text: string, timeZone: string): DateResult {
     if (offsetHours > 23 || offsetMinutes > 59) return { ok: false, message: `offset ${offset} does not exist in "${text}"` };
     utc = localAsUtc - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
   }
-  return { ok: true, date: new Date(utc) };
+  return { ok: true, date: new Date(utc), calendar: { year: y!, month: mo!, day: d! } };
 }

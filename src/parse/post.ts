@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Config } from '../config.js';
 import type { Author, Diagnostic, Post } from '../model.js';
-import { localDate, parseDate } from './dates.js';
+import { parseDate, type CalendarDate } from './dates.js';
 import { splitFrontMatter, type FrontMatter } from './front-matter.js';
 import { collapseWhitespace, stripForbiddenCharacters } from './text.js';
 
@@ -117,7 +117,7 @@ export function parsePost(source: SourceFile, config: Config): ParseResult {
   }
 
   // date, updated
-  const dateField = (field: 'date' | 'updated'): Date | undefined => {
+  const dateField = (field: 'date' | 'updated'): { date: Date; calendar: CalendarDate } | undefined => {
     const value = data[field];
     if (typeof value !== 'string' || value.trim() === '') {
       report.error(field, value === undefined || value === '' ? 'is required' : `must be a date like 2023-07-01, found ${describe(value)}`);
@@ -128,10 +128,11 @@ export function parsePost(source: SourceFile, config: Config): ParseResult {
       report.error(field, parsed.message);
       return undefined;
     }
-    return parsed.date;
+    return parsed;
   };
-  const date = 'date' in data ? dateField('date') : (report.error('date', 'is required', []), undefined);
-  const updated = 'updated' in data ? dateField('updated') : undefined;
+  const written = 'date' in data ? dateField('date') : (report.error('date', 'is required', []), undefined);
+  const date = written?.date;
+  const updated = 'updated' in data ? dateField('updated')?.date : undefined;
   if (date && updated && updated < date) report.warn('updated', 'is earlier than date');
 
   // description / summary
@@ -248,7 +249,7 @@ export function parsePost(source: SourceFile, config: Config): ParseResult {
     else if (value === '') report.error('image', 'is empty');
   }
 
-  const permalink = slug && date ? buildPermalink(config, slug, date) : undefined;
+  const permalink = slug && written ? buildPermalink(config, slug, written.calendar) : undefined;
 
   // id: explicit (absolute URL, tag: or urn:), else the permalink
   let id = permalink;
@@ -297,13 +298,16 @@ function lineOf(text: string, line: number): string | undefined {
   return text.slice(start, end < 0 ? undefined : end).replace(/\r$/, '');
 }
 
-/** Expands the permalink pattern (`/posts/:slug/`) against the base URL. */
-export function buildPermalink(config: Config, slug: string, date: Date): string {
-  const parts = localDate(date, config.timeZone);
+/**
+ * Expands the permalink pattern (`/:year/:month/:day/:slug/`) against the base URL. The date parts
+ * are the date as written (as in a Jekyll file name), not converted to another zone: a post
+ * written at 01:00 +03:00 on 1 July stays under /07/01/.
+ */
+export function buildPermalink(config: Config, slug: string, date: CalendarDate): string {
   const pathPart = config.permalink
-    .replace(/:year/g, parts.year)
-    .replace(/:month/g, parts.month)
-    .replace(/:day/g, parts.day)
+    .replace(/:year/g, date.year)
+    .replace(/:month/g, date.month)
+    .replace(/:day/g, date.day)
     .replace(/:slug/g, encodeURIComponent(slug));
   return new URL(pathPart.replace(/^\//, ''), withTrailingSlash(config.baseUrl)).href;
 }
