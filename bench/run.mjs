@@ -212,7 +212,6 @@ log(`bench: peak RSS from ${haveTime ? '/usr/bin/time' : '/proc/PID/status VmHWM
 
 const env = { ...process.env, POSTFEED_BASE_URL: '', SOURCE_DATE_EPOCH: '' };
 const rows = [];
-const notes = [];
 for (const n of options.sizes) {
   const { dir: posts, summary } = corpus(n);
   const outRoot = path.join(BENCH, `out-${n}`);
@@ -324,6 +323,5 @@ const line = (cells) => `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(width
 process.stdout.write(
   `\n${line(header)}\n|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 2)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|\n${table.map(line).join('\n')}\n` +
     `\nmedian of ${options.runs} whole-process run(s), alternated per round; peak = max RSS over the runs; ` +
-    `node floor writes one file as large as postfeed's three feeds together.\n` +
-    notes.map((note) => `note: ${note}\n`).join(''),
+    `node floor writes one file as large as postfeed's three feeds together.\n`,
 );

@@ -73,12 +73,23 @@ describe('rejected dates', () => {
 });
 
 describe('the calendar date in permalinks', () => {
-  it('is the date on the wall clock of the configured time zone', async () => {
-    const { localDate } = await import('../src/parse/dates.js');
-    const instant = new Date('2023-06-30T22:30:00Z');
-    expect(localDate(instant, 'UTC')).toEqual({ year: '2023', month: '06', day: '30' });
-    expect(localDate(instant, 'Europe/Moscow')).toEqual({ year: '2023', month: '07', day: '01' });
-    expect(localDate(instant, 'America/Los_Angeles')).toEqual({ year: '2023', month: '06', day: '30' });
-    expect(localDate(new Date('2024-01-01T04:59:59Z'), 'America/New_York')).toEqual({ year: '2023', month: '12', day: '31' });
+  it('is the date as written, whatever the offset or the configured zone', async () => {
+    const { build } = await import('../src/index.js');
+    const { makeProject, post } = await import('./helpers.js');
+    const cwd = makeProject(
+      {
+        'a.md': post('title: A\ndate: 2023-07-01T01:00:00+03:00'),
+        'b.md': post('title: B\ndate: 2023-06-30 23:30:00 -0800'),
+        'c.md': post('title: C\ndate: 2023-06-30'),
+      },
+      { permalink: '/:year/:month/:day/:slug/', timeZone: 'Asia/Tokyo' },
+    );
+    const result = await build({ cwd });
+    const urls = JSON.parse(result.files[2]!.contents).items.map((item: { url: string }) => item.url);
+    expect(urls).toEqual([
+      'https://example.com/blog/2023/06/30/b/',
+      'https://example.com/blog/2023/07/01/a/',
+      'https://example.com/blog/2023/06/30/c/',
+    ]);
   });
 });
