@@ -14,7 +14,10 @@ export function formatDiagnostic(diagnostic: Diagnostic): string {
   if (diagnostic.excerpt !== undefined && diagnostic.line !== undefined) {
     const gutter = String(diagnostic.line);
     text += `\n  ${gutter} | ${diagnostic.excerpt}`;
-    if (diagnostic.column !== undefined) text += `\n  ${' '.repeat(gutter.length)} | ${' '.repeat(Math.max(0, diagnostic.column - 1))}^`;
+    // A caret only where it lands inside the (possibly shortened) excerpt.
+    if (diagnostic.column !== undefined && diagnostic.column <= diagnostic.excerpt.length + 1) {
+      text += `\n  ${' '.repeat(gutter.length)} | ${' '.repeat(Math.max(0, diagnostic.column - 1))}^`;
+    }
   }
   return text;
 }

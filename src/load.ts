@@ -57,8 +57,8 @@ export interface LoadPostsOptions {
 export async function loadPosts(postsDir: string, options: LoadPostsOptions): Promise<LoadedPosts> {
   const diagnostics: Diagnostic[] = [];
   const display = (absolute: string) => path.relative(options.cwd, absolute) || '.';
-  const problem = (absolute: string, message: string, field = 'file'): void => {
-    diagnostics.push({ severity: 'error', file: display(absolute), field, message });
+  const problem = (absolute: string, message: string, field = 'file', line?: number): void => {
+    diagnostics.push({ severity: 'error', file: display(absolute), ...(line !== undefined ? { line } : {}), field, message });
   };
 
   let root: string;
@@ -136,7 +136,7 @@ export async function loadPosts(postsDir: string, options: LoadPostsOptions): Pr
   const sources: SourceFile[] = [];
   for (const file of files) {
     const result = readPost(file, options.maxFileBytes);
-    if (typeof result === 'string') problem(file, result);
+    if ('problem' in result) problem(file, result.problem, 'file', result.line);
     else sources.push({ file: display(file), text: result.text });
   }
 
@@ -153,12 +153,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  * Synchronous on purpose: for thousands of small files it is several times faster than the
  * promise API, whose every call is a round trip through the thread pool.
  */
-function readPost(file: string, maxBytes: number): { text: string } | string {
+function readPost(file: string, maxBytes: number): Decoded {
   let descriptor: number | undefined;
   try {
     descriptor = openSync(file, 'r');
     const { size } = fstatSync(descriptor);
-    if (size > maxBytes) return `is ${size} bytes; the limit is ${maxBytes} (limits.maxFileBytes)`;
+    if (size > maxBytes) return { problem: `is ${size} bytes; the limit is ${maxBytes} (limits.maxFileBytes)` };
     const bytes = Buffer.allocUnsafe(size);
     let offset = 0;
     while (offset < size) {
@@ -169,23 +169,28 @@ function readPost(file: string, maxBytes: number): { text: string } | string {
     return decodePost(bytes.subarray(0, offset));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return code === 'EACCES' ? 'cannot be read: permission denied' : `cannot be read (${code ?? (error as Error).message})`;
+    return { problem: code === 'EACCES' ? 'cannot be read: permission denied' : `cannot be read (${code ?? (error as Error).message})` };
   } finally {
     if (descriptor !== undefined) closeSync(descriptor);
   }
 }
 
+type Decoded = { text: string } | { problem: string; line?: number };
+
 /** Strict UTF-8 decoding with messages that say what the file actually is. */
-export function decodePost(bytes: Uint8Array): { text: string } | string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'is UTF-16 (little-endian BOM); save it as UTF-8';
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'is UTF-16 (big-endian BOM); save it as UTF-8';
+export function decodePost(bytes: Uint8Array): Decoded {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { problem: 'is UTF-16 (little-endian BOM); save it as UTF-8' };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { problem: 'is UTF-16 (big-endian BOM); save it as UTF-8' };
   const nul = bytes.indexOf(0);
-  if (nul >= 0) return `contains a NUL byte at line ${lineAt(bytes, nul)}: a binary file, not a Markdown post`;
+  if (nul >= 0) return { problem: 'contains a NUL byte: a binary file, not a Markdown post', line: lineAt(bytes, nul) };
   try {
     return { text: utf8.decode(bytes) };
   } catch {
     const offset = firstInvalidUtf8(bytes);
-    return `is not valid UTF-8 (byte 0x${bytes[offset]?.toString(16).padStart(2, '0')} at line ${lineAt(bytes, offset)}); save it as UTF-8`;
+    return {
+      problem: `is not valid UTF-8 (byte 0x${bytes[offset]?.toString(16).padStart(2, '0')}); save it as UTF-8`,
+      line: lineAt(bytes, offset),
+    };
   }
 }
 

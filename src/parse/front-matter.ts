@@ -128,7 +128,8 @@ function parseYaml(source: string): ParsedYaml {
       strict: true,
     });
   } catch (error) {
-    return { problems: [{ line: 1, field: 'front matter', message: `cannot be parsed: ${(error as Error).message}` }] };
+    const message = (error as Error).message;
+    return { problems: [{ line: 1, field: 'front matter', message: /call stack/i.test(message) ? 'YAML: nested too deeply to read' : `cannot be parsed: ${message}` }] };
   }
 
   const problems: FrontMatterProblem[] = [];
@@ -220,6 +221,6 @@ function yamlMessage(code: string, message: string): string {
     case 'TAB_AS_INDENT':
       return 'tabs are used for indentation; use spaces';
     default:
-      return firstLine(message);
+      return /call stack/i.test(message) ? 'nested too deeply to read' : firstLine(message);
   }
 }

@@ -262,7 +262,14 @@ export function parsePost(source: SourceFile, config: Config): ParseResult {
     }
   }
 
-  const markdown = stripped('body', body.replace(/\r\n?/g, '\n'), []);
+  // The body's warning points at the line of the first character removed.
+  const normalizedBody = body.replace(/\r\n?/g, '\n');
+  const cleanBody = stripForbiddenCharacters(normalizedBody);
+  if (cleanBody.count > 0) {
+    const line = bodyLine + (normalizedBody.slice(0, cleanBody.firstIndex).match(/\n/g)?.length ?? 0);
+    report.add('warning', 'body', `removed ${cleanBody.count} character(s) no feed may carry (${cleanBody.removed.join(', ')})`, line);
+  }
+  const markdown = cleanBody.text;
 
   if (report.failed || !title || !date || !slug || !permalink || !id) return { diagnostics: report.diagnostics };
   return {

@@ -10,6 +10,8 @@ export interface Stripped {
   /** The code points removed, as U+XXXX, first few only. */
   removed: string[];
   count: number;
+  /** Index in the original text of the first character removed, -1 when none was. */
+  firstIndex: number;
 }
 
 function describe(character: string): string {
@@ -22,15 +24,17 @@ const FORBIDDEN_BMP_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-
 /** Removes every character a feed may not carry; reports what went. */
 export function stripForbiddenCharacters(text: string): Stripped {
   // Nearly every text is clean: two linear scans settle that without the costlier pattern.
-  if (!FORBIDDEN_BMP_CHARACTERS.test(text) && text.isWellFormed()) return { text, removed: [], count: 0 };
+  if (!FORBIDDEN_BMP_CHARACTERS.test(text) && text.isWellFormed()) return { text, removed: [], count: 0, firstIndex: -1 };
   const removed = new Set<string>();
   let count = 0;
-  const clean = text.replace(FORBIDDEN_CHARACTERS, (character) => {
+  let firstIndex = -1;
+  const clean = text.replace(FORBIDDEN_CHARACTERS, (character, index: number) => {
     count += 1;
+    if (firstIndex < 0) firstIndex = index;
     if (removed.size < 5) removed.add(describe(character));
     return '';
   });
-  return { text: clean, removed: [...removed], count };
+  return { text: clean, removed: [...removed], count, firstIndex };
 }
 
 /** Single-line text (titles, names, tags): every run of white space becomes one space. */

@@ -1,0 +1,271 @@
+// The bad-input catalogue: one fixture per class of broken or hostile input (test/bad-input/),
+// each run through the CLI against a project whose dist/ already holds good feeds. Errors must
+// exit 1, name the file, the line (where there is one) and the field, and leave dist/ byte for
+// byte as it was; recoverable classes warn, and --strict turns their warnings into errors.
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFileSync, chmodSync, openSync, ftruncateSync, closeSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BASE_CONFIG, makeProject, post, ROOT, runCliAsync, snapshotDir } from './helpers.js';
+
+const FIXTURES = path.join(ROOT, 'test', 'bad-input');
+const GOOD = post('title: Good\ndate: 2020-01-01');
+
+/** A project with good feeds already published in dist/. */
+async function publishedProject(config: object = {}): Promise<{ cwd: string; before: Record<string, string> }> {
+  const cwd = makeProject({ 'good.md': GOOD }, config);
+  const first = await runCliAsync(cwd, ['build', '--quiet'], { POSTFEED_BASE_URL: '', SOURCE_DATE_EPOCH: '' });
+  expect(first.status).toBe(0);
+  return { cwd, before: snapshotDir(path.join(cwd, 'dist')) };
+}
+
+async function run(cwd: string, args: string[] = []) {
+  const started = performance.now();
+  const result = await runCliAsync(cwd, ['build', ...args], { POSTFEED_BASE_URL: '', SOURCE_DATE_EPOCH: '' });
+  return { ...result, seconds: (performance.now() - started) / 1000 };
+}
+
+// [fixture, line (undefined when the problem has no line), field, message]
+const ERRORS: Array<[string, number | undefined, string, RegExp]> = [
+  ['yaml-unquoted-colon.md', 2, 'front matter', /put the value in quotes/],
+  ['yaml-tab-indent.md', 5, 'front matter', /tabs/i],
+  ['yaml-unclosed-quote.md', undefined, 'front matter', /YAML: .*quote/i],
+  ['yaml-unclosed-bracket.md', undefined, 'front matter', /YAML/],
+  ['yaml-duplicate-key.md', 4, 'front matter', /repeated/],
+  ['missing-closing-delimiter.md', 1, 'front matter', /never closed/],
+  ['blank-line-before-opener.md', 2, 'front matter', /must start on line 1/],
+  ['opener-with-comment.md', 1, 'front matter', /opening line must be exactly "---"/],
+  ['toml-front-matter.md', 1, 'front matter', /TOML/],
+  ['front-matter-string.md', 2, 'front matter', /must be a mapping/],
+  ['front-matter-list.md', 2, 'front matter', /must be a mapping/],
+  ['front-matter-empty.md', 1, 'title', /is required/],
+  ['engine-js.md', 1, 'front matter', /refused: postfeed never evaluates code/],
+  ['engine-javascript.md', 1, 'front matter', /refused/],
+  ['engine-coffee.md', 1, 'front matter', /refused/],
+  ['yaml-js-function-tag.md', 2, 'front matter', /!!js\/function is not allowed/],
+  ['title-missing.md', 1, 'title', /is required/],
+  ['title-empty.md', 2, 'title', /is required/],
+  ['title-list.md', 2, 'title', /must be text, found a list/],
+  ['title-mapping.md', 2, 'title', /must be text, found a mapping/],
+  ['title-whitespace.md', 2, 'title', /is empty/],
+  ['title-only-control-characters.md', 2, 'title', /is empty/],
+  ['date-missing.md', 1, 'date', /is required/],
+  ['date-february-30.md', 3, 'date', /day 30 does not exist/],
+  ['date-hour-25.md', 3, 'date', /hour 25 does not exist/],
+  ['date-month-13.md', 3, 'date', /month 13 does not exist/],
+  ['date-before-1900.md', 3, 'date', /year 1899 is outside/],
+  ['date-after-9999.md', 3, 'date', /is not a date/],
+  ['date-number.md', 3, 'date', /"12345" is not a date/],
+  ['date-boolean.md', 3, 'date', /"true" is not a date/],
+  ['updated-invalid.md', 4, 'updated', /is not a date/],
+  ['tags-string.md', 4, 'tags', /must be a list/],
+  ['tags-mapping.md', 4, 'tags', /must be a list/],
+  ['tag-object.md', 6, 'tags[1]', /must be text, found a mapping/],
+  ['authors-string.md', 4, 'authors', /must be a list/],
+  ['author-list-of-lists.md', 5, 'authors[0]', /must be a name or \{name, email, url\}/],
+  ['author-bad-email.md', 4, 'author.email', /not an email address/],
+  ['draft-yes.md', 4, 'draft', /must be true or false/],
+  ['draft-quoted-true.md', 4, 'draft', /without quotes/],
+  ['id-not-a-url.md', 4, 'id', /not an absolute URL, tag: URI or urn:/],
+  ['id-relative-url.md', 4, 'id', /not an absolute URL/],
+  ['id-javascript.md', 4, 'id', /not an absolute URL/],
+  ['slug-dot-dot.md', 4, 'slug', /not URL-safe/],
+  ['slug-slash.md', 4, 'slug', /not URL-safe/],
+  ['slug-encoded-dot-dot.md', 4, 'slug', /not URL-safe/],
+  ['slug-unsafe-characters.md', 4, 'slug', /not URL-safe/],
+  ['lang-invalid.md', 4, 'lang', /BCP 47/],
+  ['image-unknown-type.md', 4, 'image', /no known media type/],
+  ['image-missing-file.md', 4, 'image', /not found/],
+  ['image-outside-posts.md', 4, 'image', /outside the posts folder/],
+  ['alias-bomb.md', 1, 'front matter', /too many YAML aliases/],
+  ['deeply-nested.md', 4, 'front matter', /nested too deeply/],
+  ['latin-1.md', 2, 'file', /not valid UTF-8/],
+  ['utf-16-bom.md', undefined, 'file', /UTF-16/],
+  ['nul-byte.md', 5, 'file', /NUL byte/],
+  ['binary.md', 1, 'file', /NUL byte/],
+];
+
+describe('errors: exit 1, file:line: field, dist/ untouched', () => {
+  it.concurrent.each(ERRORS)('%s', async (fixture, line, field, message) => {
+    const { cwd, before } = await publishedProject();
+    copyFileSync(path.join(FIXTURES, fixture), path.join(cwd, 'posts', fixture));
+    const result = await run(cwd);
+    expect(result.status).toBe(1);
+    const location = line === undefined ? `posts/${fixture}(:\\d+)*` : `posts/${fixture}:${line}(:\\d+)?`;
+    const expected = new RegExp(`^${location}: ${field.replace(/[[\]]/g, '\\$&')}: `, 'm');
+    expect(result.stderr).toMatch(expected);
+    const lineOfField = result.stderr.split('\n').find((text) => expected.test(text)) ?? '';
+    expect(lineOfField).toMatch(message);
+    expect(result.stderr).toMatch(/nothing written, dist\/ left as it was/);
+    expect(snapshotDir(path.join(cwd, 'dist'))).toEqual(before);
+    // Hostile input is refused quickly, not after a hang (a sanity bound, not a benchmark).
+    expect(result.seconds).toBeLessThan(10);
+  });
+
+  it('never evaluates front matter code: no engine payload wrote its file', () => {
+    for (const marker of ['js', 'javascript', 'coffee', 'tag']) expect(existsSync(`/tmp/postfeed-pwned-${marker}`)).toBe(false);
+  });
+});
+
+describe('recoverable: a warning, feeds written; --strict makes it an error', () => {
+  it.concurrent.each([
+    ['control-characters.md', [['title', 2], ['description', 4], ['tags[0]', 5], ['author', 6], ['body', 8]]],
+    ['unknown-keys.md', [['layout', 4], ['categories', 5]]],
+    ['prototype-keys.md', [['__proto__', 4], ['constructor', 6]]],
+  ] as Array<[string, Array<[string, number]>]>)('%s', async (fixture, warnings) => {
+    const { cwd, before } = await publishedProject();
+    copyFileSync(path.join(FIXTURES, fixture), path.join(cwd, 'posts', fixture));
+    const strict = await run(cwd, ['--strict']);
+    expect(strict.status).toBe(1);
+    expect(snapshotDir(path.join(cwd, 'dist'))).toEqual(before);
+    const relaxed = await run(cwd);
+    expect(relaxed.status).toBe(0);
+    for (const [field, line] of warnings) {
+      expect(relaxed.stderr).toMatch(new RegExp(`^posts/${fixture}:${line}: warning: ${field.replace(/[[\]]/g, '\\$&')}: `, 'm'));
+    }
+    for (const name of ['rss.xml', 'atom.xml', 'feed.json']) {
+      expect(readFileSync(path.join(cwd, 'dist', name), 'utf8')).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]/);
+    }
+  });
+
+  it('keeps ]]>, CDATA sections and HTML comments from breaking the XML', async () => {
+    const { cwd } = await publishedProject();
+    copyFileSync(path.join(FIXTURES, 'cdata-and-comments.md'), path.join(cwd, 'posts', 'cdata-and-comments.md'));
+    const result = await run(cwd);
+    expect(result.status).toBe(0);
+    const { XMLValidator } = await import('fast-xml-parser');
+    for (const name of ['rss.xml', 'atom.xml']) expect(XMLValidator.validate(readFileSync(path.join(cwd, 'dist', name), 'utf8'))).toBe(true);
+    expect(readFileSync(path.join(cwd, 'dist', 'feed.json'), 'utf8')).toContain('Text ]]&gt; and ]]&gt; again.');
+  });
+});
+
+describe('the file system', () => {
+  const expectRefused = async (cwd: string, before: Record<string, string>, pattern: RegExp, args: string[] = [], status = 1) => {
+    const result = await run(cwd, args);
+    expect(result.status).toBe(status);
+    expect(result.stderr).toMatch(pattern);
+    expect(snapshotDir(path.join(cwd, 'dist'))).toEqual(before);
+  };
+
+  it('refuses a symlink that points outside posts/', async () => {
+    const { cwd, before } = await publishedProject();
+    writeFileSync(path.join(cwd, 'secret.md'), GOOD);
+    symlinkSync(path.join(cwd, 'secret.md'), path.join(cwd, 'posts', 'link.md'));
+    await expectRefused(cwd, before, /^posts\/link\.md: file: symlink points outside the posts folder/m);
+  });
+
+  it('refuses a symlink loop', async () => {
+    const { cwd, before } = await publishedProject();
+    symlinkSync(path.join(cwd, 'posts', 'loop-b.md'), path.join(cwd, 'posts', 'loop-a.md'));
+    symlinkSync(path.join(cwd, 'posts', 'loop-a.md'), path.join(cwd, 'posts', 'loop-b.md'));
+    mkdirSync(path.join(cwd, 'posts', 'sub'));
+    symlinkSync(path.join(cwd, 'posts'), path.join(cwd, 'posts', 'sub', 'up'));
+    await expectRefused(cwd, before, /^posts\/loop-a\.md: file: symlink loop/m);
+    const result = await run(cwd);
+    expect(result.stderr).toMatch(/^posts\/sub\/up: file: symlink loop/m);
+  });
+
+  it('refuses an unreadable file', async () => {
+    const { cwd, before } = await publishedProject();
+    writeFileSync(path.join(cwd, 'posts', 'locked.md'), GOOD.replace('Good', 'Locked'));
+    chmodSync(path.join(cwd, 'posts', 'locked.md'), 0o000);
+    if (process.getuid?.() === 0) {
+      // root reads mode-000 files anyway: the case cannot arise for root, so there is nothing to refuse.
+      chmodSync(path.join(cwd, 'posts', 'locked.md'), 0o644);
+      return;
+    }
+    await expectRefused(cwd, before, /^posts\/locked\.md: file: cannot be read: permission denied/m);
+  });
+
+  it('refuses a folder named x.md', async () => {
+    const { cwd, before } = await publishedProject();
+    mkdirSync(path.join(cwd, 'posts', 'x.md'));
+    await expectRefused(cwd, before, /^posts\/x\.md: file: is a folder, not a Markdown file/m);
+  });
+
+  it('refuses an empty posts/ and a missing posts/', async () => {
+    const { cwd, before } = await publishedProject();
+    rmSync(path.join(cwd, 'posts', 'good.md'));
+    await expectRefused(cwd, before, /^posts: posts: holds no \.md posts; refusing to publish empty feeds/m);
+    rmSync(path.join(cwd, 'posts'), { recursive: true });
+    await expectRefused(cwd, before, /^posts: posts: the posts folder does not exist/m);
+  });
+
+  it('refuses --out pointing at a file or at posts/ itself', async () => {
+    const { cwd, before } = await publishedProject();
+    writeFileSync(path.join(cwd, 'file.txt'), 'keep me');
+    await expectRefused(cwd, before, /the output path .*file\.txt exists and is not a folder/, ['--out', 'file.txt'], 3);
+    expect(readFileSync(path.join(cwd, 'file.txt'), 'utf8')).toBe('keep me');
+    const postsBefore = snapshotDir(path.join(cwd, 'posts'));
+    await expectRefused(cwd, before, /^posts: out: the output folder may not be or overlap the posts folder/m, ['--out', 'posts']);
+    await expectRefused(cwd, before, /out: the output folder may not be or overlap/, ['--out', 'posts/feeds']);
+    expect(snapshotDir(path.join(cwd, 'posts'))).toEqual(postsBefore);
+  });
+});
+
+describe('size limits: a clear error, no out-of-memory', () => {
+  it('refuses a 100 MB post without reading it', async () => {
+    const { cwd, before } = await publishedProject();
+    const file = path.join(cwd, 'posts', 'huge.md');
+    writeFileSync(file, GOOD);
+    const descriptor = openSync(file, 'r+');
+    ftruncateSync(descriptor, 100 * 1024 * 1024);
+    closeSync(descriptor);
+    const result = await run(cwd);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^posts\/huge\.md: file: is 104857600 bytes; the limit is 10485760 \(limits\.maxFileBytes\)/m);
+    expect(snapshotDir(path.join(cwd, 'dist'))).toEqual(before);
+  });
+
+  it('refuses a 1 MB title and 10,000 tags, with the configurable limits named', async () => {
+    const { cwd, before } = await publishedProject();
+    writeFileSync(path.join(cwd, 'posts', 'long-title.md'), post(`title: "${'x'.repeat(1024 * 1024)}"\ndate: 2023-07-01`));
+    const tags = Array.from({ length: 10_000 }, (_, index) => `t${index}`).join(', ');
+    writeFileSync(path.join(cwd, 'posts', 'many-tags.md'), post(`title: Tags\ndate: 2023-07-01\ntags: [${tags}]`));
+    const result = await run(cwd);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^posts\/long-title\.md:2: title: is 1048576 characters long; the limit is 1000 \(limits\.maxTitleLength\)/m);
+    expect(result.stderr).toMatch(/^posts\/many-tags\.md:4: tags: has 10000 tags; the limit is 100 \(limits\.maxTags\)/m);
+    expect(snapshotDir(path.join(cwd, 'dist'))).toEqual(before);
+  });
+
+  it('lets the config raise the limits', async () => {
+    const { cwd } = await publishedProject({ limits: { maxTags: 20000 } });
+    const tags = Array.from({ length: 10_000 }, (_, index) => `t${index}`).join(', ');
+    writeFileSync(path.join(cwd, 'posts', 'many-tags.md'), post(`title: Tags\ndate: 2023-07-01\ntags: [${tags}]`));
+    expect((await run(cwd)).status).toBe(0);
+  });
+});
+
+describe('duplicates and ids across files', () => {
+  it('names both files of a duplicate slug and of a duplicate explicit id', async () => {
+    const { cwd, before } = await publishedProject();
+    writeFileSync(path.join(cwd, 'posts', 'one.md'), post('title: One\ndate: 2023-07-01\nslug: same'));
+    writeFileSync(path.join(cwd, 'posts', 'two.md'), post('title: Two\ndate: 2023-07-02\nslug: same'));
+    writeFileSync(path.join(cwd, 'posts', 'three.md'), post('title: Three\ndate: 2023-07-03\nid: "urn:x:1"'));
+    writeFileSync(path.join(cwd, 'posts', 'four.md'), post('title: Four\ndate: 2023-07-04\nid: "urn:x:1"'));
+    const result = await run(cwd);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^posts\/two\.md: slug: permalink ".*\/posts\/same\/" is also used by posts\/one\.md/m);
+    expect(result.stderr).toMatch(/^posts\/three\.md: id: id "urn:x:1" is also used by posts\/four\.md/m);
+    expect(snapshotDir(path.join(cwd, 'dist'))).toEqual(before);
+  });
+});
+
+describe('invalid config', () => {
+  it.concurrent.each([
+    [{ baseUrl: 42 }, 'baseUrl'],
+    [{ baseUrl: 'example.com/blog' }, 'baseUrl'],
+    [{ timeZone: 'Europe/Atlantis' }, 'timeZone'],
+    [{ limit: -5 }, 'limit'],
+    [{ limit: '20' }, 'limit'],
+    [{ author: 'Jane' }, 'author'],
+    [{ output: { rss: 'x/../../rss.xml' } }, 'output.rss'],
+  ])('%j names %s', async (override, field) => {
+    const { cwd, before } = await publishedProject();
+    writeFileSync(path.join(cwd, 'postfeed.config.json'), JSON.stringify({ ...BASE_CONFIG, ...override }));
+    const result = await run(cwd);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`^postfeed\\.config\\.json: ${field}: `, 'm'));
+    expect(snapshotDir(path.join(cwd, 'dist'))).toEqual(before);
+  });
+});
