@@ -22,8 +22,9 @@ export function renderRss(document: FeedDocument): string {
     ...(site.copyright ? { copyright: xmlText(site.copyright) } : {}),
     ...(site.logo ? { image: xmlText(site.logo) } : {}),
   });
-  // feed declares xmlns:dc only when some item has content; otherwise each dc:creator declares it.
-  const declaresDublinCore = document.items.some((item) => item.html !== undefined);
+  // feed declares xmlns:dc only when some item has non-empty content (its own truthiness test);
+  // otherwise each dc:creator declares it.
+  const declaresDublinCore = document.items.some((item) => Boolean(item.html));
   for (const item of document.items) feed.addItem(rssItem(item, declaresDublinCore));
   return `${feed.rss2()}\n`;
 }
@@ -40,7 +41,7 @@ function rssItem(item: FeedItem, declaresDublinCore: boolean): Item {
     date: item.updated ?? item.date,
     published: item.date,
     description: xmlCdataHtml(escapeHtml(item.summary)),
-    ...(item.html !== undefined ? { content: xmlCdataHtml(item.html) } : {}),
+    ...(item.html ? { content: xmlCdataHtml(item.html) } : {}),
     category: item.tags.map((tag) => ({ name: xmlText(tag) })),
     ...(item.enclosure
       ? { enclosure: { url: item.enclosure.url, type: item.enclosure.type, length: item.enclosure.length } }
