@@ -12,6 +12,9 @@ import { mediaType } from './media-types.js';
 
 export const DEFAULT_CONFIG_FILE = 'postfeed.config.json';
 
+/** Per-item markup around the content (title, id, link, dates, tags): a generous estimate. */
+const ITEM_MARKUP_CHARACTERS = 1000;
+
 export interface BuildOptions {
   /** Directory that relative paths are resolved against; default: the process's working directory. */
   cwd?: string;
@@ -105,6 +108,19 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   for (const post of selected) {
     const item = await feedItem(post, config, { cwd, postsDir, display }, diagnostics);
     if (item) items.push(item);
+  }
+
+  const contentSize = items.reduce((total, item) => total + (item.html?.length ?? 0) + item.summary.length + ITEM_MARKUP_CHARACTERS, 0);
+  // A feed past this size would crash string building; fail with advice instead.
+  if (contentSize > config.limits.maxFeedCharacters) {
+    diagnostics.push({
+      severity: 'error',
+      file: configName,
+      field: 'limit',
+      message:
+        `the ${items.length} items carry about ${contentSize} characters, more than one feed may hold ` +
+        `(limits.maxFeedCharacters: ${config.limits.maxFeedCharacters}); set "limit" (or --limit) to publish the newest posts only`,
+    });
   }
 
   const hasErrors = diagnostics.some((d) => d.severity === 'error' || (options.strict && d.severity === 'warning'));

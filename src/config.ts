@@ -79,8 +79,10 @@ export const ConfigSchema = z
         maxTitleLength: z.int().min(1).default(1000),
         maxTags: z.int().min(0).default(100),
         maxPosts: z.int().min(1).default(1_000_000),
+        // V8 strings end at about 536 million characters; no reader fetches a feed near that size.
+        maxFeedCharacters: z.int().min(1).max(500_000_000).default(400_000_000),
       })
-      .default({ maxFileBytes: 10 * 1024 * 1024, maxTitleLength: 1000, maxTags: 100, maxPosts: 1_000_000 })
+      .default({ maxFileBytes: 10 * 1024 * 1024, maxTitleLength: 1000, maxTags: 100, maxPosts: 1_000_000, maxFeedCharacters: 400_000_000 })
       .describe('Size limits that stop hostile or broken input early with a clear error'),
   })
   .describe('postfeed configuration');

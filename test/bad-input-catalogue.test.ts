@@ -228,6 +228,18 @@ describe('size limits: a clear error, no out-of-memory', () => {
     expect(snapshotDir(path.join(cwd, 'dist'))).toEqual(before);
   });
 
+  it('refuses feeds too large to build, with advice instead of a crash', async () => {
+    const { cwd, before } = await publishedProject({ limit: 0, limits: { maxFeedCharacters: 50_000 } });
+    for (let index = 0; index < 30; index++) {
+      writeFileSync(path.join(cwd, 'posts', `big-${index}.md`), post(`title: Big ${index}\ndate: 2023-07-01`, 'word '.repeat(500)));
+    }
+    const result = await run(cwd);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^postfeed\.config\.json: limit: the 31 items carry about \d+ characters, more than one feed may hold \(limits\.maxFeedCharacters: 50000\); set "limit"/m);
+    expect(snapshotDir(path.join(cwd, 'dist'))).toEqual(before);
+    expect((await run(cwd, ['--limit', '5'])).status).toBe(0);
+  });
+
   it('lets the config raise the limits', async () => {
     const { cwd } = await publishedProject({ limits: { maxTags: 20000 } });
     const tags = Array.from({ length: 10_000 }, (_, index) => `t${index}`).join(', ');
