@@ -12,6 +12,8 @@ import { build } from '../src/index.js';
 import { decodeHtmlText, hasCommand, makeProject, parseXml, SHARED, tempDir, text } from './helpers.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
+/** About 6 ms a run here; generous, so a long local FUZZ_RUNS is not cut short. */
+const TIMEOUT = Math.max(60_000, RUNS * 50);
 
 /** Pieces that have broken feed generators, mixed with arbitrary code points. */
 const NASTY = [
@@ -155,7 +157,7 @@ describe('fuzzed posts', () => {
     );
     // Most runs must reach the read-back checks, not stop at a rejected title.
     expect(accepted).toBeGreaterThan(RUNS * 0.7);
-  });
+  }, TIMEOUT);
 });
 
 afterAll(() => {
@@ -178,4 +180,4 @@ afterAll(() => {
     }
   }
   expect(failures, `Atom documents that fail RELAX NG (${atomFiles.length} checked)`).toEqual([]);
-});
+}, TIMEOUT);
