@@ -103,3 +103,19 @@ describe('flags and environment over the config file', () => {
     expect(json.items.map((item: { title: string }) => item.title)).toEqual(['C', 'B']);
   });
 });
+
+describe('content mode', () => {
+  it('"summary" publishes the summary without the full HTML, in every format', async () => {
+    const cwd = makeProject({ 'a.md': post('title: A\ndate: 2023-07-01\ndescription: Short.', 'The **full** body.') }, { content: 'summary' });
+    const result = await build({ cwd });
+    expect(result.ok).toBe(true);
+    const [rss, atom, json] = result.files.map((file) => file.contents) as [string, string, string];
+    expect(rss).not.toContain('content:encoded');
+    expect(rss).toContain('<description><![CDATA[Short.]]></description>');
+    expect(atom).not.toContain('<content');
+    expect(atom).toContain('<summary type="html"><![CDATA[Short.]]></summary>');
+    expect(JSON.parse(json).items[0]).toMatchObject({ summary: 'Short.', content_text: 'Short.' });
+    expect(JSON.parse(json).items[0].content_html).toBeUndefined();
+    for (const output of [rss, atom, json]) expect(output).not.toContain('full');
+  });
+});
