@@ -105,10 +105,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     limit: config.limit,
   });
   const items: FeedItem[] = [];
-  for (const post of selected) {
-    const item = await feedItem(post, config, { cwd, postsDir, display }, diagnostics);
-    if (item) items.push(item);
-  }
+  for (const post of selected) items.push(await feedItem(post, config, { cwd, postsDir, display }, diagnostics));
 
   const contentSize = items.reduce((total, item) => total + (item.html?.length ?? 0) + item.summary.length + ITEM_MARKUP_CHARACTERS, 0);
   // A feed past this size would crash string building; fail with advice instead.
@@ -127,8 +124,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   if (hasErrors) return { ...failed(diagnostics, outDir), posts: posts.length };
 
   const site = buildSite(config);
-  const newest = items.length > 0 ? items : posts;
-  const updated = new Date(Math.max(0, ...newest.map((post) => (post.updated ?? post.date).getTime())));
+  // The feed's date is its newest item's (or, for an empty feed, the newest post's): never the clock.
+  const updated = new Date((items.length > 0 ? items : posts).reduce((newest, post) => Math.max(newest, (post.updated ?? post.date).getTime()), 0));
   const documents = Object.fromEntries(
     FORMATS.map((format): [FeedFormat, FeedDocument] => [
       format,
@@ -158,7 +155,7 @@ async function feedItem(
   config: Config,
   { cwd, postsDir, display }: { cwd: string; postsDir: string; display: (absolute: string) => string },
   diagnostics: Diagnostic[],
-): Promise<FeedItem | undefined> {
+): Promise<FeedItem> {
   const content = renderContent(post);
   diagnostics.push(...content.diagnostics);
   let enclosure: Enclosure | undefined;
