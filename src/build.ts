@@ -95,7 +95,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     diagnostics.push(...result.diagnostics);
     if (result.post) posts.push(result.post);
   }
-  diagnostics.push(...findDuplicates(posts));
+  for (const duplicate of findDuplicates(posts)) diagnostics.push(duplicate);
 
   // Select, then render only what the feeds carry.
   const selected = selectPosts(posts, {

@@ -28,7 +28,9 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[]): string[] 
   const groups = new Map<string, Diagnostic[]>();
   for (const warning of diagnostics.filter((d) => d.severity === 'warning')) {
     const key = `${warning.field}\u0000${warning.message}`;
-    groups.set(key, [...(groups.get(key) ?? []), warning]);
+    const group = groups.get(key);
+    if (group) group.push(warning);
+    else groups.set(key, [warning]);
   }
   const warnings: string[] = [];
   for (const group of groups.values()) {
