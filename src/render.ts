@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import MarkdownIt from 'markdown-it';
 import type SanitizeHtml from 'sanitize-html';
 import type { Diagnostic, Post } from './model.js';
+import { stripForbiddenCharacters } from './parse/text.js';
 
 // sanitize-html (and the CSS parser it pulls in) takes a quarter second to load: only posts with
 // raw HTML need it, so it is loaded on first use.
@@ -65,7 +66,11 @@ export function renderContent(post: Pick<Post, 'file' | 'markdown' | 'permalink'
   const hasRawHtml = absolutizeTokenUrls(tokens, base, removed);
   const rendered = markdown.renderer.render(tokens, markdown.options, {});
   // markdown-it escapes everything it writes itself: only raw HTML needs the (costly) sanitizer.
-  const html = hasRawHtml ? sanitize(rendered, base, removed) : rendered;
+  const sanitized = hasRawHtml ? sanitize(rendered, base, removed) : rendered;
+  // Character references (`&#1;`) decode to characters no feed may carry: they go here too.
+  const stripped = stripForbiddenCharacters(sanitized);
+  if (stripped.count > 0) removed.add(`character references to ${stripped.removed.join(', ')}`);
+  const html = stripped.text;
 
   const diagnostics: Diagnostic[] = [];
   if (removed.size > 0) {

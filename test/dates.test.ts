@@ -51,6 +51,7 @@ describe('rejected dates', () => {
     ['2023-07-01T10:00:00+25:00', /offset \+25:00 does not exist/],
     ['1899-12-31', /year 1899 is outside/],
     ['0001-01-01', /year 1 is outside/],
+    ['9999-12-31T23:59:59-01:00', /is after 9999-12-31 in UTC/],
     ['July 1, 2023', /is not a date/],
     ['2023/07/01', /is not a date/],
     ['20230701', /is not a date/],

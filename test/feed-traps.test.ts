@@ -74,7 +74,8 @@ describe('trap 2: more than one ]]> in a field', () => {
 
 describe('trap 3: attribute values', () => {
   it('escapes < & and " in categories so they read back exactly', async () => {
-    const tags = ['a<b', 'AT&T', 'say "hi"', "it's", 'x > y', 'C#', '&amp;'];
+    // `$&` and `$'` are replacement patterns to String.replace: a tag must not trigger them.
+    const tags = ['a<b', 'AT&T', 'say "hi"', "it's", 'x > y', 'C#', '&amp;', ']]>$<b>', "$'<x>", '$&<y>'];
     const yamlTags = tags.map((tag) => JSON.stringify(tag)).join(', ');
     const f = await feeds({ 'tags.md': post(`title: Tags\ndate: 2023-07-01\ntags: [${yamlTags}]`) });
     expect(f.result.ok).toBe(true);

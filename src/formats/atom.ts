@@ -26,7 +26,8 @@ export function renderAtom(document: FeedDocument): string {
   let xml = feed.atom1();
   for (const { written, intended } of corrections(document.items)) {
     if (!xml.includes(written)) throw new Error(`internal error: Atom writer output changed; cannot find ${written}`);
-    xml = xml.replaceAll(written, intended);
+    // A function, not a string: `$&` and friends in a tag would otherwise be replacement patterns.
+    xml = xml.replaceAll(written, () => intended);
   }
   // feed has no option for the feed's language; xml:lang on the root covers every entry.
   return `${xml.replace('<feed xmlns="http://www.w3.org/2005/Atom">', `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${xmlAttribute(site.language)}">`)}\n`;

@@ -111,5 +111,7 @@ export function parseDate(text: string, timeZone: string): DateResult {
     if (offsetHours > 23 || offsetMinutes > 59) return { ok: false, message: `offset ${offset} does not exist in "${text}"` };
     utc = localAsUtc - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
   }
+  // An offset can push the last minutes of 9999 into year 10000, which no feed date format can carry.
+  if (new Date(utc).getUTCFullYear() > MAX_YEAR) return { ok: false, message: `"${text}" is after ${MAX_YEAR}-12-31 in UTC` };
   return { ok: true, date: new Date(utc), calendar: { year: y!, month: mo!, day: d! } };
 }
