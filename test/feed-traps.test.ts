@@ -58,6 +58,17 @@ describe('trap 1: XML-illegal characters', () => {
   });
 });
 
+describe('trap 1b: character references to forbidden characters', () => {
+  it('are removed from rendered content too, with a warning', async () => {
+    const f = await feeds({ 'refs.md': post('title: Refs\ndate: 2023-07-01', 'one &#1; two ![alt &#2;](x.png)\n\n<p title="&#x1F;">raw &#11;</p>') });
+    expect(f.result.ok).toBe(true);
+    await expectWellFormed(f.rssXml);
+    await expectWellFormed(f.atomXml);
+    expect(f.jsonText).not.toMatch(/\\u000[12b]|\\u001f/i);
+    expect(f.result.diagnostics).toContainEqual(expect.objectContaining({ field: 'body', message: expect.stringMatching(/character references to U\+0001/) }));
+  });
+});
+
 describe('trap 2: more than one ]]> in a field', () => {
   it('keeps the XML well-formed and the text intact', async () => {
     const body = 'one ]]> two ]]> three\n\n<div><!-- a ]]> comment ]]> --><![CDATA[ x ]]> y ]]></div>\n\n```\ncode ]]> ]]>\n```';
