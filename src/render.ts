@@ -190,7 +190,8 @@ function firstParagraphText(tokens: Tokens): string {
     else if (child.type === 'softbreak' || child.type === 'hardbreak') text += ' ';
     else if (child.type === 'image') text += child.children?.map((c) => c.content).join('') ?? '';
   }
-  return text.replace(/\s+/g, ' ').trim();
+  // Link text comes percent-decoded (`<https://x/%01>`): control characters can appear here too.
+  return stripForbiddenCharacters(text).text.replace(/\s+/g, ' ').trim();
 }
 
 const SUMMARY_LENGTH = 300;

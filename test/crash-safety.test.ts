@@ -191,7 +191,7 @@ beforeAll(async () => {
   );
   fixture = { project, old, neu, total, writeStart };
   for (const run of timing) writingSeen.push(run.total - run.writeStart);
-}, 120_000);
+}, 600_000);
 
 describe('SIGKILL at random moments', () => {
   it(`leaves the old set, the new set, or a journal that recovery completes (${KILLS} kills)`, async () => {
@@ -291,7 +291,7 @@ describe('SIGKILL at random moments', () => {
     // The schedule must actually have exercised the interesting states, not only one of them.
     expect(counts.old).toBeGreaterThan(0);
     expect(counts.new + counts.journal).toBeGreaterThan(0);
-  }, 240_000);
+  }, 900_000);
 });
 
 describe('two builds at once into one folder', () => {
@@ -311,7 +311,7 @@ describe('two builds at once into one folder', () => {
       expect(['old', 'new']).toContain(seen['rss.xml']);
       expect(leftovers(out)).toEqual([]);
     }
-  }, 60_000);
+  }, 300_000);
 
   it('same input into a folder that does not exist yet: one build writes, the other finds it unchanged', async () => {
     const out = path.join(fixture.project, 'concurrent-same');
@@ -330,7 +330,7 @@ describe('two builds at once into one folder', () => {
     // Serialized by the lock, the second run sees the first one's complete output.
     const unchanged = stdout.map((text) => (text().match(/\(unchanged\)/g) ?? []).length).sort();
     expect(unchanged).toEqual([0, FEEDS.length]);
-  }, 60_000);
+  }, 300_000);
 
   it('after a dead process\'s lock: both succeed, one complete set', async () => {
     const out = path.join(fixture.project, 'concurrent-stale');
@@ -339,7 +339,7 @@ describe('two builds at once into one folder', () => {
     const seen = await both(out, ['new.config.json', 'old.config.json']);
     expect(new Set(Object.values(seen)).size, JSON.stringify(seen)).toBe(1);
     expect(leftovers(out)).toEqual([]);
-  }, 60_000);
+  }, 300_000);
 });
 
 describe('temporary files are cleaned up', () => {
@@ -433,10 +433,12 @@ describe('temporary files are cleaned up', () => {
         outcomes.push(`${where}: ${ended} → ${kinds.join('+')}${extra.length ? ` [left: ${extra.join(', ')}]` : ''}`);
         const problems: string[] = [];
         if (!sent && result.code !== 0) problems.push(`exit ${result.code} without a signal`);
-        // A signal that lands after the work is done, while Node is already exiting, ends the
-        // process the default way (the shell still reports 128 + n): acceptable only then.
+        // A signal that lands after the work is done, while Node is already exiting, either ends the
+        // process the default way (the shell still reports 128 + n) or is never handled at all, so
+        // the process reports the success it had: acceptable only when the complete new set is there.
         const done = kinds.length === 1 && kinds[0] === 'new' && extra.length === 0;
-        if (sent && result.code !== code && !(result.signal === signal && done)) problems.push(`${ended}, expected exit ${code}`);
+        const lateButDone = done && (result.signal === signal || result.code === 0);
+        if (sent && result.code !== code && !lateButDone) problems.push(`${ended}, expected exit ${code}`);
         if (extra.length > 0) problems.push(`temporary files left: ${extra.join(', ')}`);
         if (kinds.length !== 1 || !['old', 'new'].includes(kinds[0]!)) problems.push(`not one complete set: ${JSON.stringify(seen)}`);
         if (point.at === 'build' && sent && kinds[0] !== 'old') problems.push('a build interrupted before writing changed the output');
@@ -452,7 +454,7 @@ describe('temporary files are cleaned up', () => {
       );
       console.log(`crash-safety: ${signal}:\n  ${outcomes.join('\n  ')}`);
       expect(failures).toEqual([]);
-    }, 120_000);
+    }, 600_000);
   }
 });
 
@@ -495,5 +497,5 @@ try { await writeOutput(out, files); } catch (error) { console.error(tag, error.
       }
     }
     expect(failures).toEqual([]);
-  }, 60_000);
+  }, 300_000);
 });

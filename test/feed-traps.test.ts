@@ -67,6 +67,15 @@ describe('trap 1b: character references to forbidden characters', () => {
     expect(f.jsonText).not.toMatch(/\\u000[12b]|\\u001f/i);
     expect(f.result.diagnostics).toContainEqual(expect.objectContaining({ field: 'body', message: expect.stringMatching(/character references to U\+001F, U\+000B/) }));
   });
+
+  it('are removed from summaries taken from percent-decoded link text', async () => {
+    const f = await feeds({ 'link.md': post('title: Link\ndate: 2023-07-01', '<https://example.org/%00%01%1F%7F%C2%85>') });
+    expect(f.result.ok).toBe(true);
+    await expectWellFormed(f.rssXml);
+    await expectWellFormed(f.atomXml);
+    expect(f.json().items[0].summary).toMatch(/^https:\/\/example\.org\//);
+    expect(f.json().items[0].summary).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/);
+  });
 });
 
 describe('trap 2: more than one ]]> in a field', () => {
