@@ -15,7 +15,6 @@ import {
   contentsOf,
   forbiddenCharacters,
   FuzzProject,
-  hasXmllint,
   readAtom,
   readJson,
   readRss,
@@ -31,7 +30,8 @@ import { contentViolations } from './fuzz/html.js';
 import { errorKey, expectationFor, matchesLead, type ExpectedItem } from './fuzz/model.js';
 
 const RUNS = Math.max(1, Number(process.env.FUZZ_RUNS || 1000));
-const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
+// CI replays one fixed set of cases, so a landing is never decided by the dice; local runs explore.
+const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : process.env.CI ? 20261128 : Math.floor(Math.random() * 2 ** 31);
 /** Generous: a 2-core CI machine does 1,000 cases of a property in well under a minute. */
 const TIMEOUT = Math.max(180_000, RUNS * 400);
 
@@ -62,10 +62,10 @@ async function assertProperty(property: FuzzProperty): Promise<void> {
       fc.asyncProperty(property.posts, async (posts) => {
         const index = run++;
         try {
-          const result = await project.build(posts);
+          const result = await buildOrExplain(project, posts);
           property.check(posts, result);
-          if (result.ok) built++;
           if (!failed && result.ok) {
+            built++;
             archive.add(property.name, index, 'rss', contentsOf(result, 'rss'));
             archive.add(property.name, index, 'atom', contentsOf(result, 'atom'));
           }
@@ -84,6 +84,16 @@ async function assertProperty(property: FuzzProperty): Promise<void> {
       `${property.name}: ${run} runs (${RUNS} cases${failed ? ', failed, then shrinking' : ''}; ${built} built feeds, the rest refused; ` +
         `${logged} console.log line(s) from dependencies muted) in ${seconds.toFixed(1)} s`,
     );
+  }
+}
+
+/** The build's result; an exception is a failure of its own, with the posts that caused it. */
+async function buildOrExplain(project: FuzzProject, posts: readonly PostInput[]): Promise<BuildResult> {
+  try {
+    return await project.build(posts);
+  } catch (error) {
+    fail([`build() threw instead of returning diagnostics: ${(error as Error).name}: ${(error as Error).message}`], posts);
+    throw error;
   }
 }
 
@@ -283,10 +293,9 @@ describe(`fuzz: random hostile posts (${RUNS} cases per property)`, () => {
     await assertProperty(idsAndContent);
   });
 
-  it.skipIf(!hasXmllint())('4. xmllint: every RSS document of every run is well-formed, every Atom document validates against atom.rng', { timeout: TIMEOUT }, async () => {
-    const started = performance.now();
-    const failures = archive.validate();
-    summary.push(`xmllint: ${archive.documents.length} documents in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  it.skipIf(!archive.enabled)('4. xmllint: every RSS document of every run is well-formed, every Atom document validates against atom.rng', { timeout: TIMEOUT }, async () => {
+    const failures = archive.flush();
+    summary.push(`xmllint: ${archive.checked} documents in ${archive.seconds.toFixed(1)} s (batches of ${XmlArchive.BATCH})`);
     if (failures.length === 0) return;
     const reports: string[] = [];
     for (const property of PROPERTIES) {
@@ -305,7 +314,7 @@ async function shrinkXmllintFailure(property: FuzzProperty, document: ArchivedDo
   const replay = path.join(archive.dir, `replay.${document.format}.xml`);
   const details = await fc.check(
     fc.asyncProperty(property.posts, async (posts) => {
-      const result = await project.build(posts);
+      const result = await buildOrExplain(project, posts);
       if (!result.ok) return;
       writeFileSync(replay, contentsOf(result, document.format));
       const problems = xmllint([replay], document.format === 'atom').get(replay);

@@ -299,30 +299,49 @@ export function xmllint(files: readonly string[], relaxng: boolean): Map<string,
   return problems;
 }
 
-/** Every RSS and Atom document the properties produced, for one xmllint run at the end. */
+/**
+ * Every RSS and Atom document the properties produce, checked by xmllint in batches of
+ * BATCH files (one process per batch, not per case); passing files are deleted as they go, so
+ * long runs do not fill the disk. Failures are kept, with the run that produced them.
+ */
 export class XmlArchive {
+  static readonly BATCH = 1000;
+  /** Without xmllint (CI installs it) nothing is archived and the xmllint test is skipped. */
+  readonly enabled = hasXmllint();
   readonly dir = tempDir('postfeed-fuzz-xml-');
-  readonly documents: ArchivedDocument[] = [];
+  readonly failures: ArchiveFailure[] = [];
+  /** Documents checked so far, and the time xmllint took. */
+  checked = 0;
+  seconds = 0;
+  private pending: ArchivedDocument[] = [];
 
   add(property: string, run: number, format: 'rss' | 'atom', xml: string): void {
+    if (!this.enabled) return;
     const file = path.join(this.dir, `${property}-${run}.${format}.xml`);
     writeFileSync(file, xml);
-    this.documents.push({ file, format, property, run });
+    this.pending.push({ file, format, property, run });
+    if (this.pending.length >= XmlArchive.BATCH) this.flush();
   }
 
-  validate(): ArchiveFailure[] {
-    const failures: ArchiveFailure[] = [];
+  /** Runs xmllint over everything not yet checked; returns every failure so far. */
+  flush(): ArchiveFailure[] {
+    const started = performance.now();
     for (const format of ['rss', 'atom'] as const) {
-      const documents = this.documents.filter((document) => document.format === format);
+      const documents = this.pending.filter((document) => document.format === format);
+      if (documents.length === 0) continue;
       const problems = xmllint(
         documents.map((document) => document.file),
         format === 'atom',
       );
       for (const [file, messages] of problems) {
         const document = documents.find((candidate) => candidate.file === file) ?? { file, format, property: '(unknown)', run: -1 };
-        failures.push({ document, messages });
+        this.failures.push({ document, messages });
       }
+      for (const document of documents) if (!problems.has(document.file)) rmSync(document.file, { force: true });
+      this.checked += documents.length;
     }
-    return failures;
+    this.pending = [];
+    this.seconds += (performance.now() - started) / 1000;
+    return this.failures;
   }
 }
