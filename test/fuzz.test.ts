@@ -3,8 +3,9 @@
 // Markdown/HTML bodies, built into feeds that parsers other than postfeed's read back.
 //
 // FUZZ_RUNS (default 1000) sets the cases per property; FUZZ_SEED replays a run. A failure prints
-// fast-check's seed, path and shrunk counterexample; xmllint failures, found at the end, are
-// replayed from their seed and path and shrunk the same way.
+// fast-check's seed, path and shrunk counterexample. xmllint checks every document in batches of
+// a thousand (one process per batch); its failures are reported by the last test, replayed from
+// their seed and path, and shrunk the same way.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';

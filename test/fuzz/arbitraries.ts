@@ -22,7 +22,7 @@ const MARKUP_TOKENS = [
   '&#128512;', '&copy', '&copy;', '&nbsp;', '&notin;', '&not', '&ampx', '&AMP;', '&;', '&#;', '&#x;', '&x;', '&', '<', '>', '<b>', '</p>',
   '<!--', '-->', '<?xml version="1.0"?>', '<!DOCTYPE html>', '<!ENTITY x "y">', 'javascript:alert(1)', '\\', '\\"', '%00', '%s', '${x}',
   '{{x}}', '---', '...', '- ', '* ', '# ', ': ', ' #', '[x](y)', '*', '_', '~', '|', 'AT&T', 'a<b', 'x > y', 'http://example.com/?a=1&b=2',
-  'xmlns="x"', ' xml:lang="x"', '<img src=x onerror=alert(1)>', '\u0000', '\u00AD',
+  'xmlns="x"', ' xml:lang="x"', '<img src=x onerror=alert(1)>', '\u0000', '\u00AD', '$&', "$'", '$`', '$1', '$<x>', '$$',
 ];
 
 const pick = (values: readonly string[]) => fc.constantFrom(...values);
@@ -282,8 +282,8 @@ const plainSpace = fc.constantFrom(' ', ' ', ' ', '  ', '\t', '\n', ' \n   ', '\
 export const plainParagraph: fc.Arbitrary<string> = fc
   .oneof(
     { weight: 5, arbitrary: fc.array(fc.tuple(plainWord, plainSpace), { minLength: 1, maxLength: 30 }) },
-    // Past the 300 characters where the summary is cut.
-    { weight: 1, arbitrary: fc.array(fc.tuple(plainWord, plainSpace), { minLength: 60, maxLength: 160 }) },
+    // Around and past the 300 characters where the summary is cut.
+    { weight: 3, arbitrary: fc.array(fc.tuple(plainWord, plainSpace), { minLength: 40, maxLength: 160 }) },
   )
   .map((words) => words.map(([word, space]) => word + space).join('').trimEnd());
 

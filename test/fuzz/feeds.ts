@@ -1,6 +1,6 @@
 // Building generated posts, reading the feeds back with parsers that are not postfeed's, and
-// checking XML the strict way: fast-xml-parser's validator, saxes, a character scan, and one
-// batched xmllint run (well-formedness for RSS, RELAX NG for Atom) over every document at the end.
+// checking XML the strict way: fast-xml-parser's validator, saxes, a character scan, and xmllint
+// over every document in batches (well-formedness for RSS, RELAX NG for Atom).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
