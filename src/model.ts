@@ -1,10 +1,21 @@
 // The typed model every stage of the pipeline passes along: plain data, no behaviour.
+import type { CalendarDate } from './parse/dates.js';
+
+export type { CalendarDate };
 
 export type Severity = 'error' | 'warning';
+
+export interface DiagnosticNote {
+  message: string;
+  file?: string;
+  line?: number;
+}
 
 /** One problem found in one input, reported as `file:line: field: message`. */
 export interface Diagnostic {
   severity: Severity;
+  /** Stable kebab-case name of the kind of problem ('yaml-syntax', 'date-invalid'): --strict and allow-lists act per code. */
+  code?: string;
   /** Path of the offending file as the user would type it (relative to the working directory). */
   file: string;
   line?: number;
@@ -14,6 +25,8 @@ export interface Diagnostic {
   message: string;
   /** The source line the problem is on, for a code frame. */
   excerpt?: string;
+  /** Further locations: the other file of a duplicate, with its line. */
+  notes?: DiagnosticNote[];
 }
 
 export interface Author {
@@ -30,28 +43,46 @@ export interface Enclosure {
   length: number;
 }
 
-/** A post after front matter has been parsed and validated; the body is still Markdown. */
-export interface Post {
+/** A value from the front matter with the file line it was written on. */
+export interface Located<T> {
+  value: T;
+  line?: number;
+}
+
+/** A post after its front matter has been parsed and validated; the body is still Markdown. */
+export interface ParsedPost {
   /** Source path, relative to the working directory. */
   file: string;
-  slug: string;
-  /** The single identity of the post in every format: explicit `id` or the permalink. */
-  id: string;
-  permalink: string;
   title: string;
   date: Date;
+  /** `date` as written: year, month and day before conversion to UTC. */
+  calendar: CalendarDate;
   updated?: Date;
   /** Plain-text summary written by the author (`description` or `summary`). */
   description?: string;
   authors: Author[];
   tags: string[];
   draft: boolean;
+  /** `slug:` as written, when the front matter sets one. */
+  slug?: Located<string>;
+  /** `id:` normalized, when the front matter sets one. */
+  id?: Located<string>;
   /** `image` as written in the front matter and the line it is on. */
-  image?: { ref: string; line?: number };
+  image?: Located<string>;
   lang?: string;
   markdown: string;
   /** 1-based line of the file where the Markdown body starts. */
   bodyLine: number;
+}
+
+/** A post with its identity: the URL segment, the permalink and the id it keeps forever. */
+export interface Post extends Omit<ParsedPost, 'slug' | 'id'> {
+  slug: string;
+  permalink: string;
+  /** The single identity of the post in every format: explicit `id`, else the permalink. */
+  id: string;
+  /** Where the identity came from, for messages about collisions. */
+  identityLines: { slug?: number; id?: number };
 }
 
 /** A post ready to serialize: HTML content with absolute URLs, a plain-text summary. */
@@ -64,6 +95,7 @@ export interface FeedItem {
   summary: string;
   /** Full HTML content; absent in summary-only mode. */
   html?: string;
+  /** Never empty: the post's authors, else the site's. */
   authors: Author[];
   tags: string[];
   enclosure?: Enclosure;
@@ -86,13 +118,22 @@ export interface Site {
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
 
-/** One feed to serialize: the site, its items (newest first) and the URL the feed is published at. */
+export interface FeedLinks {
+  /** Absolute URL of this very file (`atom:link rel="self"`, `feed_url`). */
+  self: string;
+  /** The page the feed stands for: the site's home page. */
+  alternate: string;
+}
+
+/** One feed file to serialize: its format, where it goes, the site, its items (newest first) and links. */
 export interface FeedDocument {
+  format: FeedFormat;
+  /** File name relative to the output directory. */
+  path: string;
   site: Site;
   items: FeedItem[];
-  /** Absolute URL of this very file (`atom:link rel="self"`, `feed_url`). */
-  selfUrl: string;
-  /** The newest item's date (or the site epoch when empty): never the wall clock. */
+  links: FeedLinks;
+  /** The newest item's date (or the newest post's when empty): never the wall clock. */
   updated: Date;
 }
 

@@ -108,7 +108,10 @@ export async function recoverOutput(outDir: string): Promise<void> {
   try {
     journal = JSON.parse(await fs.readFile(path.join(outDir, JOURNAL), 'utf8'));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+    const code = (error as NodeJS.ErrnoException).code;
+    // No output folder (yet), or a file in its place: nothing to recover.
+    if (code === 'ENOTDIR') return;
+    if (code !== 'ENOENT') {
       // A journal that cannot be read was never committed: it is written by an atomic rename.
       await fs.rm(path.join(outDir, JOURNAL), { force: true });
     }

@@ -62,7 +62,7 @@ const ERRORS: Array<[string, number | undefined, string, RegExp]> = [
   ['tag-object.md', 6, 'tags[1]', /must be text, found a mapping/],
   ['authors-string.md', 4, 'authors', /must be a list/],
   ['author-list-of-lists.md', 5, 'authors[0]', /must be a name or \{name, email, url\}/],
-  ['author-bad-email.md', 4, 'author.email', /not an email address/],
+  ['author-bad-email.md', 4, 'author.email', /not an e-mail address/],
   ['draft-yes.md', 4, 'draft', /must be true or false/],
   ['draft-quoted-true.md', 4, 'draft', /without quotes/],
   ['id-not-a-url.md', 4, 'id', /not an absolute URL, tag: URI or urn:/],
@@ -253,12 +253,13 @@ describe('duplicates and ids across files', () => {
     const { cwd, before } = await publishedProject();
     writeFileSync(path.join(cwd, 'posts', 'one.md'), post('title: One\ndate: 2023-07-01\nslug: same'));
     writeFileSync(path.join(cwd, 'posts', 'two.md'), post('title: Two\ndate: 2023-07-02\nslug: same'));
-    writeFileSync(path.join(cwd, 'posts', 'three.md'), post('title: Three\ndate: 2023-07-03\nid: "urn:x:1"'));
-    writeFileSync(path.join(cwd, 'posts', 'four.md'), post('title: Four\ndate: 2023-07-04\nid: "urn:x:1"'));
+    writeFileSync(path.join(cwd, 'posts', 'three.md'), post('title: Three\ndate: 2023-07-03\nid: "urn:isbn:0451450523"'));
+    writeFileSync(path.join(cwd, 'posts', 'four.md'), post('title: Four\ndate: 2023-07-04\nid: "urn:isbn:0451450523"'));
     const result = await run(cwd);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^posts\/two\.md: slug: permalink ".*\/posts\/same\/" is also used by posts\/one\.md/m);
-    expect(result.stderr).toMatch(/^posts\/three\.md: id: id "urn:x:1" is also used by posts\/four\.md/m);
+    // Each side of a duplicate is named with the line that set the value.
+    expect(result.stderr).toMatch(/^posts\/two\.md:4: slug: permalink ".*\/posts\/same\/" is also used by posts\/one\.md:4$/m);
+    expect(result.stderr).toMatch(/^posts\/three\.md:4: id: id "urn:isbn:0451450523" is also used by posts\/four\.md:4$/m);
     expect(snapshotDir(path.join(cwd, 'dist'))).toEqual(before);
   });
 });

@@ -109,7 +109,9 @@ export const xmlParser = new XMLParser({
   parseAttributeValue: false,
   trimValues: false,
   processEntities: true,
-  htmlEntities: false,
+  // fast-xml-parser ≥ 5.7 decodes numeric character references (`&#x26;`) only with this on; it
+  // decodes `&amp;` last, so `&amp;copy;` stays the text "&copy;".
+  htmlEntities: true,
   isArray: (name) => ['item', 'entry', 'category', 'link', 'author', 'dc:creator'].includes(name),
 });
 

@@ -31,7 +31,10 @@ describe('OWASP XSS vectors', () => {
     }
     // Titles, summaries and tags are text: the markup in them is shown, never interpreted.
     expect(JSON.parse(json!).items[0].title).toBe("XSS vectors <script>alert('title')</script>");
-    expect(text(parseXml(atom!).feed.entry[0].title)).not.toContain('<script');
+    const atomTitle = parseXml(atom!).feed.entry[0].title;
+    expect(atomTitle['@type']).toBe('text');
+    expect(text(atomTitle)).toBe("XSS vectors <script>alert('title')</script>");
+    expect(rss).toContain("<title>XSS vectors &#x3C;script&gt;alert('title')&#x3C;/script&gt;</title>");
     expect(text(parseXml(rss!).rss.channel.item[0].description)).not.toContain('<img');
     const warning = result.diagnostics.find((d) => d.field === 'body');
     expect(warning).toMatchObject({ severity: 'warning', file: path.join('posts', 'xss.md') });

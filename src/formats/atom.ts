@@ -1,82 +1,62 @@
-// Atom 1.0 (RFC 4287), written by the `feed` library from the model.
-// Two things feed 6 cannot express are corrected on its output, each by exact substitution of
-// the markup feed is known to write (and checked: a substitution that finds nothing throws):
-// enclosure types (feed derives `image/<extension>`, e.g. the invalid image/jpg) and `<` inside
-// category terms (feed escapes only `&` and `"` in attributes).
-import { Feed, type Item } from 'feed';
+// Atom 1.0 (RFC 4287). Text constructs are plain text (type="text"), so every consumer shows
+// exactly what the author wrote; only the content is HTML. Every entry names its authors (the
+// post's, else the site's), and xml:lang on the root covers every entry.
 import type { Author, FeedDocument, FeedItem } from '../model.js';
-import { escapeHtml, xmlAttribute, xmlCdataHtml, xmlText } from './feed-xml.js';
+import { rfc3339 } from './dates.js';
+import { xmlAttributes, xmlCdata, xmlText } from './xml.js';
 
-export function renderAtom(document: FeedDocument): string {
-  const { site } = document;
-  const feed = new Feed({
-    id: xmlText(site.baseUrl),
-    title: xmlText(site.title),
-    link: site.baseUrl,
-    updated: document.updated,
-    generator: site.generator,
-    feedLinks: { atom: document.selfUrl },
-    author: atomAuthor(site.author),
-    ...(site.description ? { description: xmlText(site.description) } : {}),
-    ...(site.copyright ? { copyright: xmlText(site.copyright) } : {}),
-    ...(site.logo ? { image: xmlText(site.logo) } : {}),
-    ...(site.icon ? { favicon: xmlText(site.icon) } : {}),
-  });
-  for (const item of document.items) feed.addItem(atomEntry(item));
-  let xml = feed.atom1();
-  for (const { written, intended } of corrections(document.items)) {
-    if (!xml.includes(written)) throw new Error(`internal error: Atom writer output changed; cannot find ${written}`);
-    // A function, not a string: `$&` and friends in a tag would otherwise be replacement patterns.
-    xml = xml.replaceAll(written, () => intended);
+export function writeAtom(document: FeedDocument): string {
+  const { site, links } = document;
+  const lines = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    `<feed xmlns="http://www.w3.org/2005/Atom"${xmlAttributes({ 'xml:lang': site.language })}>`,
+    `  <id>${xmlText(site.baseUrl)}</id>`,
+    `  <title type="text">${xmlText(site.title)}</title>`,
+  ];
+  if (site.description) lines.push(`  <subtitle type="text">${xmlText(site.description)}</subtitle>`);
+  lines.push(
+    `  <updated>${rfc3339(document.updated)}</updated>`,
+    `  <link${xmlAttributes({ rel: 'alternate', type: 'text/html', href: links.alternate })}/>`,
+    `  <link${xmlAttributes({ rel: 'self', type: 'application/atom+xml', href: links.self })}/>`,
+    ...atomPerson('author', site.author, '  '),
+    `  <generator>${xmlText(site.generator)}</generator>`,
+  );
+  if (site.icon) lines.push(`  <icon>${xmlText(site.icon)}</icon>`);
+  if (site.logo) lines.push(`  <logo>${xmlText(site.logo)}</logo>`);
+  if (site.copyright) lines.push(`  <rights type="text">${xmlText(site.copyright)}</rights>`);
+  for (const item of document.items) lines.push(atomEntry(item));
+  lines.push('</feed>', '');
+  return lines.join('\n');
+}
+
+function atomEntry(item: FeedItem): string {
+  const lines = [
+    '  <entry>',
+    `    <id>${xmlText(item.id)}</id>`,
+    `    <title type="text">${xmlText(item.title)}</title>`,
+    `    <link${xmlAttributes({ rel: 'alternate', type: 'text/html', href: item.url })}/>`,
+    `    <published>${rfc3339(item.date)}</published>`,
+    `    <updated>${rfc3339(item.updated ?? item.date)}</updated>`,
+  ];
+  for (const author of item.authors) lines.push(...atomPerson('author', author, '    '));
+  for (const tag of item.tags) lines.push(`    <category${xmlAttributes({ term: tag })}/>`);
+  if (item.enclosure) {
+    const { url, type, length } = item.enclosure;
+    // length is optional in Atom; 0 would claim an empty file, so an unknown size is left out.
+    lines.push(`    <link${xmlAttributes({ rel: 'enclosure', type, length: length > 0 ? length : undefined, href: url })}/>`);
   }
-  // feed has no option for the feed's language; xml:lang on the root covers every entry.
-  return `${xml.replace('<feed xmlns="http://www.w3.org/2005/Atom">', `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${xmlAttribute(site.language)}">`)}\n`;
+  lines.push(`    <summary type="text">${xmlText(item.summary)}</summary>`);
+  if (item.html !== undefined) lines.push(`    <content type="html">${xmlCdata(item.html)}</content>`);
+  lines.push('  </entry>');
+  return lines.join('\n');
 }
 
-function atomAuthor(author: Author): { name: string; email?: string; link?: string } {
-  return {
-    name: xmlText(author.name),
-    ...(author.email ? { email: xmlText(author.email) } : {}),
-    ...(author.url ? { link: author.url } : {}),
-  };
-}
-
-function atomEntry(item: FeedItem): Item {
-  return {
-    // feed marks entry titles type="html": escaped plain text reads back exactly.
-    title: xmlCdataHtml(escapeHtml(item.title)),
-    id: item.id,
-    link: item.url,
-    date: item.updated ?? item.date,
-    published: item.date,
-    description: xmlCdataHtml(escapeHtml(item.summary)),
-    ...(item.html !== undefined ? { content: xmlCdataHtml(item.html) } : {}),
-    author: item.authors.map(atomAuthor),
-    category: item.tags.map((tag) => ({ term: tag })),
-    ...(item.enclosure ? { enclosure: { url: item.enclosure.url, length: item.enclosure.length } } : {}),
-  };
-}
-
-interface Correction {
-  written: string;
-  intended: string;
-}
-
-/** The markup feed writes for enclosures and categories it cannot escape or type, and what it should be. */
-function corrections(items: readonly FeedItem[]): Correction[] {
-  const byWritten = new Map<string, string>();
-  for (const item of items) {
-    if (item.enclosure) {
-      const href = item.enclosure.url.replace(/&/g, '&amp;');
-      const extension = new URL(item.enclosure.url).pathname.split('.').slice(-1)[0];
-      const written = `rel="enclosure" href="${href.replace(/"/g, '&quot;')}" type="image/${extension}"`;
-      byWritten.set(written, `rel="enclosure" href="${href.replace(/"/g, '&quot;')}" type="${item.enclosure.type}"`);
-    }
-    for (const tag of item.tags) {
-      if (!tag.includes('<')) continue;
-      const written = `<category term="${tag.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"/>`;
-      byWritten.set(written, `<category term="${xmlAttribute(tag).replace(/"/g, '&quot;')}"/>`);
-    }
-  }
-  return [...byWritten].map(([written, intended]) => ({ written, intended }));
+function atomPerson(element: 'author', person: Author, indent: string): string[] {
+  return [
+    `${indent}<${element}>`,
+    `${indent}  <name>${xmlText(person.name)}</name>`,
+    ...(person.email ? [`${indent}  <email>${xmlText(person.email)}</email>`] : []),
+    ...(person.url ? [`${indent}  <uri>${xmlText(person.url)}</uri>`] : []),
+    `${indent}</${element}>`,
+  ];
 }

@@ -1,16 +1,17 @@
-// JSON Feed 1.1 (https://jsonfeed.org/version/1.1), written directly from the model:
-// feed's json1() only knows version 1.0.
+// JSON Feed 1.1 (https://jsonfeed.org/version/1.1). An enclosure is an attachment with its type
+// and size; `image` is set only when it is an image. Every item names its authors.
 import type { Author, FeedDocument, FeedItem } from '../model.js';
+import { rfc3339 } from './dates.js';
 
 export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
 
-export function renderJsonFeed(document: FeedDocument): string {
-  const { site } = document;
+export function writeJsonFeed(document: FeedDocument): string {
+  const { site, links } = document;
   const feed = {
     version: JSON_FEED_VERSION,
     title: site.title,
-    home_page_url: site.baseUrl,
-    feed_url: document.selfUrl,
+    home_page_url: links.alternate,
+    feed_url: links.self,
     ...(site.description ? { description: site.description } : {}),
     ...(site.logo ? { icon: site.logo } : {}),
     ...(site.icon ? { favicon: site.icon } : {}),
@@ -28,22 +29,25 @@ function jsonAuthor(author: Author): { name: string; url?: string } {
 }
 
 function jsonItem(item: FeedItem) {
+  const enclosure = item.enclosure;
   return {
     id: item.id,
     url: item.url,
     title: item.title,
     ...(item.html !== undefined ? { content_html: item.html } : { content_text: item.summary }),
     summary: item.summary,
-    ...(item.enclosure && item.enclosure.type.startsWith('image/') ? { image: item.enclosure.url } : {}),
+    ...(enclosure?.type.startsWith('image/') ? { image: enclosure.url } : {}),
     date_published: rfc3339(item.date),
     ...(item.updated ? { date_modified: rfc3339(item.updated) } : {}),
-    ...(item.authors.length > 0 ? { authors: item.authors.map(jsonAuthor) } : {}),
+    authors: item.authors.map(jsonAuthor),
     ...(item.tags.length > 0 ? { tags: item.tags } : {}),
     ...(item.lang ? { language: item.lang } : {}),
+    ...(enclosure
+      ? {
+          attachments: [
+            { url: enclosure.url, mime_type: enclosure.type, ...(enclosure.length > 0 ? { size_in_bytes: enclosure.length } : {}) },
+          ],
+        }
+      : {}),
   };
-}
-
-/** RFC 3339 in UTC, without milliseconds when there are none. */
-export function rfc3339(date: Date): string {
-  return date.toISOString().replace('.000Z', 'Z');
 }

@@ -1,51 +1,61 @@
-// RSS 2.0: the channel and its items, written by the `feed` library from the model.
-// Plain-text fields are HTML-escaped where RSS expects HTML (title and description are read
-// as HTML by most readers); names go in dc:creator because RSS <author> must be an email.
-import { Feed, type Item } from 'feed';
+// RSS 2.0 (https://www.rssboard.org/rss-specification), following the RSS Advisory Board's
+// profile where readers disagree: titles and categories are plain text with `&` and `<` as
+// character references; description and content:encoded are HTML; names go in dc:creator,
+// because <author> must be an e-mail address.
 import type { FeedDocument, FeedItem } from '../model.js';
-import { escapeHtml, escapeHtmlMinimally, xmlCdataHtml, xmlText } from './feed-xml.js';
+import { rfc822 } from './dates.js';
+import { htmlFromText, xmlAttributes, xmlCdata, xmlText, xmlTextAsCharacterReferences } from './xml.js';
 
-const DUBLIN_CORE = 'http://purl.org/dc/elements/1.1/';
-
-export function renderRss(document: FeedDocument): string {
-  const { site } = document;
-  const feed = new Feed({
-    // Readers treat RSS channel text as HTML, like item titles.
-    title: xmlText(escapeHtmlMinimally(site.title)),
+export function writeRss(document: FeedDocument): string {
+  const { site, links } = document;
+  const lines = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">',
+    '  <channel>',
+    `    <title>${xmlTextAsCharacterReferences(site.title)}</title>`,
+    `    <link>${xmlText(links.alternate)}</link>`,
     // RSS requires a channel description; the title stands in when the site has none.
-    description: xmlText(escapeHtml(site.description || site.title)),
-    link: site.baseUrl,
-    language: site.language,
-    updated: document.updated,
-    generator: xmlText(site.generator),
-    feedLinks: { rss: document.selfUrl },
-    ...(site.copyright ? { copyright: xmlText(site.copyright) } : {}),
-    ...(site.logo ? { image: xmlText(site.logo) } : {}),
-  });
-  // feed declares xmlns:dc only when some item has non-empty content (its own truthiness test);
-  // otherwise each dc:creator declares it.
-  const declaresDublinCore = document.items.some((item) => Boolean(item.html));
-  for (const item of document.items) feed.addItem(rssItem(item, declaresDublinCore));
-  return `${feed.rss2()}\n`;
+    `    <description>${xmlText(htmlFromText(site.description || site.title))}</description>`,
+    `    <language>${xmlText(site.language)}</language>`,
+  ];
+  if (site.copyright) lines.push(`    <copyright>${xmlText(site.copyright)}</copyright>`);
+  lines.push(
+    `    <lastBuildDate>${rfc822(document.updated)}</lastBuildDate>`,
+    `    <generator>${xmlText(site.generator)}</generator>`,
+    '    <docs>https://www.rssboard.org/rss-specification</docs>',
+    `    <atom:link${xmlAttributes({ href: links.self, rel: 'self', type: 'application/rss+xml' })}/>`,
+  );
+  if (site.logo) {
+    lines.push(
+      '    <image>',
+      `      <url>${xmlText(site.logo)}</url>`,
+      `      <title>${xmlTextAsCharacterReferences(site.title)}</title>`,
+      `      <link>${xmlText(links.alternate)}</link>`,
+      '    </image>',
+    );
+  }
+  for (const item of document.items) lines.push(rssItem(item));
+  lines.push('  </channel>', '</rss>', '');
+  return lines.join('\n');
 }
 
-function rssItem(item: FeedItem, declaresDublinCore: boolean): Item {
-  const creators = item.authors.map((author) =>
-    declaresDublinCore ? xmlText(author.name) : { _attributes: { 'xmlns:dc': DUBLIN_CORE }, _text: xmlText(author.name) },
-  );
-  return {
-    title: xmlCdataHtml(escapeHtmlMinimally(item.title)),
-    link: item.url,
-    guid: xmlText(item.id),
-    // feed writes `published` as pubDate; `date` is only used by Atom.
-    date: item.updated ?? item.date,
-    published: item.date,
-    description: xmlCdataHtml(escapeHtml(item.summary)),
-    ...(item.html ? { content: xmlCdataHtml(item.html) } : {}),
-    category: item.tags.map((tag) => ({ name: xmlText(tag) })),
-    ...(item.enclosure
-      ? { enclosure: { url: item.enclosure.url, type: item.enclosure.type, length: item.enclosure.length } }
-      : {}),
-    ...(creators.length > 0 ? { extensions: [{ name: 'dc:creator', objects: creators as unknown as Record<string, unknown> }] } : {}),
-  };
+function rssItem(item: FeedItem): string {
+  const lines = [
+    '    <item>',
+    `      <title>${xmlTextAsCharacterReferences(item.title)}</title>`,
+    `      <link>${xmlText(item.url)}</link>`,
+    // A guid that is not the item's link is marked so readers do not open it as a page.
+    item.id === item.url ? `      <guid>${xmlText(item.id)}</guid>` : `      <guid isPermaLink="false">${xmlText(item.id)}</guid>`,
+    `      <pubDate>${rfc822(item.date)}</pubDate>`,
+    `      <description>${xmlCdata(htmlFromText(item.summary))}</description>`,
+  ];
+  if (item.html !== undefined && item.html !== '') lines.push(`      <content:encoded>${xmlCdata(item.html)}</content:encoded>`);
+  for (const author of item.authors) lines.push(`      <dc:creator>${xmlText(author.name)}</dc:creator>`);
+  for (const tag of item.tags) lines.push(`      <category>${xmlTextAsCharacterReferences(tag)}</category>`);
+  if (item.enclosure) {
+    const { url, length, type } = item.enclosure;
+    lines.push(`      <enclosure${xmlAttributes({ url, length, type })}/>`);
+  }
+  lines.push('    </item>');
+  return lines.join('\n');
 }

@@ -8,6 +8,7 @@ import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, typ
 const MAX_ALIAS_COUNT = 100;
 
 export interface FrontMatterProblem {
+  code?: string;
   line?: number;
   column?: number;
   field?: string;

@@ -157,7 +157,8 @@ export function readRss(xml: string): ReadItem[] {
       link: textOf(list(item.link)[0]),
       id: textOf(item.guid),
       ...(isPermaLink !== undefined ? { isPermaLink } : {}),
-      title: decodeHtmlText(textOf(item.title)),
+      // RSS titles are plain text; `&` and `<` arrive as character references the parser decodes.
+      title: textOf(item.title),
       summary: decodeHtmlText(textOf(item.description)),
       published: textOf(item.pubDate),
       authors: list(item['dc:creator']).map((creator) => ({ name: textOf(creator) })),

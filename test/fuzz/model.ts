@@ -1,6 +1,9 @@
 // The oracle: what the README says becomes of a post, computed without postfeed's own code.
 import path from 'node:path';
 import type { AuthorInput, PostInput } from './arbitraries.js';
+import { BASE_CONFIG } from '../helpers.js';
+
+const SITE_AUTHOR = BASE_CONFIG.author as { name: string };
 
 export const BASE_URL = 'https://example.com/blog/';
 export const MAX_TITLE_LENGTH = 1000;
@@ -88,7 +91,10 @@ export function expectedId(written: string): string | undefined {
     return undefined;
   }
   if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return parsed.hostname ? parsed.href : undefined;
-  if (parsed.protocol === 'tag:' || parsed.protocol === 'urn:') return parsed.pathname.length >= 3 ? parsed.href : undefined;
+  // RFC 4151: tag:authority,date:specific (the specific part may be empty).
+  if (parsed.protocol === 'tag:') return /^tag:[^,:]+,\d{4}(-\d{2}){0,2}:/i.test(value) ? parsed.href : undefined;
+  // RFC 8141: urn:NID:NSS, a 2–32 character NID and a non-empty NSS.
+  if (parsed.protocol === 'urn:') return /^urn:[a-z0-9][a-z0-9-]{0,30}[a-z0-9]:./i.test(value) ? parsed.href : undefined;
   return undefined;
 }
 
@@ -158,7 +164,8 @@ export function expectationFor(posts: readonly PostInput[]): Expectation {
       date: post.date.millis,
       ...(post.updated ? { updated: post.updated.millis } : {}),
       summary,
-      authors,
+      // Every item credits an author: the post's, else the site's.
+      authors: authors.length > 0 ? authors : [{ name: SITE_AUTHOR.name }],
       tags,
     });
   });

@@ -1,10 +1,11 @@
-// Each numbered trap of the `feed` library (6.0.0) that postfeed works around, pinned through an
-// independent XML parser (fast-xml-parser), never through postfeed's own code.
+// How each value is encoded in each format, pinned through an independent XML parser
+// (fast-xml-parser), never through postfeed's own code. These began as the traps of the `feed`
+// library that postfeed once worked around; see README: Why postfeed writes the XML itself.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { build, type BuildOptions, type OutputFile } from '../src/index.js';
-import { assertWellFormed } from '../src/serialize.js';
+import { assertWellFormed } from '../src/formats/well-formed.js';
 import { decodeHtmlText, makeProject, parseXml, post, text } from './helpers.js';
 
 async function feeds(posts: Record<string, string>, options: Partial<BuildOptions> = {}, config = {}) {
@@ -33,7 +34,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('trap 1: XML-illegal characters', () => {
+describe('characters XML forbids', () => {
   it('are removed from every field with a warning naming the file, and the feeds stay readable', async () => {
     // (A lone surrogate cannot be stored in a UTF-8 file: writing one yields U+FFFD, which is legal.)
     const dirty = 'A\u0001B\u000bC\u001fD\uFFFEE\uFFFFFG\u0085H';
@@ -51,14 +52,14 @@ describe('trap 1: XML-illegal characters', () => {
       await expectWellFormed(xml);
       expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff\ud800]/);
     }
-    expect(decodeHtmlText(text(f.rss().item[0].title))).toBe('ABCDEFGH');
-    expect(decodeHtmlText(text(f.atom().entry[0].title))).toBe('ABCDEFGH');
+    expect(text(f.rss().item[0].title)).toBe('ABCDEFGH');
+    expect(text(f.atom().entry[0].title)).toBe('ABCDEFGH');
     expect(f.json().items[0].title).toBe('ABCDEFGH');
     expect(f.json().items[0].tags).toEqual(['ABCDEFGH']);
   });
 });
 
-describe('trap 1b: character references to forbidden characters', () => {
+describe('character references to forbidden characters', () => {
   it('are removed from rendered content too, with a warning', async () => {
     const f = await feeds({ 'refs.md': post('title: Refs\ndate: 2023-07-01', 'one &#1; two ![alt &#2;](x.png)\n\n<p title="&#x1F;">raw &#11;</p>') });
     expect(f.result.ok).toBe(true);
@@ -78,7 +79,7 @@ describe('trap 1b: character references to forbidden characters', () => {
   });
 });
 
-describe('trap 2: more than one ]]> in a field', () => {
+describe('any number of ]]> in a field', () => {
   it('keeps the XML well-formed and the text intact', async () => {
     const body = 'one ]]> two ]]> three\n\n<div><!-- a ]]> comment ]]> --><![CDATA[ x ]]> y ]]></div>\n\n```\ncode ]]> ]]>\n```';
     const f = await feeds({ 'cdata.md': post('title: CDATA\ndate: 2023-07-01', body) });
@@ -92,7 +93,7 @@ describe('trap 2: more than one ]]> in a field', () => {
   });
 });
 
-describe('trap 3: attribute values', () => {
+describe('categories with markup characters', () => {
   it('escapes < & and " in categories so they read back exactly', async () => {
     // `$&` and `$'` are replacement patterns to String.replace: a tag must not trigger them.
     const tags = ['a<b', 'AT&T', 'say "hi"', "it's", 'x > y', 'C#', '&amp;', ']]>$<b>', "$'<x>", '$&<y>'];
@@ -107,7 +108,7 @@ describe('trap 3: attribute values', () => {
   });
 });
 
-describe('trap 4: a literal &amp; in text', () => {
+describe('a literal &amp; in text', () => {
   it('stays "&amp;" and is not collapsed to "&" anywhere', async () => {
     const f = await feeds(
       { 'amp.md': post('title: "Fish &amp; Chips & more"\ndate: 2023-07-01\ndescription: "AT&amp;T"\nauthor: "Smith &amp; Sons"') },
@@ -117,12 +118,16 @@ describe('trap 4: a literal &amp; in text', () => {
     expect(f.result.ok).toBe(true);
     const rss = f.rss();
     const atom = f.atom();
-    // RSS channel text is read as HTML, like item titles; Atom's feed title is plain text.
-    expect(decodeHtmlText(text(rss.title))).toBe('Site &amp; Co');
+    // Titles are plain text in both XML formats; RSS descriptions are HTML.
+    expect(text(rss.title)).toBe('Site &amp; Co');
     expect(decodeHtmlText(text(rss.description))).toBe('about &amp; more');
     expect(text(atom.title)).toBe('Site &amp; Co');
-    expect(decodeHtmlText(text(rss.item[0].title))).toBe('Fish &amp; Chips & more');
-    expect(decodeHtmlText(text(atom.entry[0].title))).toBe('Fish &amp; Chips & more');
+    expect(text(atom.subtitle)).toBe('about &amp; more');
+    expect(text(rss.item[0].title)).toBe('Fish &amp; Chips & more');
+    expect(text(atom.entry[0].title)).toBe('Fish &amp; Chips & more');
+    expect(text(atom.entry[0].summary)).toBe('AT&amp;T');
+    // In RSS, `&` is written as a character reference at the XML level: `&#x26;amp;`.
+    expect(f.rssXml).toContain('<title>Fish &#x26;amp; Chips &#x26; more</title>');
     expect(decodeHtmlText(text(rss.item[0].description))).toBe('AT&amp;T');
     expect(text(rss.item[0]['dc:creator'][0])).toBe('Smith &amp; Sons');
     expect(text(atom.entry[0].author[0].name)).toBe('Smith &amp; Sons');
@@ -130,24 +135,25 @@ describe('trap 4: a literal &amp; in text', () => {
   });
 });
 
-describe('trap 5: titles with markup characters', () => {
+describe('titles with markup characters', () => {
   it('read the same in RSS, Atom and JSON Feed', async () => {
     const title = 'AT&T <b>bold</b> & "quotes" <script>';
     const f = await feeds({ 'markup.md': post(`title: ${JSON.stringify(title)}\ndate: 2023-07-01`) });
     expect(f.result.ok).toBe(true);
     const atomTitle = f.atom().entry[0].title;
-    // Atom: type="html" holds escaped text, so a reader decodes exactly the title, not markup.
-    expect(atomTitle['@type']).toBe('html');
-    expect(decodeHtmlText(text(atomTitle))).toBe(title);
-    expect(decodeHtmlText(text(f.rss().item[0].title))).toBe(title);
+    // Atom: type="text", so the parsed text is exactly the title.
+    expect(atomTitle['@type']).toBe('text');
+    expect(text(atomTitle)).toBe(title);
+    expect(text(f.rss().item[0].title)).toBe(title);
     expect(f.json().items[0].title).toBe(title);
-    // No raw tag reaches a reader that treats the title as HTML.
-    expect(text(atomTitle)).not.toContain('<b>');
-    expect(text(f.rss().item[0].title)).not.toContain('<script>');
+    // RSS: `&` and `<` as character references, never CDATA, never raw markup in the source.
+    expect(f.rssXml).toContain('<title>AT&#x26;T &#x3C;b&gt;bold&#x3C;/b&gt; &#x26; "quotes" &#x3C;script&gt;</title>');
+    expect(f.atomXml).toContain('<title type="text">AT&amp;T &lt;b&gt;bold&lt;/b&gt; &amp; "quotes" &lt;script&gt;</title>');
+    expect(f.rssXml).not.toMatch(/<title><!\[CDATA\[/);
   });
 });
 
-describe('trap 6: the clock never reaches the output', () => {
+describe('the clock never reaches the output', () => {
   it('builds byte-identical feeds at different times; the feed date is the newest item date', async () => {
     const posts = {
       'a.md': post('title: A\ndate: 2023-07-01T10:00:00+03:00'),
@@ -162,15 +168,16 @@ describe('trap 6: the clock never reaches the output', () => {
     vi.useRealTimers();
     expect(first.ok).toBe(true);
     expect(second.files.map((f) => f.contents)).toEqual(first.files.map((f) => f.contents));
-    const rss = parseXml(first.files[0]!.contents).rss.channel;
+    const contents = (format: string) => first.files.find((file) => file.format === format)!.contents;
+    const rss = parseXml(contents('rss')).rss.channel;
     expect(text(rss.lastBuildDate)).toBe('Sat, 03 Feb 2024 04:05:06 GMT');
-    const atom = parseXml(first.files[1]!.contents).feed;
-    expect(text(atom.updated)).toBe('2024-02-03T04:05:06.000Z');
+    const atom = parseXml(contents('atom')).feed;
+    expect(text(atom.updated)).toBe('2024-02-03T04:05:06Z');
     for (const file of first.files) expect(file.contents).not.toMatch(/2031|2039/);
   });
 });
 
-describe('trap 7: links and ids that feed throws on or writes as "undefined"', () => {
+describe('relative links, invalid ids, empty values', () => {
   it('makes relative links absolute instead of throwing "Invalid URL"', async () => {
     const f = await feeds({ 'rel.md': post('title: Rel\ndate: 2023-07-01', '[a](../other/) [b](img.png) [c](/root) [d](#frag)') });
     expect(f.result.ok).toBe(true);
@@ -199,7 +206,7 @@ describe('trap 7: links and ids that feed throws on or writes as "undefined"', (
   });
 });
 
-describe('trap 8: one identity per post', () => {
+describe('one identity per post', () => {
   it.each([
     ['the permalink', '', 'https://example.com/blog/posts/one/'],
     ['an explicit tag: id', 'id: "tag:example.com,2023:one"', 'tag:example.com,2023:one'],
@@ -214,7 +221,7 @@ describe('trap 8: one identity per post', () => {
   });
 });
 
-describe('trap 9: authors, categories and enclosures', () => {
+describe('authors, categories and enclosures', () => {
   it('puts names in dc:creator with its namespace declared, never a name-only <author>', async () => {
     for (const content of ['full', 'summary'] as const) {
       const f = await feeds({ 'a.md': post('title: A\ndate: 2023-07-01\nauthor: Jane Doe') }, {}, { content });
@@ -234,10 +241,12 @@ describe('trap 9: authors, categories and enclosures', () => {
     }
   });
 
-  it('gives Atom an author on the feed, so entries without one are valid', async () => {
-    const f = await feeds({ 'a.md': post('title: A\ndate: 2023-07-01') });
+  it('credits the site author on every item without one, in all three formats', async () => {
+    const f = await feeds({ 'a.md': post('title: A\ndate: 2023-07-01'), 'b.md': post('title: B\ndate: 2023-07-02\nauthor: Jane Doe') });
     expect(text(f.atom().author[0].name)).toBe('Test Author');
-    expect(f.atom().entry[0].author).toBeUndefined();
+    expect(f.atom().entry.map((entry: any) => entry.author.map((a: any) => text(a.name)))).toEqual([['Jane Doe'], ['Test Author']]);
+    expect(f.rss().item.map((item: any) => item['dc:creator'].map(text))).toEqual([['Jane Doe'], ['Test Author']]);
+    expect(f.json().items.map((item: any) => item.authors.map((a: any) => a.name))).toEqual([['Jane Doe'], ['Test Author']]);
   });
 
   it('writes categories with a term', async () => {
@@ -257,9 +266,10 @@ describe('trap 9: authors, categories and enclosures', () => {
     writeFileSync(path.join(cwd, 'posts', 'pics', 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     const result = await build({ cwd });
     expect(result.diagnostics).toEqual([]);
-    const rss = parseXml(result.files[0]!.contents).rss.channel;
-    const atom = parseXml(result.files[1]!.contents).feed;
-    const json = JSON.parse(result.files[2]!.contents);
+    const contents = (format: string) => result.files.find((file) => file.format === format)!.contents;
+    const rss = parseXml(contents('rss')).rss.channel;
+    const atom = parseXml(contents('atom')).feed;
+    const json = JSON.parse(contents('json'));
     const rssEnclosures = rss.item.map((item: any) => [item.enclosure['@type'], item.enclosure['@length'], item.enclosure['@url']]);
     expect(rssEnclosures).toEqual([
       ['image/svg+xml', '41', 'https://example.com/blog/posts/vector/pics/logo.svg'],
@@ -270,8 +280,15 @@ describe('trap 9: authors, categories and enclosures', () => {
       const link = entry.link.find((l: any) => l['@rel'] === 'enclosure');
       return [link['@type'], link['@length'], link['@href']];
     });
-    expect(atomEnclosures).toEqual(rssEnclosures);
+    // Atom's length is optional: an unknown size is left out rather than claimed to be 0.
+    expect(atomEnclosures).toEqual(rssEnclosures.map(([type, length, url]: string[]) => [type, length === '0' ? undefined : length, url]));
     expect(json.items.map((item: any) => item.image)).toEqual([rssEnclosures[0][2], undefined, rssEnclosures[2][2]]);
+    // JSON Feed: every enclosure, image or not, is an attachment with its type and known size.
+    expect(json.items.map((item: any) => item.attachments)).toEqual([
+      [{ url: rssEnclosures[0][2], mime_type: 'image/svg+xml', size_in_bytes: 41 }],
+      [{ url: rssEnclosures[1][2], mime_type: 'audio/mpeg' }],
+      [{ url: rssEnclosures[2][2], mime_type: 'image/jpeg', size_in_bytes: 1234 }],
+    ]);
     expect(readFileSync(path.join(cwd, 'posts', 'cover.jpg')).length).toBe(1234);
   });
 

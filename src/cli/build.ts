@@ -1,0 +1,88 @@
+// `postfeed build`: flags → build() → diagnostics, or writeOutput() and one line per feed.
+import path from 'node:path';
+import { formatDiagnostics, summarizeDiagnostics } from '../diagnostics.js';
+import { httpUrl } from '../parse/values.js';
+import { recoverOutput, writeOutput } from '../write.js';
+import type { CommandSpec } from './commands.js';
+import { EXIT, UsageError, type Terminal } from './terminal.js';
+
+/** A larger limit is surely a typo; 0 already means "every post". */
+const MAX_LIMIT = 1_000_000_000;
+
+export const buildCommand = (terminal: Terminal): CommandSpec => ({
+  name: 'build',
+  summary: 'write the feeds from the posts',
+  options: {
+    config: { type: 'string', value: '<file>', help: 'config file (default: postfeed.config.json)' },
+    posts: { type: 'string', value: '<dir>', help: 'posts folder (default: config "posts", else posts)' },
+    out: { type: 'string', value: '<dir>', help: 'output folder (default: config "out", else dist)' },
+    'base-url': { type: 'string', value: '<url>', help: 'override baseUrl (also env POSTFEED_BASE_URL), e.g. for deploy previews' },
+    limit: { type: 'string', value: '<n>', help: 'newest posts per feed; 0 = all (default: config "limit", else 20)' },
+    drafts: { type: 'boolean', help: 'include posts with draft: true' },
+    future: { type: 'boolean', help: 'include posts dated in the future (now = SOURCE_DATE_EPOCH if set)' },
+    strict: { type: 'boolean', help: 'treat warnings as errors' },
+    quiet: { type: 'boolean', help: 'print nothing on success' },
+  },
+  async run(values) {
+    const started = performance.now();
+    const limit = limitFlag(values.limit as string | undefined);
+    const baseUrl = baseUrlOverride(values['base-url'] as string | undefined, process.env.POSTFEED_BASE_URL);
+    for (const flag of ['config', 'posts', 'out'] as const) {
+      if (values[flag] === '') throw new UsageError(`--${flag}: must not be empty`);
+    }
+    const quiet = values.quiet === true;
+    // Loaded only for a build, so --help and --version answer at once.
+    const { build } = await import('../run/build.js');
+    const result = await build({
+      ...(values.config !== undefined ? { configFile: values.config as string } : {}),
+      ...(values.posts !== undefined ? { posts: values.posts as string } : {}),
+      ...(values.out !== undefined ? { out: values.out as string } : {}),
+      ...(baseUrl !== undefined ? { baseUrl } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+      drafts: values.drafts === true,
+      future: values.future === true,
+      strict: values.strict === true,
+    });
+    // A commit a killed run left half done is finished first, whatever this run's input holds.
+    await recoverOutput(result.outDir);
+
+    const lines = formatDiagnostics(result.diagnostics);
+    if (lines.length > 0 && (!quiet || !result.ok)) terminal.stderr(lines.join('\n'));
+    const outShown = path.relative(process.cwd(), result.outDir) || '.';
+    if (!result.ok) {
+      terminal.stderr(`postfeed: ${summarizeDiagnostics(result.diagnostics)}; nothing written, ${outShown}/ left as it was`);
+      return EXIT.invalidInput;
+    }
+
+    const written = await writeOutput(result.outDir, result.files);
+    // A signal during the commit lets it finish: the new feeds are complete, and the exit says so.
+    if (terminal.interruptedWith !== undefined) return terminal.interruptedWith;
+    if (!quiet) {
+      for (const file of written) {
+        const shown = path.relative(process.cwd(), file.path);
+        terminal.stdout(`${shown}  ${file.items} items  ${file.bytes} bytes${file.changed ? '' : '  (unchanged)'}`);
+      }
+      const seconds = ((performance.now() - started) / 1000).toFixed(2);
+      const warnings = result.diagnostics.length > 0 ? `, ${summarizeDiagnostics(result.diagnostics)}` : '';
+      terminal.stdout(`postfeed: ${result.posts} posts, ${written.length} feeds in ${seconds}s${warnings}`);
+    }
+    return EXIT.ok;
+  },
+});
+
+function limitFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,10}$/.test(value) || Number(value) > MAX_LIMIT) {
+    throw new UsageError(`--limit: must be a whole number from 0 (all posts) to ${MAX_LIMIT}, found "${value}"`);
+  }
+  return Number(value);
+}
+
+/** --base-url wins over POSTFEED_BASE_URL; a bad value names whichever one gave it. */
+function baseUrlOverride(flag: string | undefined, environment: string | undefined): string | undefined {
+  const [source, value] = flag !== undefined ? ['--base-url', flag] : ['POSTFEED_BASE_URL', environment];
+  if (value === undefined || (value === '' && source === 'POSTFEED_BASE_URL')) return undefined;
+  const result = httpUrl(value);
+  if ('problem' in result) throw new UsageError(`${source}: ${result.problem}; use an absolute http(s) URL, like "https://example.com/"`);
+  return result.url;
+}

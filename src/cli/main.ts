@@ -1,0 +1,90 @@
+// The command line: a thin shell over the library. The command table decides parsing and help;
+// main() installs the signal handlers and maps outcomes to exit codes.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { OutputError, requestInterrupt, WriteInterrupted } from '../write.js';
+import { buildCommand } from './build.js';
+import { helpText, parseArgsOptions, type CommandSpec } from './commands.js';
+import { EXIT, UsageError, type Terminal } from './terminal.js';
+
+const EXIT_CODES = `Exit codes: 0 written, 1 invalid input (nothing written), 2 usage error,
+            3 cannot write output, 4 internal error, 130/143 interrupted`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function processTerminal(): Terminal {
+  return {
+    stdout: (line) => process.stdout.write(`${line}\n`),
+    stderr: (line) => process.stderr.write(`${line}\n`),
+  };
+}
+
+export async function main(argv: string[], terminal: Terminal = processTerminal()): Promise<number> {
+  const commands: CommandSpec[] = [buildCommand(terminal)];
+  const named = argv[0] !== undefined && !argv[0].startsWith('-') ? argv[0] : undefined;
+  const command = commands.find((candidate) => candidate.name === (named ?? commands[0]!.name));
+  if (!command) return usage(terminal, `unknown command "${named}"`);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: named ? argv.slice(1) : argv, allowPositionals: true, strict: true, options: parseArgsOptions(command.options) });
+  } catch (error) {
+    return usage(terminal, (error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    terminal.stdout(helpText(commands, EXIT_CODES));
+    return EXIT.ok;
+  }
+  if (values.version) {
+    terminal.stdout(version());
+    return EXIT.ok;
+  }
+  if (positionals.length > 0) return usage(terminal, `unexpected argument "${positionals.join(' ')}" for ${command.name}`);
+  try {
+    return await command.run(values as Record<string, string | boolean | undefined>, positionals);
+  } catch (error) {
+    if (error instanceof UsageError) return usage(terminal, error.message);
+    return failure(terminal, error);
+  }
+}
+
+function usage(terminal: Terminal, message: string): number {
+  terminal.stderr(`postfeed: ${message}\nRun postfeed --help for usage.`);
+  return EXIT.usage;
+}
+
+/** What went wrong after the input was accepted: an interrupted or failed write, or a bug. */
+function failure(terminal: Terminal, error: unknown): number {
+  if (error instanceof WriteInterrupted) {
+    terminal.stderr(`postfeed: ${error.message}`);
+    return terminal.interruptedWith ?? EXIT.interrupted;
+  }
+  if (error instanceof OutputError) {
+    terminal.stderr(`postfeed: ${error.message}; nothing was replaced`);
+    return EXIT.outputFailed;
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code && /^E[A-Z]+$/.test(code)) {
+    terminal.stderr(`postfeed: cannot write the feeds: ${(error as Error).message}`);
+    return EXIT.outputFailed;
+  }
+  terminal.stderr(`postfeed: internal error, please report it: ${(error as Error).stack ?? String(error)}`);
+  return EXIT.internal;
+}
+
+/**
+ * SIGINT and SIGTERM: with nothing being written, exit at once; during writing, ask the write to
+ * stop at its next safe point and exit with the signal's code when it has.
+ */
+export function installSignalHandlers(terminal: Terminal): void {
+  const handle = (signal: NodeJS.Signals, code: number) =>
+    process.once(signal, () => {
+      terminal.interruptedWith = code;
+      if (!requestInterrupt()) process.exit(code);
+    });
+  handle('SIGINT', EXIT.interrupted);
+  handle('SIGTERM', EXIT.terminated);
+}

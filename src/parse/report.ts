@@ -1,0 +1,65 @@
+// Collects the problems of one post, so every field is checked and reported, not just the first
+// bad one. Knows how to turn a front-matter path into a line and a code frame.
+import type { Diagnostic } from '../model.js';
+import type { FrontMatter } from './front-matter.js';
+
+export type DataPath = ReadonlyArray<string | number>;
+
+export class PostReport {
+  readonly diagnostics: Diagnostic[] = [];
+  constructor(
+    readonly file: string,
+    private readonly text: string,
+    private readonly frontMatter?: FrontMatter,
+  ) {}
+
+  add(severity: Diagnostic['severity'], code: string, field: string, message: string, line?: number, column?: number): void {
+    const excerpt = line !== undefined ? lineOf(this.text, line) : undefined;
+    this.diagnostics.push({
+      severity,
+      code,
+      file: this.file,
+      ...(line !== undefined ? { line } : {}),
+      ...(column !== undefined ? { column } : {}),
+      field,
+      message,
+      ...(excerpt !== undefined ? { excerpt: excerpt.length > 200 ? `${excerpt.slice(0, 200)}…` : excerpt } : {}),
+    });
+  }
+  /** An error at the line of `where` in the front matter (line 1 when it has no line). */
+  error(code: string, field: string, message: string, where: DataPath = [field]): void {
+    this.add('error', code, field, message, this.lineOf(where) ?? 1);
+  }
+  warn(code: string, field: string, message: string, where: DataPath = [field]): void {
+    this.add('warning', code, field, message, this.lineOf(where) ?? 1);
+  }
+  lineOf(where: DataPath): number | undefined {
+    return where.length > 0 ? this.frontMatter?.lineOf(where) : undefined;
+  }
+  get failed(): boolean {
+    return this.diagnostics.some((diagnostic) => diagnostic.severity === 'error');
+  }
+}
+
+/** Line `line` (1-based) of `text`, found without splitting the whole file. */
+function lineOf(text: string, line: number): string | undefined {
+  let start = 0;
+  for (let current = 1; current < line; current++) {
+    start = text.indexOf('\n', start) + 1;
+    if (start === 0) return undefined;
+  }
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end < 0 ? undefined : end).replace(/\r$/, '');
+}
+
+/** How a value is named in a message: its text, or what kind of thing it is. */
+export function describe(value: unknown): string {
+  if (value === null || value === undefined || value === '') return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `"${String(value)}"`;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,24 @@
+// Which feed files a build writes: one document per format today (the main feed), each knowing
+// its format, path and links. Tag feeds and archives become more documents here.
+import type { Config } from '../config/schema.js';
+import { FORMAT_NAMES } from '../formats/registry.js';
+import type { FeedDocument, FeedItem, Post, Site } from '../model.js';
+
+export function planFeeds(site: Site, config: Config, items: FeedItem[], posts: readonly Post[]): FeedDocument[] {
+  const updated = newestDate(items.length > 0 ? items : posts);
+  return FORMAT_NAMES.map((format) => ({
+    format,
+    path: config.output[format],
+    site,
+    items,
+    links: { self: new URL(config.output[format], site.baseUrl).href, alternate: site.baseUrl },
+    updated,
+  }));
+}
+
+/** The feed's date is its newest item's (or, for an empty feed, the newest post's): never the clock. */
+function newestDate(entries: ReadonlyArray<{ date: Date; updated?: Date }>): Date {
+  let newest = 0;
+  for (const entry of entries) newest = Math.max(newest, (entry.updated ?? entry.date).getTime());
+  return new Date(newest);
+}

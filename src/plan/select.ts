@@ -1,0 +1,51 @@
+// Which posts go into a feed, in which order: a pure function of the posts and the options.
+import type { Diagnostic, Post } from '../model.js';
+
+export interface SelectOptions {
+  drafts: boolean;
+  future: boolean;
+  /** The instant that separates past from future (SOURCE_DATE_EPOCH when set). */
+  now: Date;
+  /** 0 means every post. */
+  limit: number;
+}
+
+/** Newest first; equal dates fall back to the id so the order never depends on file order. */
+export function comparePosts(a: Post, b: Post): number {
+  const byDate = b.date.getTime() - a.date.getTime();
+  if (byDate !== 0) return byDate;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export interface Selection {
+  posts: Post[];
+  /** A warning when posts exist but none is published, saying why: an empty feed replaces a full one. */
+  diagnostics: Diagnostic[];
+}
+
+export function selectPosts(posts: readonly Post[], options: SelectOptions, where: { file: string }): Selection {
+  const now = options.now.getTime();
+  let drafts = 0;
+  let future = 0;
+  const chosen = posts.filter((post) => {
+    if (!options.drafts && post.draft) return (drafts += 1), false;
+    if (!options.future && post.date.getTime() > now) return (future += 1), false;
+    return true;
+  });
+  chosen.sort(comparePosts);
+  const diagnostics: Diagnostic[] = [];
+  if (chosen.length === 0 && posts.length > 0) {
+    const reasons = [
+      drafts > 0 ? `${drafts} ${drafts === 1 ? 'is a draft' : 'are drafts'} (--drafts includes them)` : '',
+      future > 0 ? `${future} ${future === 1 ? 'is' : 'are'} dated after ${options.now.toISOString()} (--future includes them)` : '',
+    ].filter(Boolean);
+    diagnostics.push({
+      severity: 'warning',
+      code: 'empty-feed',
+      file: where.file,
+      field: 'posts',
+      message: `none of the ${posts.length} posts is published, so the feeds would be empty: ${reasons.join('; ')}`,
+    });
+  }
+  return { posts: options.limit > 0 ? chosen.slice(0, options.limit) : chosen, diagnostics };
+}

@@ -1,0 +1,38 @@
+// The render stage for one post: Markdown → safe HTML with absolute URLs, the summary, the
+// enclosure, and the authors every format credits (the post's, else the site's).
+import type { Config } from '../config/schema.js';
+import type { Diagnostic, Enclosure, FeedItem, Post, Site } from '../model.js';
+import { renderContent, summarize } from '../render.js';
+import { resolveEnclosure, type LocalFileSize } from './enclosure.js';
+
+export function renderItem(post: Post, site: Site, config: Config, localSize: LocalFileSize, diagnostics: Diagnostic[]): FeedItem {
+  const content = renderContent(post);
+  diagnostics.push(...content.diagnostics);
+  let enclosure: Enclosure | undefined;
+  if (post.image) {
+    const resolved = resolveEnclosure(post.image.value, post.permalink, (ref) => localSize(post.file, ref));
+    if ('problem' in resolved) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'image-invalid',
+        file: post.file,
+        ...(post.image.line ? { line: post.image.line } : {}),
+        field: 'image',
+        message: resolved.problem,
+      });
+    } else enclosure = resolved.enclosure;
+  }
+  return {
+    id: post.id,
+    url: post.permalink,
+    title: post.title,
+    date: post.date,
+    ...(post.updated ? { updated: post.updated } : {}),
+    summary: summarize(post.description, content.firstParagraph),
+    ...(config.content === 'full' ? { html: content.html } : {}),
+    authors: post.authors.length > 0 ? post.authors : [site.author],
+    tags: post.tags,
+    ...(enclosure ? { enclosure } : {}),
+    ...(post.lang ? { lang: post.lang } : {}),
+  };
+}

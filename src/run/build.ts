@@ -1,0 +1,177 @@
+// The pipeline: config → source → parse → identity → select → render → plan → formats.
+// Returns the files it would write and every diagnostic; writing is a separate step (output/),
+// so a failed build touches nothing.
+import path from 'node:path';
+import type { ConfigInput } from '../config/schema.js';
+import { resolveConfig } from '../config/resolve.js';
+import { serializeFeeds } from '../formats/registry.js';
+import { assignIdentities } from '../identity/assign.js';
+import { statSync } from 'node:fs';
+import { loadConfigFile, loadPosts } from '../load.js';
+import type { Diagnostic, FeedItem, OutputFile, ParsedPost } from '../model.js';
+import { parsePost } from '../parse/post.js';
+import { planFeeds } from '../plan/feeds.js';
+import { selectPosts } from '../plan/select.js';
+import { renderItem } from '../render/item.js';
+import { feedCharacters } from './size.js';
+
+export const DEFAULT_CONFIG_FILE = 'postfeed.config.json';
+
+export interface BuildOptions {
+  /** Directory that relative paths are resolved against; default: the process's working directory. */
+  cwd?: string;
+  /** Config file path; default `postfeed.config.json`. Ignored when `config` is given. */
+  configFile?: string;
+  /** The config itself, instead of a file. */
+  config?: ConfigInput;
+  posts?: string;
+  out?: string;
+  /** Overrides `baseUrl` (the CLI passes --base-url or POSTFEED_BASE_URL). */
+  baseUrl?: string;
+  limit?: number;
+  /** Include posts with `draft: true`. */
+  drafts?: boolean;
+  /** Include posts dated after `now`. */
+  future?: boolean;
+  /** Treat warnings as errors. */
+  strict?: boolean;
+  /** What counts as "now" for future posts; default SOURCE_DATE_EPOCH, else the clock. Never written to output. */
+  now?: Date;
+}
+
+export interface BuildResult {
+  ok: boolean;
+  /** The feeds, ready to write; empty when the build failed. */
+  files: OutputFile[];
+  diagnostics: Diagnostic[];
+  /** Absolute output directory. */
+  outDir: string;
+  /** Number of posts read and valid. */
+  posts: number;
+}
+
+export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const display = (absolute: string) => path.relative(cwd, absolute) || '.';
+  const failed = (diagnostics: Diagnostic[], outDir = path.resolve(cwd, options.out ?? 'dist'), posts = 0): BuildResult => ({
+    ok: false,
+    files: [],
+    diagnostics,
+    outDir,
+    posts,
+  });
+
+  // Config
+  const configPath = path.resolve(cwd, options.configFile ?? DEFAULT_CONFIG_FILE);
+  const configName = options.config ? '(config)' : display(configPath);
+  let raw: unknown = options.config;
+  if (raw === undefined) {
+    const loaded = await loadConfigFile(configPath, configName);
+    if (loaded.diagnostics.length > 0) return failed(loaded.diagnostics);
+    raw = loaded.raw;
+  }
+  const resolved = resolveConfig(raw, { baseUrl: options.baseUrl, limit: options.limit, posts: options.posts, out: options.out });
+  if (!resolved.ok) {
+    return failed(resolved.issues.map((issue) => ({ severity: 'error', code: 'config-invalid', file: configName, field: issue.field, message: issue.message })));
+  }
+  const { config, site } = resolved;
+  const postsDir = path.resolve(cwd, config.posts);
+  const outDir = path.resolve(cwd, config.out);
+  const now = options.now ? { ok: true as const, date: options.now } : nowFromEnvironment();
+  if (!now.ok) return failed([{ severity: 'error', code: 'environment-invalid', file: 'SOURCE_DATE_EPOCH', message: now.message }], outDir);
+
+  const placement = checkOutputPlacement(postsDir, outDir, display);
+  if (placement) return failed([placement], outDir);
+
+  // Source and parse: every post, so every problem is reported at once.
+  const loaded = await loadPosts(postsDir, { cwd, maxFileBytes: config.limits.maxFileBytes, maxPosts: config.limits.maxPosts });
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
+  const parsed: ParsedPost[] = [];
+  for (const source of loaded.sources) {
+    const result = parsePost(source, config);
+    diagnostics.push(...result.diagnostics);
+    if (result.post) parsed.push(result.post);
+  }
+
+  // Identity, selection, then rendering of only what the feeds carry.
+  const identified = assignIdentities(parsed, config, site);
+  diagnostics.push(...identified.diagnostics);
+  const posts = identified.posts;
+  const selection = selectPosts(
+    posts,
+    { drafts: options.drafts ?? false, future: options.future ?? false, now: now.date, limit: config.limit },
+    { file: display(postsDir) },
+  );
+  diagnostics.push(...selection.diagnostics);
+  const localSize = localFileSizes(cwd, postsDir, display);
+  const items: FeedItem[] = [];
+  for (const post of selection.posts) items.push(renderItem(post, site, config, localSize, diagnostics));
+
+  const characters = feedCharacters(items);
+  // A feed past this size would crash string building; fail with advice instead.
+  if (characters > config.limits.maxFeedCharacters) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'feed-too-large',
+      file: configName,
+      field: 'limit',
+      message:
+        `the ${items.length} items carry about ${characters} characters, more than one feed may hold ` +
+        `(limits.maxFeedCharacters: ${config.limits.maxFeedCharacters}); set "limit" (or --limit) to publish the newest posts only`,
+    });
+  }
+
+  const hasErrors = diagnostics.some((d) => d.severity === 'error' || (options.strict && d.severity === 'warning'));
+  if (hasErrors) return failed(diagnostics, outDir, posts.length);
+
+  const documents = planFeeds(site, config, items, posts);
+  return { ok: true, files: serializeFeeds(documents), diagnostics, outDir, posts: posts.length };
+}
+
+/** SOURCE_DATE_EPOCH: whole seconds, within the years postfeed accepts (a value in ms or µs is refused, not a far future). */
+function nowFromEnvironment(): { ok: true; date: Date } | { ok: false; message: string } {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  if (epoch === undefined || epoch === '') return { ok: true, date: new Date() };
+  if (!/^\d{1,12}$/.test(epoch)) return { ok: false, message: `must be whole seconds since 1970, like 1688169600; found "${epoch}"` };
+  const date = new Date(Number(epoch) * 1000);
+  if (date.getUTCFullYear() > 9999) {
+    return { ok: false, message: `${epoch} seconds is after the year 9999; SOURCE_DATE_EPOCH is in seconds, not milliseconds` };
+  }
+  return { ok: true, date };
+}
+
+/** The output folder must not be, contain or sit inside the posts folder. */
+function checkOutputPlacement(postsDir: string, outDir: string, display: (p: string) => string): Diagnostic | undefined {
+  const inside = (child: string, parent: string) => child === parent || child.startsWith(parent + path.sep);
+  if (inside(outDir, postsDir) || inside(postsDir, outDir)) {
+    return {
+      severity: 'error',
+      code: 'output-overlaps-posts',
+      file: display(outDir),
+      field: 'out',
+      message: `the output folder may not be or overlap the posts folder (${display(postsDir)})`,
+    };
+  }
+  return undefined;
+}
+
+/** Sizes of files a post attaches, looked up beside the post and only inside the posts folder. */
+function localFileSizes(cwd: string, postsDir: string, display: (p: string) => string) {
+  return (postFile: string, ref: string): { size: number } | { problem: string } => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(ref.split(/[?#]/)[0]!);
+    } catch {
+      return { problem: `"${ref}" has a malformed percent-escape` };
+    }
+    const local = path.resolve(path.dirname(path.resolve(cwd, postFile)), decoded);
+    if (!local.startsWith(postsDir + path.sep)) return { problem: `"${ref}" points outside the posts folder` };
+    try {
+      const stat = statSync(local);
+      if (stat.isFile()) return { size: stat.size };
+    } catch {
+      // Reported below.
+    }
+    return { problem: `"${ref}" not found (looked for ${display(local)})` };
+  };
+}
