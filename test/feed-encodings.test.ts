@@ -148,7 +148,7 @@ describe('titles with markup characters', () => {
     expect(f.json().items[0].title).toBe(title);
     // RSS: `&` and `<` as character references, never CDATA, never raw markup in the source.
     expect(f.rssXml).toContain('<title>AT&#x26;T &#x3C;b&gt;bold&#x3C;/b&gt; &#x26; "quotes" &#x3C;script&gt;</title>');
-    expect(f.atomXml).toContain('<title type="text">AT&amp;T &lt;b&gt;bold&lt;/b&gt; &amp; "quotes" &lt;script&gt;</title>');
+    expect(f.atomXml).toContain('<title type="text">AT&#x26;T &#x3C;b&gt;bold&#x3C;/b&gt; &#x26; "quotes" &#x3C;script&gt;</title>');
     expect(f.rssXml).not.toMatch(/<title><!\[CDATA\[/);
   });
 });

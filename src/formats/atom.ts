@@ -3,7 +3,7 @@
 // post's, else the site's), and xml:lang on the root covers every entry.
 import type { Author, FeedDocument, FeedItem } from '../model.js';
 import { rfc3339 } from './dates.js';
-import { xmlAttributes, xmlCdata, xmlText } from './xml.js';
+import { xmlAttributes, xmlCdata, xmlPlainText, xmlText } from './xml.js';
 
 export function writeAtom(document: FeedDocument): string {
   const { site, links } = document;
@@ -11,9 +11,9 @@ export function writeAtom(document: FeedDocument): string {
     '<?xml version="1.0" encoding="utf-8"?>',
     `<feed xmlns="http://www.w3.org/2005/Atom"${xmlAttributes({ 'xml:lang': site.language })}>`,
     `  <id>${xmlText(site.baseUrl)}</id>`,
-    `  <title type="text">${xmlText(site.title)}</title>`,
+    `  <title type="text">${xmlPlainText(site.title)}</title>`,
   ];
-  if (site.description) lines.push(`  <subtitle type="text">${xmlText(site.description)}</subtitle>`);
+  if (site.description) lines.push(`  <subtitle type="text">${xmlPlainText(site.description)}</subtitle>`);
   lines.push(
     `  <updated>${rfc3339(document.updated)}</updated>`,
     `  <link${xmlAttributes({ rel: 'alternate', type: 'text/html', href: links.alternate })}/>`,
@@ -23,7 +23,7 @@ export function writeAtom(document: FeedDocument): string {
   );
   if (site.icon) lines.push(`  <icon>${xmlText(site.icon)}</icon>`);
   if (site.logo) lines.push(`  <logo>${xmlText(site.logo)}</logo>`);
-  if (site.copyright) lines.push(`  <rights type="text">${xmlText(site.copyright)}</rights>`);
+  if (site.copyright) lines.push(`  <rights type="text">${xmlPlainText(site.copyright)}</rights>`);
   for (const item of document.items) lines.push(atomEntry(item));
   lines.push('</feed>', '');
   return lines.join('\n');
@@ -33,7 +33,7 @@ function atomEntry(item: FeedItem): string {
   const lines = [
     '  <entry>',
     `    <id>${xmlText(item.id)}</id>`,
-    `    <title type="text">${xmlText(item.title)}</title>`,
+    `    <title type="text">${xmlPlainText(item.title)}</title>`,
     `    <link${xmlAttributes({ rel: 'alternate', type: 'text/html', href: item.url })}/>`,
     `    <published>${rfc3339(item.date)}</published>`,
     `    <updated>${rfc3339(item.updated ?? item.date)}</updated>`,
@@ -45,7 +45,7 @@ function atomEntry(item: FeedItem): string {
     // length is optional in Atom; 0 would claim an empty file, so an unknown size is left out.
     lines.push(`    <link${xmlAttributes({ rel: 'enclosure', type, length: length > 0 ? length : undefined, href: url })}/>`);
   }
-  lines.push(`    <summary type="text">${xmlText(item.summary)}</summary>`);
+  lines.push(`    <summary type="text">${xmlPlainText(item.summary)}</summary>`);
   if (item.html !== undefined) lines.push(`    <content type="html">${xmlCdata(item.html)}</content>`);
   lines.push('  </entry>');
   return lines.join('\n');

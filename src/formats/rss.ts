@@ -4,7 +4,7 @@
 // because <author> must be an e-mail address.
 import type { FeedDocument, FeedItem } from '../model.js';
 import { rfc822 } from './dates.js';
-import { htmlFromText, xmlAttributes, xmlCdata, xmlText, xmlTextAsCharacterReferences } from './xml.js';
+import { htmlFromText, xmlAttributes, xmlCdata, xmlText, xmlPlainText } from './xml.js';
 
 export function writeRss(document: FeedDocument): string {
   const { site, links } = document;
@@ -12,7 +12,7 @@ export function writeRss(document: FeedDocument): string {
     '<?xml version="1.0" encoding="utf-8"?>',
     '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">',
     '  <channel>',
-    `    <title>${xmlTextAsCharacterReferences(site.title)}</title>`,
+    `    <title>${xmlPlainText(site.title)}</title>`,
     `    <link>${xmlText(links.alternate)}</link>`,
     // RSS requires a channel description; the title stands in when the site has none.
     `    <description>${xmlText(htmlFromText(site.description || site.title))}</description>`,
@@ -29,7 +29,7 @@ export function writeRss(document: FeedDocument): string {
     lines.push(
       '    <image>',
       `      <url>${xmlText(site.logo)}</url>`,
-      `      <title>${xmlTextAsCharacterReferences(site.title)}</title>`,
+      `      <title>${xmlPlainText(site.title)}</title>`,
       `      <link>${xmlText(links.alternate)}</link>`,
       '    </image>',
     );
@@ -42,7 +42,7 @@ export function writeRss(document: FeedDocument): string {
 function rssItem(item: FeedItem): string {
   const lines = [
     '    <item>',
-    `      <title>${xmlTextAsCharacterReferences(item.title)}</title>`,
+    `      <title>${xmlPlainText(item.title)}</title>`,
     `      <link>${xmlText(item.url)}</link>`,
     // A guid that is not the item's link is marked so readers do not open it as a page.
     item.id === item.url ? `      <guid>${xmlText(item.id)}</guid>` : `      <guid isPermaLink="false">${xmlText(item.id)}</guid>`,
@@ -51,7 +51,7 @@ function rssItem(item: FeedItem): string {
   ];
   if (item.html !== undefined && item.html !== '') lines.push(`      <content:encoded>${xmlCdata(item.html)}</content:encoded>`);
   for (const author of item.authors) lines.push(`      <dc:creator>${xmlText(author.name)}</dc:creator>`);
-  for (const tag of item.tags) lines.push(`      <category>${xmlTextAsCharacterReferences(tag)}</category>`);
+  for (const tag of item.tags) lines.push(`      <category>${xmlPlainText(tag)}</category>`);
   if (item.enclosure) {
     const { url, length, type } = item.enclosure;
     lines.push(`      <enclosure${xmlAttributes({ url, length, type })}/>`);

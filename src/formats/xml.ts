@@ -10,11 +10,12 @@ export function xmlText(text: string): string {
 const TEXT_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
 /**
- * Element text that readers may also take as HTML (RSS titles and categories): `&` and `<` as the
- * hexadecimal character references the RSS Advisory Board profile recommends. Any XML parser
- * decodes them to the exact text, and the W3C validator's CharacterData check is satisfied.
+ * Plain text that readers may also take as HTML (RSS titles and categories, Atom text constructs):
+ * `&` and `<` as the hexadecimal character references the RSS Advisory Board profile recommends.
+ * Any XML parser decodes them to the exact text, and the W3C validator, seeing them, knows that
+ * entity-like text (`&copy;` as words) is meant literally.
  */
-export function xmlTextAsCharacterReferences(text: string): string {
+export function xmlPlainText(text: string): string {
   return text.replace(/[&<>]/g, (character) => REFERENCES[character]!);
 }
 const REFERENCES: Record<string, string> = { '&': '&#x26;', '<': '&#x3C;', '>': '&gt;' };

@@ -227,9 +227,6 @@ export const CONSUMERS: Consumer[] = [
       rss: {
         category: { 'R&D': 'R&#x26;D', '<html>': '&#x3C;html>' },
       },
-      // normalizer.ts getText() HTML-unescapes text the XML parser has already decoded, so the
-      // literal text "&amp;" is decoded twice ("&copy;" survives: not in @std/html's default list).
-      atom: { title: { '&copy; &amp; entities': '&copy; & entities' } },
     },
   },
   {
