@@ -273,12 +273,65 @@ describe('invalid config', () => {
     [{ limit: '20' }, 'limit'],
     [{ author: 'Jane' }, 'author'],
     [{ output: { rss: 'x/../../rss.xml' } }, 'output.rss'],
+    // Every config string is checked like the post field it stands beside (hostile input, round two).
+    [{ icon: 'javascript:alert(1)' }, 'icon'],
+    [{ logo: 'data:image/png;base64,AAAA' }, 'logo'],
+    [{ icon: 'https://[bad' }, 'icon'],
+    [{ title: 'Site\u0007' }, 'title'],
+    [{ description: 'about\u001b[31m red' }, 'description'],
+    [{ copyright: '\u0085 2023' }, 'copyright'],
+    [{ author: { name: 'Jane\u0000Doe' } }, 'author.name'],
+    [{ author: { name: 'Jane', email: 'a@b.c;d' } }, 'author.email'],
+    [{ author: { name: 'Jane', url: 'ftp://example.com/' } }, 'author.url'],
+    [{ baseUrl: 'https://user:secret@example.com/' }, 'baseUrl'],
+    [{ baseUrl: 'ftp://example.com/' }, 'baseUrl'],
+    [{ permalink: '/posts/:slug/%zz' }, 'permalink'],
+    [{ permalink: '/posts/{:slug}|/' }, 'permalink'],
+    // Output names: postfeed's own lock, journal and staging names, any dot name, one name twice.
+    [{ output: { rss: '.postfeed.lock' } }, 'output.rss'],
+    [{ output: { atom: '.postfeed-commit.json' } }, 'output.atom'],
+    [{ output: { json: '.hidden.json' } }, 'output.json'],
+    [{ output: { rss: 'feed.xml', atom: 'feed.xml' } }, 'output'],
   ])('%j names %s', async (override, field) => {
     const { cwd, before } = await publishedProject();
     writeFileSync(path.join(cwd, 'postfeed.config.json'), JSON.stringify({ ...BASE_CONFIG, ...override }));
     const result = await run(cwd);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(new RegExp(`^postfeed\\.config\\.json: ${field}: `, 'm'));
+    expect(result.stderr).not.toMatch(/internal error|    at /);
     expect(snapshotDir(path.join(cwd, 'dist'))).toEqual(before);
+  });
+});
+
+describe('flags and environment variables', () => {
+  it.concurrent.each([
+    [['--limit', '99999999999999999999'], {}, /^postfeed: --limit: must be a whole number/m],
+    [['--limit', '-1'], {}, /--limit/],
+    [['--base-url', 'ftp://example.com/'], {}, /^postfeed: --base-url: .*http\(s\)/m],
+    [[], { POSTFEED_BASE_URL: 'javascript:alert(1)' }, /^postfeed: POSTFEED_BASE_URL: /m],
+    [[], { SOURCE_DATE_EPOCH: '1688169600000000' }, /^postfeed: SOURCE_DATE_EPOCH: .*seconds, not milliseconds/m],
+    [[], { SOURCE_DATE_EPOCH: 'yesterday' }, /^postfeed: SOURCE_DATE_EPOCH: must be whole seconds/m],
+  ] as Array<[string[], Record<string, string>, RegExp]>)('%j %j: exit 2, naming the flag or variable', async (args, env, message) => {
+    const { cwd, before } = await publishedProject();
+    const result = await runCliAsync(cwd, ['build', ...args], { POSTFEED_BASE_URL: '', SOURCE_DATE_EPOCH: '', ...env });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/postfeed\.config\.json/);
+    expect(snapshotDir(path.join(cwd, 'dist'))).toEqual(before);
+  });
+});
+
+describe('emptied feeds', () => {
+  it('warns, naming why, when posts exist but none is published; --strict refuses to empty the feeds', async () => {
+    const { cwd, before } = await publishedProject();
+    writeFileSync(path.join(cwd, 'posts', 'good.md'), post('title: Good\ndate: 2020-01-01\ndraft: true'));
+    writeFileSync(path.join(cwd, 'posts', 'later.md'), post('title: Later\ndate: 2999-01-01'));
+    const strict = await run(cwd, ['--strict']);
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toMatch(/^posts: warning: posts: none of the 2 posts is published, so the feeds would be empty: 1 is a draft .*; 1 is dated after /m);
+    expect(snapshotDir(path.join(cwd, 'dist'))).toEqual(before);
+    const lenient = await run(cwd);
+    expect(lenient.status).toBe(0);
+    expect(lenient.stderr).toMatch(/none of the 2 posts is published/);
   });
 });

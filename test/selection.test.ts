@@ -44,7 +44,7 @@ describe('selection', () => {
     const json = JSON.parse(readFileSync(path.join(cwd, 'dist', 'feed.json'), 'utf8'));
     expect(json.items.map((item: { title: string }) => item.title)).toEqual(['Tie A', 'Tie B', 'Old']);
     const bad = runCli(cwd, ['build'], { SOURCE_DATE_EPOCH: 'yesterday' });
-    expect(bad.status).toBe(1);
+    expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/SOURCE_DATE_EPOCH: must be whole seconds/);
   });
 
@@ -58,8 +58,20 @@ describe('selection', () => {
     const result = await build({ cwd });
     expect(result.ok).toBe(false);
     expect(result.diagnostics).toEqual([
-      expect.objectContaining({ file: path.join('posts', 'b.md'), field: 'slug', message: expect.stringContaining(path.join('posts', 'a.md')) }),
-      expect.objectContaining({ file: path.join('posts', 'd.md'), field: 'id', message: expect.stringContaining(path.join('posts', 'c.md')) }),
+      expect.objectContaining({
+        file: path.join('posts', 'b.md'),
+        line: 4,
+        field: 'slug',
+        message: expect.stringContaining(`${path.join('posts', 'a.md')}:4`),
+        notes: [expect.objectContaining({ file: path.join('posts', 'a.md'), line: 4 })],
+      }),
+      expect.objectContaining({
+        file: path.join('posts', 'd.md'),
+        line: 4,
+        field: 'id',
+        message: expect.stringContaining(`${path.join('posts', 'c.md')}:4`),
+        notes: [expect.objectContaining({ file: path.join('posts', 'c.md'), line: 4 })],
+      }),
     ]);
   });
 });

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { formatDiagnostics, summarizeDiagnostics } from '../diagnostics.js';
 import { httpUrl } from '../parse/values.js';
+import { now as clock } from '../run/clock.js';
 import { recoverOutput, writeOutput } from '../write.js';
 import type { CommandSpec } from './commands.js';
 import { EXIT, UsageError, type Terminal } from './terminal.js';
@@ -30,6 +31,8 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
     for (const flag of ['config', 'posts', 'out'] as const) {
       if (values[flag] === '') throw new UsageError(`--${flag}: must not be empty`);
     }
+    const now = clock();
+    if ('problem' in now) throw new UsageError(`SOURCE_DATE_EPOCH: ${now.problem}`);
     const quiet = values.quiet === true;
     // Loaded only for a build, so --help and --version answer at once.
     const { build } = await import('../run/build.js');
@@ -42,6 +45,7 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
       drafts: values.drafts === true,
       future: values.future === true,
       strict: values.strict === true,
+      now: now.date,
     });
     // A commit a killed run left half done is finished first, whatever this run's input holds.
     await recoverOutput(result.outDir);

@@ -13,6 +13,7 @@ import { parsePost } from '../parse/post.js';
 import { planFeeds } from '../plan/feeds.js';
 import { selectPosts } from '../plan/select.js';
 import { renderItem } from '../render/item.js';
+import { now as clock } from './clock.js';
 import { feedCharacters } from './size.js';
 
 export const DEFAULT_CONFIG_FILE = 'postfeed.config.json';
@@ -77,8 +78,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const { config, site } = resolved;
   const postsDir = path.resolve(cwd, config.posts);
   const outDir = path.resolve(cwd, config.out);
-  const now = options.now ? { ok: true as const, date: options.now } : nowFromEnvironment();
-  if (!now.ok) return failed([{ severity: 'error', code: 'environment-invalid', file: 'SOURCE_DATE_EPOCH', message: now.message }], outDir);
+  const now = options.now ? { date: options.now } : clock();
+  if ('problem' in now) return failed([{ severity: 'error', code: 'environment-invalid', file: 'SOURCE_DATE_EPOCH', message: now.problem }], outDir);
 
   const placement = checkOutputPlacement(postsDir, outDir, display);
   if (placement) return failed([placement], outDir);
@@ -126,18 +127,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   const documents = planFeeds(site, config, items, posts);
   return { ok: true, files: serializeFeeds(documents), diagnostics, outDir, posts: posts.length };
-}
-
-/** SOURCE_DATE_EPOCH: whole seconds, within the years postfeed accepts (a value in ms or µs is refused, not a far future). */
-function nowFromEnvironment(): { ok: true; date: Date } | { ok: false; message: string } {
-  const epoch = process.env.SOURCE_DATE_EPOCH;
-  if (epoch === undefined || epoch === '') return { ok: true, date: new Date() };
-  if (!/^\d{1,12}$/.test(epoch)) return { ok: false, message: `must be whole seconds since 1970, like 1688169600; found "${epoch}"` };
-  const date = new Date(Number(epoch) * 1000);
-  if (date.getUTCFullYear() > 9999) {
-    return { ok: false, message: `${epoch} seconds is after the year 9999; SOURCE_DATE_EPOCH is in seconds, not milliseconds` };
-  }
-  return { ok: true, date };
 }
 
 /** The output folder must not be, contain or sit inside the posts folder. */
