@@ -7,7 +7,7 @@ export function now(environment: NodeJS.ProcessEnv = process.env): { date: Date 
   if (epoch === undefined || epoch === '') return { date: new Date() };
   if (!/^\d{1,16}$/.test(epoch)) return { problem: `must be whole seconds since 1970, like 1688169600; found "${epoch}"` };
   const date = new Date(Number(epoch) * 1000);
-  if (date.getUTCFullYear() > 9999) {
+  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() > 9999) {
     return { problem: `${epoch} seconds is after the year 9999: SOURCE_DATE_EPOCH counts seconds, not milliseconds` };
   }
   return { date };
