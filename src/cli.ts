@@ -5,7 +5,8 @@ import module from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostics, summarizeDiagnostics } from './diagnostics.js';
-import { OutputError, requestInterrupt, WriteInterrupted, writeOutput } from './write.js';
+import { writeOutput } from './output/commit.js';
+import { OutputError, WriteInterrupted } from './output/errors.js';
 
 // Node ≥ 22.1 can cache compiled modules across runs: a CLI run in CI starts noticeably faster.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
@@ -119,7 +120,13 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.invalidInput;
   }
 
-  const written = await writeOutput(result.outDir, result.files);
+  writing = true;
+  let written;
+  try {
+    written = await writeOutput(result.outDir, result.files, { signal: interrupt.signal });
+  } finally {
+    writing = false;
+  }
   // A signal during the commit lets it finish: the new feeds are complete, and the exit says so.
   if (interruptedWith !== undefined) return interruptedWith;
   if (!values.quiet) {
@@ -136,12 +143,16 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Exit code of the signal that arrived, if one did. */
 let interruptedWith: number | undefined;
+/** Aborted by SIGINT/SIGTERM: writeOutput stops at its next safe point (or stops waiting for the lock). */
+const interrupt = new AbortController();
+let writing = false;
 
 function onSignal(signal: NodeJS.Signals, code: number): void {
   process.once(signal, () => {
     interruptedWith = code;
+    interrupt.abort();
     // Nothing is being written: nothing to clean up. Otherwise the write stops at its next safe point.
-    if (!requestInterrupt()) process.exit(code);
+    if (!writing) process.exit(code);
   });
 }
 
@@ -159,7 +170,7 @@ main(process.argv.slice(2)).then(
       return;
     }
     if (error instanceof OutputError) {
-      process.stderr.write(`postfeed: ${error.message}; nothing was replaced\n`);
+      process.stderr.write(`postfeed: ${error.message}${error.committed ? '' : '; nothing was replaced'}\n`);
       process.exitCode = EXIT.outputFailed;
       return;
     }

@@ -3,5 +3,6 @@ export { build, DEFAULT_CONFIG_FILE, type BuildOptions, type BuildResult } from 
 export { ConfigSchema, resolveConfig, type Config, type ConfigInput, type ConfigOverrides } from './config.js';
 export { formatDiagnostic, formatDiagnostics, summarizeDiagnostics } from './diagnostics.js';
 export { parseDate } from './parse/dates.js';
-export { writeOutput, recoverOutput, OutputError, type WrittenFile } from './write.js';
+export { writeOutput, recoverOutput, type OutputOptions, type WrittenFile } from './output/commit.js';
+export { OutputError, WriteInterrupted } from './output/errors.js';
 export type * from './model.js';
