@@ -2,7 +2,10 @@
 // write and every diagnostic; writing is a separate step (write.ts) so a failed build touches nothing.
 import path from 'node:path';
 import { resolveConfig, siteAuthor, type Config, type ConfigInput } from './config.js';
-import { fileSize, loadConfigFile, loadPosts } from './load.js';
+import { checkOutputPlacement } from './output/placement.js';
+import { loadConfigFile } from './source/config-file.js';
+import { mediaFileSize } from './source/media.js';
+import { loadPosts } from './source/posts.js';
 import type { Diagnostic, Enclosure, FeedDocument, FeedFormat, FeedItem, OutputFile, Post, Site } from './model.js';
 import { parsePost, withTrailingSlash } from './parse/post.js';
 import { absolutizeUrl, renderContent, summarize } from './render.js';
@@ -83,8 +86,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const now = options.now ? { ok: true as const, date: options.now } : nowFromEnvironment();
   if (!now.ok) return failed([{ severity: 'error', file: 'SOURCE_DATE_EPOCH', field: 'SOURCE_DATE_EPOCH', message: now.message }], outDir);
 
-  const placement = checkOutputPlacement(postsDir, outDir, display);
-  if (placement) return failed([placement], outDir);
+  const placement = checkOutputPlacement(postsDir, outDir);
+  if (placement) return failed([{ severity: 'error', code: 'out-overlaps-posts', file: display(outDir), field: 'out', message: placement }], outDir);
 
   // Load, parse, validate
   const loaded = await loadPosts(postsDir, { cwd, maxFileBytes: config.limits.maxFileBytes, maxPosts: config.limits.maxPosts });
@@ -105,7 +108,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     limit: config.limit,
   });
   const items: FeedItem[] = [];
-  for (const post of selected) items.push(await feedItem(post, config, { cwd, postsDir, display }, diagnostics));
+  for (const post of selected) items.push(await feedItem(post, config, { cwd, postsRoot: loaded.root }, diagnostics));
 
   const contentSize = items.reduce((total, item) => total + (item.html?.length ?? 0) + item.summary.length + ITEM_MARKUP_CHARACTERS, 0);
   // A feed past this size would crash string building; fail with advice instead.
@@ -153,15 +156,15 @@ function buildSite(config: Config): Site {
 async function feedItem(
   post: Post,
   config: Config,
-  { cwd, postsDir, display }: { cwd: string; postsDir: string; display: (absolute: string) => string },
+  { cwd, postsRoot }: { cwd: string; postsRoot: string },
   diagnostics: Diagnostic[],
 ): Promise<FeedItem> {
   const content = renderContent(post);
   diagnostics.push(...content.diagnostics);
   let enclosure: Enclosure | undefined;
   if (post.image) {
-    const problem = (message: string) =>
-      diagnostics.push({ severity: 'error', file: post.file, ...(post.image?.line ? { line: post.image.line } : {}), field: 'image', message });
+    const problem = (message: string, code?: string) =>
+      diagnostics.push({ severity: 'error', ...(code ? { code } : {}), file: post.file, ...(post.image?.line ? { line: post.image.line } : {}), field: 'image', message });
     const url = absolutizeUrl(post.image.ref, post.permalink);
     const type = url ? mediaType(new URL(url).pathname) : undefined;
     if (!url || !/^https?:/.test(url)) problem(`"${post.image.ref}" is not a usable URL or path`);
@@ -170,13 +173,9 @@ async function feedItem(
       let length = 0;
       // A relative path names a file beside the post; its size is the enclosure length.
       if (!/^[a-z][a-z0-9+.-]*:|^\/|^#|^\?/i.test(post.image.ref)) {
-        const local = path.resolve(path.dirname(path.resolve(cwd, post.file)), decodeURIComponent(post.image.ref.split(/[?#]/)[0]!));
-        if (!local.startsWith(postsDir + path.sep)) problem(`"${post.image.ref}" points outside the posts folder`);
-        else {
-          const size = await fileSize(local);
-          if (size === undefined) problem(`"${post.image.ref}" not found (looked for ${display(local)})`);
-          else length = size;
-        }
+        const media = await mediaFileSize(postsRoot, path.resolve(cwd, post.file), post.image.ref);
+        if ('size' in media) length = media.size;
+        else problem(media.problem, media.code);
       }
       enclosure = { url, type, length };
     }
@@ -201,18 +200,4 @@ function nowFromEnvironment(): { ok: true; date: Date } | { ok: false; message: 
   if (epoch === undefined || epoch === '') return { ok: true, date: new Date() };
   if (!/^\d+$/.test(epoch)) return { ok: false, message: `must be whole seconds since 1970, found "${epoch}"` };
   return { ok: true, date: new Date(Number(epoch) * 1000) };
-}
-
-/** The output folder must not be, contain or sit inside the posts folder. */
-function checkOutputPlacement(postsDir: string, outDir: string, display: (p: string) => string): Diagnostic | undefined {
-  const inside = (child: string, parent: string) => child === parent || child.startsWith(parent + path.sep);
-  if (inside(outDir, postsDir) || inside(postsDir, outDir)) {
-    return {
-      severity: 'error',
-      file: display(outDir),
-      field: 'out',
-      message: `the output folder may not be or overlap the posts folder (${display(postsDir)})`,
-    };
-  }
-  return undefined;
 }

@@ -5,6 +5,8 @@ export type Severity = 'error' | 'warning';
 /** One problem found in one input, reported as `file:line: field: message`. */
 export interface Diagnostic {
   severity: Severity;
+  /** Stable kebab-case identifier of the problem (`symlink-outside`, `config-not-regular-file`). */
+  code?: string;
   /** Path of the offending file as the user would type it (relative to the working directory). */
   file: string;
   line?: number;

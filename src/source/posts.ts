@@ -1,46 +1,16 @@
-// The only stage that reads the file system: the config file, the posts, the sizes of local images.
-import { closeSync, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
+// Reads the posts: every .md/.markdown file under the posts folder, on its real path, as UTF-8.
+import { closeSync, constants, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
 import path from 'node:path';
-import type { Diagnostic } from './model.js';
-import type { SourceFile } from './parse/post.js';
+import type { Diagnostic } from '../model.js';
+import type { SourceFile } from '../parse/post.js';
 
 export const POST_EXTENSIONS = /\.(md|markdown)$/i;
-
-export interface LoadedConfig {
-  raw?: unknown;
-  diagnostics: Diagnostic[];
-}
-
-/** Reads and JSON-parses the config file; a missing or malformed file is an error naming it. */
-export async function loadConfigFile(configPath: string, displayPath: string): Promise<LoadedConfig> {
-  let text: string;
-  try {
-    text = await fs.readFile(configPath, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const message =
-      code === 'ENOENT'
-        ? 'config file not found; create it (see README: Configuration) or pass --config'
-        : `cannot read the config file (${code ?? (error as Error).message})`;
-    return { diagnostics: [{ severity: 'error', file: displayPath, field: 'config', message }] };
-  }
-  try {
-    return { raw: JSON.parse(text.replace(/^\uFEFF/, '')), diagnostics: [] };
-  } catch (error) {
-    const message = (error as Error).message;
-    const position = /position (\d+)/.exec(message);
-    const line = position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
-    return {
-      diagnostics: [
-        { severity: 'error', file: displayPath, ...(line ? { line } : {}), field: 'config', message: `is not valid JSON: ${message}` },
-      ],
-    };
-  }
-}
 
 export interface LoadedPosts {
   sources: SourceFile[];
   diagnostics: Diagnostic[];
+  /** Real path of the posts folder (links followed): local media must resolve inside it. */
+  root: string;
 }
 
 export interface LoadPostsOptions {
@@ -50,38 +20,46 @@ export interface LoadPostsOptions {
   maxPosts: number;
 }
 
+/** A post found by the walk: the path the user knows it by, and the vetted path it is read from. */
+interface Found {
+  shown: string;
+  real: string;
+}
+
 /**
  * Lists every .md/.markdown file below `postsDir` (sorted, so output never depends on directory
- * order) and reads them as UTF-8. Symlinks are followed only when they stay inside `postsDir`.
+ * order) and reads them as UTF-8. Symlinks are followed only when their real path stays inside the
+ * posts folder's real path, and every post is read from that vetted real path.
  */
 export async function loadPosts(postsDir: string, options: LoadPostsOptions): Promise<LoadedPosts> {
   const diagnostics: Diagnostic[] = [];
   const display = (absolute: string) => path.relative(options.cwd, absolute) || '.';
-  const problem = (absolute: string, message: string, field = 'file', line?: number): void => {
-    diagnostics.push({ severity: 'error', file: display(absolute), ...(line !== undefined ? { line } : {}), field, message });
+  const problem = (absolute: string, code: string, message: string, field = 'file', line?: number): void => {
+    diagnostics.push({ severity: 'error', code, file: display(absolute), ...(line !== undefined ? { line } : {}), field, message });
   };
 
   let root: string;
   try {
     root = await fs.realpath(postsDir);
     if (!(await fs.stat(root)).isDirectory()) {
-      problem(postsDir, 'the posts folder is not a folder', 'posts');
-      return { sources: [], diagnostics };
+      problem(postsDir, 'posts-not-folder', 'the posts folder is not a folder', 'posts');
+      return { sources: [], diagnostics, root };
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    problem(postsDir, code === 'ENOENT' ? 'the posts folder does not exist' : `cannot open the posts folder (${code})`, 'posts');
-    return { sources: [], diagnostics };
+    if (code === 'ENOENT') problem(postsDir, 'posts-missing', 'the posts folder does not exist', 'posts');
+    else problem(postsDir, 'posts-unreadable', `cannot open the posts folder (${code})`, 'posts');
+    return { sources: [], diagnostics, root: path.resolve(postsDir) };
   }
 
-  const files: string[] = [];
+  const found: Found[] = [];
   const visited = new Set<string>([root]);
   const walk = async (directory: string, shownAs: string): Promise<void> => {
     let entries: import('node:fs').Dirent[];
     try {
       entries = await fs.readdir(directory, { withFileTypes: true });
     } catch (error) {
-      problem(shownAs, `cannot read the folder (${(error as NodeJS.ErrnoException).code})`);
+      problem(shownAs, 'folder-unreadable', `cannot read the folder (${(error as NodeJS.ErrnoException).code})`);
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -96,13 +74,12 @@ export async function loadPosts(postsDir: string, options: LoadPostsOptions): Pr
           real = await fs.realpath(real);
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
-          if (POST_EXTENSIONS.test(entry.name) || code === 'ELOOP') {
-            problem(shown, code === 'ELOOP' ? 'symlink loop' : `broken symlink (${code})`);
-          }
+          if (code === 'ELOOP') problem(shown, 'symlink-loop', 'symlink loop');
+          else if (POST_EXTENSIONS.test(entry.name)) problem(shown, 'symlink-broken', `broken symlink (${code})`);
           continue;
         }
-        if (real !== root && !real.startsWith(root + path.sep)) {
-          problem(shown, 'symlink points outside the posts folder; postfeed reads nothing outside it');
+        if (!isInside(real, root)) {
+          problem(shown, 'symlink-outside', 'symlink points outside the posts folder; postfeed reads nothing outside it');
           continue;
         }
         const stat = await fs.stat(real);
@@ -111,39 +88,44 @@ export async function loadPosts(postsDir: string, options: LoadPostsOptions): Pr
       }
       if (isDirectory) {
         if (visited.has(real)) {
-          problem(shown, 'symlink loop: this folder is already being read');
+          problem(shown, 'symlink-loop', 'symlink loop: this folder is already being read');
           continue;
         }
         visited.add(real);
         if (POST_EXTENSIONS.test(entry.name)) {
-          problem(shown, 'is a folder, not a Markdown file');
+          problem(shown, 'post-is-folder', 'is a folder, not a Markdown file');
           continue;
         }
         await walk(real, shown);
       } else if (POST_EXTENSIONS.test(entry.name)) {
-        if (isFile) files.push(shown);
-        else problem(shown, 'is not a regular file');
+        if (isFile) found.push({ shown, real });
+        else problem(shown, 'post-not-regular-file', 'is not a regular file');
       }
     }
   };
   await walk(root, postsDir);
 
-  if (files.length > options.maxPosts) {
-    problem(postsDir, `holds ${files.length} posts; the limit is ${options.maxPosts} (limits.maxPosts)`, 'posts');
-    return { sources: [], diagnostics };
+  if (found.length > options.maxPosts) {
+    problem(postsDir, 'too-many-posts', `holds ${found.length} posts; the limit is ${options.maxPosts} (limits.maxPosts)`, 'posts');
+    return { sources: [], diagnostics, root };
   }
 
   const sources: SourceFile[] = [];
-  for (const file of files) {
-    const result = readPost(file, options.maxFileBytes);
-    if ('problem' in result) problem(file, result.problem, 'file', result.line);
-    else sources.push({ file: display(file), text: result.text });
+  for (const { shown, real } of found) {
+    const result = readPost(real, options.maxFileBytes);
+    if ('problem' in result) problem(shown, result.code, result.problem, 'file', result.line);
+    else sources.push({ file: display(shown), text: result.text });
   }
 
-  if (files.length === 0 && diagnostics.length === 0) {
-    problem(postsDir, 'holds no .md posts; refusing to publish empty feeds', 'posts');
+  if (found.length === 0 && diagnostics.length === 0) {
+    problem(postsDir, 'no-posts', 'holds no .md posts; refusing to publish empty feeds', 'posts');
   }
-  return { sources: sources.filter((source): source is SourceFile => source !== undefined), diagnostics };
+  return { sources, diagnostics, root };
+}
+
+/** Whether the real path `real` is `root` or below it. */
+export function isInside(real: string, root: string): boolean {
+  return real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -156,9 +138,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 function readPost(file: string, maxBytes: number): Decoded {
   let descriptor: number | undefined;
   try {
-    descriptor = openSync(file, 'r');
-    const { size } = fstatSync(descriptor);
-    if (size > maxBytes) return { problem: `is ${size} bytes; the limit is ${maxBytes} (limits.maxFileBytes)` };
+    // Non-blocking, so a FIFO put in place of a vetted file cannot hang the build; no final link.
+    descriptor = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0));
+    const stat = fstatSync(descriptor);
+    if (!stat.isFile()) return { code: 'post-not-regular-file', problem: 'is not a regular file' };
+    const { size } = stat;
+    if (size > maxBytes) return { code: 'file-too-large', problem: `is ${size} bytes; the limit is ${maxBytes} (limits.maxFileBytes)` };
     const bytes = Buffer.allocUnsafe(size);
     let offset = 0;
     while (offset < size) {
@@ -169,25 +154,29 @@ function readPost(file: string, maxBytes: number): Decoded {
     return decodePost(bytes.subarray(0, offset));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { problem: code === 'EACCES' ? 'cannot be read: permission denied' : `cannot be read (${code ?? (error as Error).message})` };
+    return {
+      code: 'file-unreadable',
+      problem: code === 'EACCES' ? 'cannot be read: permission denied' : `cannot be read (${code ?? (error as Error).message})`,
+    };
   } finally {
     if (descriptor !== undefined) closeSync(descriptor);
   }
 }
 
-type Decoded = { text: string } | { problem: string; line?: number };
+type Decoded = { text: string } | { code: string; problem: string; line?: number };
 
 /** Strict UTF-8 decoding with messages that say what the file actually is. */
-export function decodePost(bytes: Uint8Array): Decoded {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { problem: 'is UTF-16 (little-endian BOM); save it as UTF-8' };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { problem: 'is UTF-16 (big-endian BOM); save it as UTF-8' };
+function decodePost(bytes: Uint8Array): Decoded {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { code: 'encoding-utf-16', problem: 'is UTF-16 (little-endian BOM); save it as UTF-8' };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { code: 'encoding-utf-16', problem: 'is UTF-16 (big-endian BOM); save it as UTF-8' };
   const nul = bytes.indexOf(0);
-  if (nul >= 0) return { problem: 'contains a NUL byte: a binary file, not a Markdown post', line: lineAt(bytes, nul) };
+  if (nul >= 0) return { code: 'binary-file', problem: 'contains a NUL byte: a binary file, not a Markdown post', line: lineAt(bytes, nul) };
   try {
     return { text: utf8.decode(bytes) };
   } catch {
     const offset = firstInvalidUtf8(bytes);
     return {
+      code: 'encoding-not-utf-8',
       problem: `is not valid UTF-8 (byte 0x${bytes[offset]?.toString(16).padStart(2, '0')}); save it as UTF-8`,
       line: lineAt(bytes, offset),
     };
@@ -215,14 +204,4 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
     index += length;
   }
   return 0;
-}
-
-/** Size in bytes of a local file, or undefined when it is missing or not a file. */
-export async function fileSize(file: string): Promise<number | undefined> {
-  try {
-    const stat = await fs.stat(file);
-    return stat.isFile() ? stat.size : undefined;
-  } catch {
-    return undefined;
-  }
 }
