@@ -4,5 +4,6 @@ export { ConfigSchema, type Config, type ConfigInput } from './config/schema.js'
 export { resolveConfig, type ConfigOverrides } from './config/resolve.js';
 export { formatDiagnostic, formatDiagnostics, summarizeDiagnostics } from './diagnostics.js';
 export { parseDate } from './parse/dates.js';
-export { writeOutput, recoverOutput, OutputError, type WrittenFile } from './write.js';
+export { writeOutput, recoverOutput, type OutputOptions, type WrittenFile } from './output/commit.js';
+export { OutputError, WriteInterrupted } from './output/errors.js';
 export type * from './model.js';

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, watch, writeF
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { recoverOutput } from '../src/write.js';
+import { recoverOutput } from '../src/output/commit.js';
 import { BASE_CONFIG, CLI, makeProject, post, ROOT, runCli, SHARED, snapshotDir, tempDir } from './helpers.js';
 
 const FEEDS = ['rss.xml', 'atom.xml', 'feed.json'] as const;
@@ -460,13 +460,13 @@ describe('temporary files are cleaned up', () => {
 
 describe('the lock is exclusive', () => {
   // The CLI's build phase takes a variable time, so two CLI runs rarely reach the lock in the same
-  // millisecond; writers started in step through lib/write.js (what the CLI calls) do.
+  // millisecond; writers started in step through lib/output/commit.js (what the CLI calls) do.
   it('when several writers find a dead process\'s lock at the same moment, each still succeeds', async () => {
     const dir = tempDir('postfeed-lock-');
     const script = path.join(dir, 'writer.mjs');
     writeFileSync(
       script,
-      `import { writeOutput } from ${JSON.stringify(pathToFileURL(path.join(ROOT, 'lib', 'write.js')).href)};
+      `import { writeOutput } from ${JSON.stringify(pathToFileURL(path.join(ROOT, 'lib', 'output', 'commit.js')).href)};
 const [out, tag, startAt] = process.argv.slice(2);
 const files = ['rss.xml', 'atom.xml', 'feed.json'].map((name) => ({ path: name, contents: (tag + ' ' + name + '\\n').repeat(2000), items: 1, format: 'rss' }));
 while (Date.now() < Number(startAt)) {}

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { formatDiagnostics, summarizeDiagnostics } from '../diagnostics.js';
 import { httpUrl } from '../parse/values.js';
 import { now as clock } from '../run/clock.js';
-import { recoverOutput, writeOutput } from '../write.js';
+import { recoverOutput, writeOutput } from '../output/commit.js';
 import type { CommandSpec } from './commands.js';
 import { EXIT, UsageError, type Terminal } from './terminal.js';
 
@@ -47,8 +47,11 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
       strict: values.strict === true,
       now: now.date,
     });
+    const { signal } = terminal.interrupt;
+    terminal.writing = true;
     // A commit a killed run left half done is finished first, whatever this run's input holds.
-    await recoverOutput(result.outDir);
+    await recoverOutput(result.outDir, { signal });
+    terminal.writing = false;
 
     const lines = formatDiagnostics(result.diagnostics);
     if (lines.length > 0 && (!quiet || !result.ok)) terminal.stderr(lines.join('\n'));
@@ -58,7 +61,9 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
       return EXIT.invalidInput;
     }
 
-    const written = await writeOutput(result.outDir, result.files);
+    terminal.writing = true;
+    const written = await writeOutput(result.outDir, result.files, { signal });
+    terminal.writing = false;
     // A signal during the commit lets it finish: the new feeds are complete, and the exit says so.
     if (terminal.interruptedWith !== undefined) return terminal.interruptedWith;
     if (!quiet) {

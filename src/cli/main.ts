@@ -2,7 +2,7 @@
 // main() installs the signal handlers and maps outcomes to exit codes.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { OutputError, requestInterrupt, WriteInterrupted } from '../write.js';
+import { OutputError, WriteInterrupted } from '../output/errors.js';
 import { buildCommand } from './build.js';
 import { helpText, parseArgsOptions, type CommandSpec } from './commands.js';
 import { EXIT, UsageError, type Terminal } from './terminal.js';
@@ -19,6 +19,8 @@ export function processTerminal(): Terminal {
   return {
     stdout: (line) => process.stdout.write(`${line}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),
+    interrupt: new AbortController(),
+    writing: false,
   };
 }
 
@@ -63,7 +65,8 @@ function failure(terminal: Terminal, error: unknown): number {
     return terminal.interruptedWith ?? EXIT.interrupted;
   }
   if (error instanceof OutputError) {
-    terminal.stderr(`postfeed: ${error.message}; nothing was replaced`);
+    // After the commit point the new feeds are decided: the next run completes the switch.
+    terminal.stderr(`postfeed: ${error.message}${error.committed ? '' : '; nothing was replaced'}`);
     return EXIT.outputFailed;
   }
   const code = (error as NodeJS.ErrnoException).code;
@@ -83,7 +86,8 @@ export function installSignalHandlers(terminal: Terminal): void {
   const handle = (signal: NodeJS.Signals, code: number) =>
     process.once(signal, () => {
       terminal.interruptedWith = code;
-      if (!requestInterrupt()) process.exit(code);
+      terminal.interrupt.abort();
+      if (!terminal.writing) process.exit(code);
     });
   handle('SIGINT', EXIT.interrupted);
   handle('SIGTERM', EXIT.terminated);

@@ -20,6 +20,10 @@ export class UsageError extends Error {}
 export interface Terminal {
   stdout(line: string): void;
   stderr(line: string): void;
+  /** Aborted by SIGINT or SIGTERM: output work stops at its next safe point. */
+  interrupt: AbortController;
+  /** True while the output folder is being recovered or written: a signal then waits for a safe point. */
+  writing: boolean;
   /** The exit code of the signal that arrived, if one did. */
   interruptedWith?: number;
 }

@@ -2,7 +2,7 @@
 // `postfeed.schema.json` is generated from it (npm run schema) for editor completion.
 import { z } from 'zod';
 import { isValidTimeZone } from '../parse/dates.js';
-import { absoluteHttpUrl, configText, emailAddress, languageTag, outputFileName, siteUrlReference } from './values.js';
+import { absoluteHttpUrl, checkOutputNames, configText, emailAddress, languageTag, outputFileName, siteUrlReference } from './values.js';
 
 export const AuthorSchema = z.strictObject({
   name: configText().trim().min(1, 'must not be empty'),
@@ -43,9 +43,7 @@ export const ConfigSchema = z
         atom: outputFileName.default('atom.xml'),
         json: outputFileName.default('feed.json'),
       })
-      .refine((output) => new Set(Object.values(output)).size === Object.values(output).length, {
-        message: 'names the same file for two formats; give each feed its own name',
-      })
+      .superRefine(checkOutputNames)
       .default({ rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' })
       .describe('Output file names inside the output folder'),
     limits: z

@@ -2,10 +2,8 @@
 // parse/text.ts), so the config accepts exactly what a post would.
 import { z } from 'zod';
 import { stripForbiddenCharacters } from '../parse/text.js';
+import { outputNamesProblem, reservedOutputName } from '../output/names.js';
 import { canonicalLanguageTag, httpUrl, isEmailAddress } from '../parse/values.js';
-
-/** Names postfeed keeps beside the feeds in the output folder; they all start with a dot. */
-export const RESERVED_OUTPUT_PREFIX = '.';
 
 /** Text that goes into every feed: characters no feed may carry are refused, not silently dropped. */
 export function configText() {
@@ -32,6 +30,13 @@ export const languageTag = z.string().superRefine((value, context) => {
   if ('problem' in result) context.addIssue({ code: 'custom', message: 'must be a BCP 47 language tag, like "en" or "en-GB"' });
 });
 
-export const outputFileName = z
-  .string()
-  .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/, 'must be a plain file name (letters, digits, ".", "_", "-"), not starting with "." and without folders');
+/** A feed's file name: never one postfeed keeps for itself (output/names.ts is the one rule). */
+export const outputFileName = z.string().superRefine((name, context) => {
+  const problem = reservedOutputName(name);
+  if (problem) context.addIssue({ code: 'custom', message: problem });
+});
+
+export function checkOutputNames(output: Record<string, string>, context: z.RefinementCtx): void {
+  const problem = outputNamesProblem(Object.values(output));
+  if (problem) context.addIssue({ code: 'custom', message: problem });
+}

@@ -3,18 +3,20 @@
 import type { Config } from '../config/schema.js';
 import type { Diagnostic, Enclosure, FeedItem, Post, Site } from '../model.js';
 import { renderContent, summarize } from '../render.js';
-import { resolveEnclosure, type LocalFileSize } from './enclosure.js';
+import type { MediaSize } from '../source/media.js';
+import { resolveEnclosure } from './enclosure.js';
 
-export function renderItem(post: Post, site: Site, config: Config, localSize: LocalFileSize, diagnostics: Diagnostic[]): FeedItem {
+/** `media` is what the source stage found for a local `image:` file (undefined when there is none). */
+export function renderItem(post: Post, site: Site, config: Config, media: MediaSize | undefined, diagnostics: Diagnostic[]): FeedItem {
   const content = renderContent(post);
   diagnostics.push(...content.diagnostics);
   let enclosure: Enclosure | undefined;
   if (post.image) {
-    const resolved = resolveEnclosure(post.image.value, post.permalink, (ref) => localSize(post.file, ref));
+    const resolved = resolveEnclosure(post.image.value, post.permalink, () => media ?? { problem: 'internal: no media lookup' });
     if ('problem' in resolved) {
       diagnostics.push({
         severity: 'error',
-        code: 'image-invalid',
+        code: media && 'code' in media ? media.code : 'image-invalid',
         file: post.file,
         ...(post.image.line ? { line: post.image.line } : {}),
         field: 'image',

@@ -6,12 +6,15 @@ import type { ConfigInput } from '../config/schema.js';
 import { resolveConfig } from '../config/resolve.js';
 import { serializeFeeds } from '../formats/registry.js';
 import { assignIdentities } from '../identity/assign.js';
-import { statSync } from 'node:fs';
-import { loadConfigFile, loadPosts } from '../load.js';
+import { checkOutputPlacement } from '../output/placement.js';
+import { loadConfigFile } from '../source/config-file.js';
+import { mediaFileSize } from '../source/media.js';
+import { loadPosts } from '../source/posts.js';
 import type { Diagnostic, FeedItem, OutputFile, ParsedPost } from '../model.js';
 import { parsePost } from '../parse/post.js';
 import { planFeeds } from '../plan/feeds.js';
 import { selectPosts } from '../plan/select.js';
+import { isLocalReference } from '../render/enclosure.js';
 import { renderItem } from '../render/item.js';
 import { now as clock } from './clock.js';
 import { feedCharacters } from './size.js';
@@ -81,8 +84,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const now = options.now ? { date: options.now } : clock();
   if ('problem' in now) return failed([{ severity: 'error', code: 'environment-invalid', file: 'SOURCE_DATE_EPOCH', message: now.problem }], outDir);
 
-  const placement = checkOutputPlacement(postsDir, outDir, display);
-  if (placement) return failed([placement], outDir);
+  const placement = checkOutputPlacement(postsDir, outDir);
+  if (placement) return failed([{ severity: 'error', code: 'out-overlaps-posts', file: display(outDir), field: 'out', message: placement }], outDir);
 
   // Source and parse: every post, so every problem is reported at once.
   const loaded = await loadPosts(postsDir, { cwd, maxFileBytes: config.limits.maxFileBytes, maxPosts: config.limits.maxPosts });
@@ -104,9 +107,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     { file: display(postsDir) },
   );
   diagnostics.push(...selection.diagnostics);
-  const localSize = localFileSizes(cwd, postsDir, display);
   const items: FeedItem[] = [];
-  for (const post of selection.posts) items.push(renderItem(post, site, config, localSize, diagnostics));
+  for (const post of selection.posts) {
+    // Sizes of local files a post attaches, judged by their real path inside the posts folder.
+    const image = post.image?.value;
+    const media = image && isLocalReference(image) ? await mediaFileSize(loaded.root, path.resolve(cwd, post.file), image) : undefined;
+    items.push(renderItem(post, site, config, media, diagnostics));
+  }
 
   const characters = feedCharacters(items);
   // A feed past this size would crash string building; fail with advice instead.
@@ -127,40 +134,4 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   const documents = planFeeds(site, config, items, posts);
   return { ok: true, files: serializeFeeds(documents), diagnostics, outDir, posts: posts.length };
-}
-
-/** The output folder must not be, contain or sit inside the posts folder. */
-function checkOutputPlacement(postsDir: string, outDir: string, display: (p: string) => string): Diagnostic | undefined {
-  const inside = (child: string, parent: string) => child === parent || child.startsWith(parent + path.sep);
-  if (inside(outDir, postsDir) || inside(postsDir, outDir)) {
-    return {
-      severity: 'error',
-      code: 'output-overlaps-posts',
-      file: display(outDir),
-      field: 'out',
-      message: `the output folder may not be or overlap the posts folder (${display(postsDir)})`,
-    };
-  }
-  return undefined;
-}
-
-/** Sizes of files a post attaches, looked up beside the post and only inside the posts folder. */
-function localFileSizes(cwd: string, postsDir: string, display: (p: string) => string) {
-  return (postFile: string, ref: string): { size: number } | { problem: string } => {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(ref.split(/[?#]/)[0]!);
-    } catch {
-      return { problem: `"${ref}" has a malformed percent-escape` };
-    }
-    const local = path.resolve(path.dirname(path.resolve(cwd, postFile)), decoded);
-    if (!local.startsWith(postsDir + path.sep)) return { problem: `"${ref}" points outside the posts folder` };
-    try {
-      const stat = statSync(local);
-      if (stat.isFile()) return { size: stat.size };
-    } catch {
-      // Reported below.
-    }
-    return { problem: `"${ref}" not found (looked for ${display(local)})` };
-  };
 }
