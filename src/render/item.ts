@@ -2,7 +2,8 @@
 // enclosure, and the authors every format credits (the post's, else the site's).
 import type { Config } from '../config/schema.js';
 import type { Diagnostic, Enclosure, FeedItem, Post, Site } from '../model.js';
-import { renderContent, summarize } from '../render.js';
+import { renderContent } from './content.js';
+import { summarize } from './summary.js';
 import { resolveEnclosure, type LocalFileSize } from './enclosure.js';
 
 export function renderItem(post: Post, site: Site, config: Config, localSize: LocalFileSize, diagnostics: Diagnostic[]): FeedItem {
