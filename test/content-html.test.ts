@@ -97,7 +97,7 @@ describe('character references to noncharacters and surrogates', () => {
     expect(elements.find((e) => e.attribs.title !== undefined)?.attribs.title).toBe('ab');
     expect(html.match(/\uFFFD/g)).toHaveLength(1);
     expect(warnings).toHaveLength(1);
-    for (const reference of ['&#xFFFE;', '&#xD800;']) expect(warnings[0]!.message).toContain(`character reference ${reference}`);
+    expect(warnings[0]!.message).toContain('character references to U+FFFE, U+D800, U+FFFF, U+DFFF, U+0000, U+110000, U+FDD0');
     expect(warnings[0]!.code).toBe('content-removed');
   });
 });
@@ -146,5 +146,15 @@ describe('srcset and style attributes that sanitize-html cannot parse', () => {
       new RegExp(`^${path.join('posts', 'x.md')}:6: warning: body: removed from the feed content.*srcset="a.png 1q, b.png 2x".*srcset="c.png 100w 2x".*style= attribute`, 'm'),
     );
     expect(loud.stderr).not.toMatch(/Invalid srcset|Failed to parse/);
+  });
+});
+
+describe('a post that removes many different things', () => {
+  it('names the first eight and ends the list with "…"', async () => {
+    const lines = Array.from({ length: 20_000 }, (_, i) => `<a href="javascript:x${i}">a</a> &#x${(0x110000 + i).toString(16)}; <span title="&#x${(0x110000 + i).toString(16)};">b</span>`);
+    const { warnings } = await render(`Start.\n\n${lines.join('\n')}`);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.line).toBe(8);
+    expect(warnings[0]!.message).toMatch(/^removed from the feed content, unsafe or not allowed in feeds: (href="javascript:x\d+", ){7}href="javascript:x\d+", …$/);
   });
 });

@@ -16,18 +16,46 @@ export interface RenderedContent {
 
 type RenderablePost = Pick<Post, 'file' | 'markdown' | 'permalink' | 'bodyLine' | 'title' | 'description'>;
 
+/** What was removed: the first few things named, in order, and the first line anything was removed from. */
+class Removals {
+  private readonly named = new Set<string>();
+  private readonly codePoints = new Set<string>();
+  firstLine = Number.POSITIVE_INFINITY;
+
+  add(what: string, line: number): void {
+    this.firstLine = Math.min(this.firstLine, line);
+    if (this.named.size <= MAX_NAMED) this.named.add(what);
+  }
+
+  /** Character references go into one entry, by code point: "character references to U+D800, U+FFFE". */
+  addReference(codePoint: string, line: number): void {
+    this.firstLine = Math.min(this.firstLine, line);
+    if (this.codePoints.size <= MAX_NAMED) this.codePoints.add(codePoint);
+  }
+
+  /** What to name in the warning; `…` ends it when there was more. */
+  names(): string[] {
+    const references = [...this.codePoints];
+    const all = [...this.named, ...(references.length > 0 ? [`character references to ${listed(references)}`] : [])];
+    return all.length > MAX_NAMED ? [...all.slice(0, MAX_NAMED), '…'] : all;
+  }
+}
+
+const MAX_NAMED = 8;
+const listed = (items: string[]) => (items.length > MAX_NAMED ? [...items.slice(0, MAX_NAMED), '…'] : items).join(', ');
+
 /** Renders a post's Markdown to sanitized HTML whose every URL is absolute. */
 export function renderContent(post: RenderablePost): RenderedContent {
-  // What was removed → the first 0-based body line it was removed from.
-  const removed = new Map<string, number>();
-  const note = (what: string, line: number) => removed.set(what, Math.min(line, removed.get(what) ?? line));
-
-  const { tokens, hasRawHtml } = parseMarkdown(post.markdown, post.permalink, note);
+  const removals = new Removals();
+  const { tokens, hasRawHtml } = parseMarkdown(post.markdown, post.permalink, {
+    removed: (what, line) => removals.add(what, line),
+    reference: (code, line) => removals.addReference(`U+${code.toString(16).toUpperCase().padStart(4, '0')}`, line),
+  });
   const rendered = renderTokens(tokens);
   let html = rendered.html;
   // markdown-it escapes everything it writes itself: only raw HTML needs the (costly) sanitizer.
   if (hasRawHtml) {
-    const sanitized = sanitize(rendered.html, post.permalink, (what, offset) => note(what, rendered.lineAt(offset)));
+    const sanitized = sanitize(rendered.html, post.permalink, (what, offset) => removals.add(what, rendered.lineAt(offset)));
     if ('tooDeepAt' in sanitized) {
       return { html: '', firstParagraph: post.title, diagnostics: [tooDeep(post, post.bodyLine + rendered.lineAt(sanitized.tooDeepAt))] };
     }
@@ -35,10 +63,20 @@ export function renderContent(post: RenderablePost): RenderedContent {
   }
   // A safety net: references to characters no feed may carry are removed where they were written.
   const stripped = stripForbiddenCharacters(html);
-  if (stripped.count > 0) note(`character references to ${stripped.removed.join(', ')}`, 0);
+  for (const codePoint of stripped.removed) removals.addReference(codePoint, 0);
 
   const diagnostics: Diagnostic[] = [];
-  if (removed.size > 0) diagnostics.push(removedWarning(post, removed));
+  const removed = removals.names();
+  if (removed.length > 0) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'content-removed',
+      file: post.file,
+      line: post.bodyLine + removals.firstLine,
+      field: 'body',
+      message: `removed from the feed content, unsafe or not allowed in feeds: ${removed.join(', ')}`,
+    });
+  }
   if (!post.description && !showsAnything(stripped.text)) {
     diagnostics.push({
       severity: 'warning',
@@ -50,18 +88,6 @@ export function renderContent(post: RenderablePost): RenderedContent {
     });
   }
   return { html: stripped.text, firstParagraph: firstParagraphText(tokens) || post.title, diagnostics };
-}
-
-function removedWarning(post: RenderablePost, removed: Map<string, number>): Diagnostic {
-  const what = [...removed.keys()];
-  return {
-    severity: 'warning',
-    code: 'content-removed',
-    file: post.file,
-    line: post.bodyLine + Math.min(...removed.values()),
-    field: 'body',
-    message: `removed from the feed content, unsafe or not allowed in feeds: ${what.slice(0, 8).join(', ')}${what.length > 8 ? ', …' : ''}`,
-  };
 }
 
 function tooDeep(post: RenderablePost, line: number): Diagnostic {

@@ -6,25 +6,32 @@ import { absolutizeUrl } from './urls.js';
 /** Records something removed from the content and the 0-based body line it was on. */
 export type NoteRemoval = (what: string, line: number) => void;
 
+export interface Notes {
+  removed: NoteRemoval;
+  /** A character reference removed, by the code point it names. */
+  reference: (codePoint: number, line: number) => void;
+}
+
 const markdown = new MarkdownIt({ html: true, linkify: false, typographer: false });
 export type Token = ReturnType<typeof markdown.parse>[number];
 
 interface Env {
-  note: NoteRemoval;
+  notes: Notes;
 }
 
 // markdown-it turns references to surrogates, noncharacters and controls (`&#xD800;`) into U+FFFD
 // without a word; they are removed and reported instead, like the characters themselves.
 markdown.core.ruler.before('text_join', 'invalid_references', (state) => {
-  const { note } = state.env as Env;
+  const { notes } = state.env as Env;
   for (const block of state.tokens) {
     if (block.type !== 'inline' || !block.children) continue;
     forEachChild(block, (child, line) => {
       // An image's alt text is parsed into its own children.
       for (const token of [child, ...(child.children ?? [])]) {
         if (token.type !== 'text_special' || token.info !== 'entity' || !token.markup.startsWith('&#')) continue;
-        if (markdown.utils.isValidEntityCode(numericReferenceCode(token.markup))) continue;
-        note(`character reference ${token.markup}`, line);
+        const code = numericReferenceCode(token.markup);
+        if (markdown.utils.isValidEntityCode(code)) continue;
+        notes.reference(code, line);
         token.content = '';
       }
     });
@@ -38,18 +45,18 @@ export interface ParsedMarkdown {
 }
 
 /** Parses a post's body; makes link and image URLs absolute (or drops unsafe ones). */
-export function parseMarkdown(source: string, base: string, note: NoteRemoval): ParsedMarkdown {
-  const env: Env = { note };
+export function parseMarkdown(source: string, base: string, notes: Notes): ParsedMarkdown {
+  const env: Env = { notes };
   const tokens = markdown.parse(source, env);
   let hasRawHtml = false;
   let blockLine = 0;
   const visit = (token: Token, line: number) => {
     if (token.type === 'html_block' || token.type === 'html_inline') {
       hasRawHtml = true;
-      token.content = removeInvalidReferences(token.content, (what) => note(what, line));
+      token.content = removeInvalidReferences(token.content, (code) => notes.reference(code, line));
     }
     const attribute = token.type === 'link_open' ? 'href' : token.type === 'image' ? 'src' : undefined;
-    if (attribute) absolutizeAttribute(token, attribute, base, (what) => note(what, line));
+    if (attribute) absolutizeAttribute(token, attribute, base, (what) => notes.removed(what, line));
   };
   for (const token of tokens) {
     blockLine = token.map?.[0] ?? blockLine;
@@ -95,7 +102,7 @@ const NUMERIC_REFERENCE = /&#(?:[xX][0-9a-fA-F]+|[0-9]+);?/g;
  * or into a noncharacter or control no feed may carry. C1 references (`&#x93;`) are left alone:
  * HTML reads them as Windows-1252 (`“`).
  */
-function removeInvalidReferences(html: string, note: (what: string) => void): string {
+function removeInvalidReferences(html: string, note: (codePoint: number) => void): string {
   if (!html.includes('&#')) return html;
   return html.replace(NUMERIC_REFERENCE, (reference) => {
     const code = numericReferenceCode(reference);
@@ -107,7 +114,7 @@ function removeInvalidReferences(html: string, note: (what: string) => void): st
       (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) ||
       code === 0x7f;
     if (!invalid) return reference;
-    note(`character reference ${reference}`);
+    note(code);
     return '';
   });
 }
