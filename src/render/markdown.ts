@@ -1,7 +1,7 @@
 // Markdown → tokens → HTML, with every Markdown link and image URL absolute, and a map from each
 // offset of the HTML back to the line of the body it came from (for warnings that point at a line).
 import MarkdownIt from 'markdown-it';
-import { absolutizeUrl } from './urls.js';
+import { absolutizeUrl, shorten } from './urls.js';
 
 /** Records something removed from the content and the 0-based body line it was on. */
 export type NoteRemoval = (what: string, line: number) => void;
@@ -74,10 +74,6 @@ function absolutizeAttribute(token: Token, attribute: string, base: string, note
     note(`${attribute}="${shorten(value ?? '')}"`);
     token.attrs = (token.attrs ?? []).filter(([name]) => name !== attribute);
   }
-}
-
-export function shorten(value: string): string {
-  return value.length > 40 ? `${value.slice(0, 40)}…` : value;
 }
 
 /** Calls `visit` for each inline child with the 0-based body line it is on. */

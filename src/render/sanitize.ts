@@ -3,8 +3,7 @@
 import { createRequire } from 'node:module';
 import type { Parser as HtmlParser } from 'htmlparser2';
 import type SanitizeHtml from 'sanitize-html';
-import { shorten } from './markdown.js';
-import { absolutizeSrcset, absolutizeUrl, SAFE_SCHEME_NAMES } from './urls.js';
+import { absolutizeSrcset, absolutizeUrl, SAFE_SCHEME_NAMES, shorten } from './urls.js';
 
 // sanitize-html (and the CSS parser it pulls in) takes a quarter second to load: only posts with
 // raw HTML need it, so it and its HTML parser are loaded on first use.
@@ -73,36 +72,51 @@ export type NoteRemovalAt = (what: string, offset: number) => void;
 export type SanitizeResult = { html: string } | { tooDeepAt: number };
 
 /**
- * Sanitizes rendered HTML. Refuses (returning the offset of the tag that crossed the limit)
- * HTML with more than MAX_OPEN_ELEMENTS elements open at once.
+ * Sanitizes rendered HTML. Stops at the first start tag that makes more than MAX_OPEN_ELEMENTS
+ * elements open at once, before sanitize-html's cost grows, and returns that tag's offset.
  */
 export function sanitize(html: string, base: string, note: NoteRemovalAt): SanitizeResult {
-  const tags = openTagOffsets(html);
-  if ('tooDeepAt' in tags) return tags;
+  // Tags are counted in parse order; their offsets are looked up only when something was removed.
   let opened = 0;
-  const at = () => tags.offsets[opened - 1] ?? 0;
-  const sanitized = sanitizeHtml()(html, {
-    allowedTags: ALLOWED_TAGS,
-    allowedAttributes: ALLOWED_ATTRIBUTES,
-    allowedClasses: { code: [LANGUAGE_CLASS] },
-    allowedStyles: { td: { 'text-align': [/^(left|right|center)$/] }, th: { 'text-align': [/^(left|right|center)$/] } },
-    allowedSchemes: SAFE_SCHEME_NAMES,
-    allowProtocolRelative: false,
-    disallowedTagsMode: 'discard',
-    selfClosing: VOID_ELEMENTS,
-    parser: PARSER_OPTIONS,
-    // Called for every start tag the parser reports, in the same order as openTagOffsets saw them.
-    onOpenTag: () => {
-      opened += 1;
-    },
-    transformTags: {
-      '*': (tagName, attribs) => {
-        const offset = at();
-        if (!ALLOWED_TAGS.includes(tagName)) note(`<${tagName}>`, offset);
-        return { tagName, attribs: allowedAttributes(tagName, attribs, base, (what) => note(what, offset)) };
+  let depth = 0;
+  const removed: Array<{ what: string; tag: number }> = [];
+  let sanitized: string;
+  try {
+    sanitized = sanitizeHtml()(html, {
+      allowedTags: ALLOWED_TAGS,
+      allowedAttributes: ALLOWED_ATTRIBUTES,
+      allowedClasses: { code: [LANGUAGE_CLASS] },
+      allowedStyles: { td: { 'text-align': [/^(left|right|center)$/] }, th: { 'text-align': [/^(left|right|center)$/] } },
+      allowedSchemes: SAFE_SCHEME_NAMES,
+      allowProtocolRelative: false,
+      disallowedTagsMode: 'discard',
+      selfClosing: VOID_ELEMENTS,
+      parser: PARSER_OPTIONS,
+      // Called for every start and end tag the parser reports, before anything else happens to it.
+      onOpenTag: () => {
+        opened += 1;
+        depth += 1;
+        if (depth > MAX_OPEN_ELEMENTS) throw new TooDeep(opened);
       },
-    },
-  });
+      onCloseTag: () => {
+        depth -= 1;
+      },
+      transformTags: {
+        '*': (tagName, attribs) => {
+          const tag = opened;
+          if (!ALLOWED_TAGS.includes(tagName)) removed.push({ what: `<${tagName}>`, tag });
+          return { tagName, attribs: allowedAttributes(tagName, attribs, base, (what) => removed.push({ what, tag })) };
+        },
+      },
+    });
+  } catch (error) {
+    if (error instanceof TooDeep) return { tooDeepAt: startTagOffsets(html, error.tag).at(-1) ?? 0 };
+    throw error;
+  }
+  if (removed.length > 0) {
+    const offsets = startTagOffsets(html, removed.at(-1)!.tag);
+    for (const { what, tag } of removed) note(what, offsets[tag - 1] ?? 0);
+  }
   // sanitize-html writes void elements as `<br />`; markdown-it as `<br>`. Text and attribute
   // values leave sanitize-html with every `>` escaped, so ` />` occurs only at such a tag's end.
   return { html: sanitized.replaceAll(' />', '>') };
@@ -139,22 +153,20 @@ function allowedAttributes(tagName: string, attribs: Record<string, string>, bas
 }
 
 class TooDeep {
-  constructor(readonly offset: number) {}
+  /** The 1-based number, in parse order, of the start tag that went too deep. */
+  constructor(readonly tag: number) {}
 }
 
-/** The offset of every start tag, in parse order; stops at the first past MAX_OPEN_ELEMENTS. */
-function openTagOffsets(html: string): { offsets: number[] } | { tooDeepAt: number } {
+class Enough {}
+
+/** The offsets of the first `count` start tags, as the parser sanitize-html uses reports them. */
+function startTagOffsets(html: string, count: number): number[] {
   const offsets: number[] = [];
-  let depth = 0;
   const parser: HtmlParser = new (Parser())(
     {
       onopentag: () => {
         offsets.push(parser.startIndex);
-        depth += 1;
-        if (depth > MAX_OPEN_ELEMENTS) throw new TooDeep(parser.startIndex);
-      },
-      onclosetag: () => {
-        depth -= 1;
+        if (offsets.length >= count) throw new Enough();
       },
     },
     PARSER_OPTIONS,
@@ -162,8 +174,7 @@ function openTagOffsets(html: string): { offsets: number[] } | { tooDeepAt: numb
   try {
     parser.end(html);
   } catch (error) {
-    if (error instanceof TooDeep) return { tooDeepAt: error.offset };
-    throw error;
+    if (!(error instanceof Enough)) throw error;
   }
-  return { offsets };
+  return offsets;
 }

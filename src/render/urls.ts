@@ -23,6 +23,11 @@ export function absolutizeUrl(value: string, base: string): string | undefined {
   return url.href;
 }
 
+/** A URL or attribute value as a warning quotes it: the first 40 characters. */
+export function shorten(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 40)}…` : value;
+}
+
 // The HTML "parse a srcset attribute" algorithm, as parse-srcset (inside sanitize-html) implements
 // it: candidates this accepts pass parse-srcset silently, so it never prints to the terminal.
 const SPACE = /[ \t\n\f\r]/;
