@@ -1,25 +1,34 @@
-// `image:` → an enclosure: an absolute URL, a registered media type and a length.
-// (Interim; the render helper's version replaces it.)
+// A post's `image` → the enclosure every format carries: an absolute http(s) URL, its registered
+// media type, and its size (0, "unknown", for files not beside the post).
 import type { Enclosure } from '../model.js';
 import { mediaType } from '../media-types.js';
-import { absolutizeUrl } from '../render.js';
+import { absolutizeUrl } from './urls.js';
 
-/** A relative path names a file beside the post (its size is the enclosure length); anything else is a URL. */
+/** A relative path names a file beside the post; absolute URLs, root-relative paths and bare `?query`/`#fragment` do not. */
 export function isLocalReference(ref: string): boolean {
   return !/^[a-z][a-z0-9+.-]*:|^\/|^#|^\?/i.test(ref);
 }
 
+export type ResolvedEnclosure = { enclosure: Enclosure } | { problem: string; code: string };
+
+/**
+ * Resolves `ref` (the `image` front-matter value) against the post's permalink. A relative path
+ * names a file beside the post: `localSize` (the source stage, which decodes and checks its
+ * percent-escapes) gets `ref` as written, and its problem is returned as is.
+ */
 export function resolveEnclosure(
   ref: string,
   permalink: string,
-  localSize: (ref: string) => { size: number } | { problem: string },
-): { enclosure: Enclosure } | { problem: string } {
+  localSize: (ref: string) => { size: number } | { problem: string; code?: string },
+): ResolvedEnclosure {
   const url = absolutizeUrl(ref, permalink);
-  if (!url || !/^https?:/.test(url)) return { problem: `"${ref}" is not a usable URL or path` };
+  if (!url || !/^https?:/.test(url)) return { problem: `"${ref}" is not a usable URL or path`, code: 'image-url' };
   const type = mediaType(new URL(url).pathname);
-  if (!type) return { problem: `"${ref}" has no known media type; use .jpg, .png, .gif, .webp, .avif, .svg, .mp3, .mp4 …` };
+  if (!type) {
+    return { problem: `"${ref}" has no known media type; use .jpg, .png, .gif, .webp, .avif, .svg, .mp3, .mp4 …`, code: 'image-media-type' };
+  }
   if (!isLocalReference(ref)) return { enclosure: { url, type, length: 0 } };
   const local = localSize(ref);
-  if ('problem' in local) return local;
+  if ('problem' in local) return { problem: local.problem, code: local.code ?? 'image-file' };
   return { enclosure: { url, type, length: local.size } };
 }

@@ -2,9 +2,10 @@
 // enclosure, and the authors every format credits (the post's, else the site's).
 import type { Config } from '../config/schema.js';
 import type { Diagnostic, Enclosure, FeedItem, Post, Site } from '../model.js';
-import { renderContent, summarize } from '../render.js';
 import type { MediaSize } from '../source/media.js';
+import { renderContent } from './content.js';
 import { resolveEnclosure } from './enclosure.js';
+import { summarize } from './summary.js';
 
 /** `media` is what the source stage found for a local `image:` file (undefined when there is none). */
 export function renderItem(post: Post, site: Site, config: Config, media: MediaSize | undefined, diagnostics: Diagnostic[]): FeedItem {
@@ -12,11 +13,11 @@ export function renderItem(post: Post, site: Site, config: Config, media: MediaS
   diagnostics.push(...content.diagnostics);
   let enclosure: Enclosure | undefined;
   if (post.image) {
-    const resolved = resolveEnclosure(post.image.value, post.permalink, () => media ?? { problem: 'internal: no media lookup' });
+    const resolved = resolveEnclosure(post.image.value, post.permalink, () => media ?? { problem: 'was not looked up in the posts folder' });
     if ('problem' in resolved) {
       diagnostics.push({
         severity: 'error',
-        code: media && 'code' in media ? media.code : 'image-invalid',
+        code: resolved.code,
         file: post.file,
         ...(post.image.line ? { line: post.image.line } : {}),
         field: 'image',
