@@ -12,6 +12,7 @@ export interface Diagnostic {
   /** Front matter key, config key or other place the problem belongs to (`title`, `tags[2]`, `body`). */
   field?: string;
   message: string;
+  code?: string; // stable kebab-case kind of problem: 'yaml-tag', 'front-matter-too-large', …
   /** The source line the problem is on, for a code frame. */
   excerpt?: string;
 }
