@@ -24,7 +24,7 @@ const MAX_ALIAS_COUNT = 100;
 /** Keys in all mappings together. A post has a dozen; tens of thousands make YAML parsers crawl. */
 const MAX_KEYS = 1_000;
 /** Values of any kind (keys, scalars, lists, mappings, aliases) in the whole front matter. */
-const MAX_NODES = 10_000;
+const MAX_NODES = 20_000;
 /** Aliases may expand the front matter data to this many times its written length… */
 const MAX_EXPANSION_FACTOR = 10;
 /** …or to this many characters, whichever is larger. */
