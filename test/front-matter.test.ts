@@ -345,7 +345,14 @@ describe('bounded work on hostile front matter', () => {
     let problems: unknown[] = [];
     expect(seconds(() => (problems = problemsOf(text)))).toBeLessThan(3);
     // The 1,001st key (title and date come first) is on line 1002.
-    expect(problems).toEqual([[1002, 1, 'front-matter-too-many-keys', "has at least 10,002 keys; the limit is 1,000 (front matter is for a post's metadata)"]]);
+    expect(problems).toEqual([[1002, 1, 'front-matter-too-many-keys', "has 10,002 keys; the limit is 1,000 (front matter is for a post's metadata)"]]);
+  });
+
+  it('counts keys written without ":" (a flow mapping of bare keys)', () => {
+    const bare = Array.from({ length: 1_001 }, (_, index) => `k${index}`).join(', ');
+    expect(problemsOf(`---\ntitle: A\nx: {${bare}}\n---\n`)).toEqual([
+      [3, expect.any(Number), 'front-matter-too-many-keys', "has at least 1,003 keys; the limit is 1,000 (front matter is for a post's metadata)"],
+    ]);
   });
 
   it('counts nested keys too', () => {
@@ -362,9 +369,7 @@ describe('bounded work on hostile front matter', () => {
 
   it('refuses more than 20,000 values (10,000 tags stay for the maxTags check, which names the field)', () => {
     const text = `---\ntags: [${Array.from({ length: 21_000 }, (_, index) => `t${index}`).join(', ')}]\n---\n`;
-    let problems: unknown[] = [];
-    expect(seconds(() => (problems = problemsOf(text)))).toBeLessThan(3);
-    expect(problems).toEqual([[2, expect.any(Number), 'front-matter-too-many-nodes', "has more than 20,000 values; front matter is for a post's metadata"]]);
+    expect(problemsOf(text)).toEqual([[2, expect.any(Number), 'front-matter-too-many-nodes', "has more than 20,000 values; front matter is for a post's metadata"]]);
     expect(splitFrontMatter(`---\ntags: [${Array.from({ length: 10_000 }, (_, index) => `t${index}`).join(', ')}]\n---\n`).ok).toBe(true);
   });
 

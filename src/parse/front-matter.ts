@@ -5,12 +5,14 @@
 // Front matter is plain data: no tags, no code, and bounded work. Every limit below is checked in
 // one linear walk over the parsed document, before anything else looks at the data.
 import {
+  CST,
   isAlias,
   isCollection,
   isMap,
   isPair,
   isScalar,
   isSeq,
+  Lexer,
   LineCounter,
   parseDocument,
   type Document,
@@ -129,6 +131,8 @@ function parseYaml(source: string): ParsedYaml {
   const lineCounter = new LineCounter();
   let document: Document.Parsed;
   try {
+    const counted = tokenLimits(source);
+    if (counted) return { problems: [counted] };
     document = parseDocument(source, {
       schema: 'failsafe',
       lineCounter,
@@ -219,6 +223,45 @@ function frontMatterOf(document: Document.Parsed, data: Record<string, unknown>,
       return isScalar(value) && value.type === 'PLAIN';
     },
   };
+}
+
+/**
+ * Counts keys and values on the token stream, which costs a fraction of a full parse: 10,000 keys
+ * are refused before the parser builds them. A `:` token is a key (so this undercounts keys
+ * written without one, like `{a, b}`; the walk catches those).
+ */
+function tokenLimits(source: string): FrontMatterProblem | undefined {
+  let offset = 0;
+  let keys = 0;
+  let values = 0;
+  let overKeys: number | undefined;
+  let overValues: number | undefined;
+  let lastScalar = 0;
+  for (const token of new Lexer().lex(source)) {
+    const type = CST.tokenType(token);
+    if (type?.endsWith('scalar')) lastScalar = offset;
+    if (type === 'map-value-ind' && ++keys === MAX_KEYS + 1) overKeys = lastScalar;
+    if ((type === 'scalar' || type === 'alias' || type === 'flow-map-start' || type === 'flow-seq-start') && ++values === MAX_NODES + 1) overValues = offset;
+    // The lexer marks modes with single control characters that are not part of the source.
+    if (token.length !== 1 || token === '\n' || token >= ' ') offset += token.length;
+  }
+  if (overKeys !== undefined) return { ...sourcePosition(source, overKeys), field: 'front matter', code: 'front-matter-too-many-keys', message: tooManyKeys(keys) };
+  if (overValues !== undefined) return { ...sourcePosition(source, overValues), field: 'front matter', code: 'front-matter-too-many-nodes', message: tooManyValues() };
+  return undefined;
+}
+
+function tooManyKeys(keys: number, atLeast = false): string {
+  return `has ${atLeast ? 'at least ' : ''}${count(keys)} keys; the limit is ${count(MAX_KEYS)} (front matter is for a post's metadata)`;
+}
+
+function tooManyValues(): string {
+  return `has more than ${count(MAX_NODES)} values; front matter is for a post's metadata`;
+}
+
+/** Line and column of an offset, without a LineCounter (one linear count, done once). */
+function sourcePosition(source: string, offset: number): { line: number; column: number } {
+  const before = source.slice(0, offset);
+  return { line: countLines(before), column: offset - before.lastIndexOf('\n') };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -358,7 +401,7 @@ function walkDocument(source: string, root: unknown, at: Locate): Walked {
     const current = node as Node;
     const start = current.range![0];
     if (++nodes > MAX_NODES) {
-      error(start, 'front-matter-too-many-nodes', `has more than ${count(MAX_NODES)} values; front matter is for a post's metadata`);
+      error(start, 'front-matter-too-many-nodes', tooManyValues());
       break;
     }
     if (current.anchor) anchors.set(current.anchor, current);
@@ -411,7 +454,7 @@ function walkDocument(source: string, root: unknown, at: Locate): Walked {
       if (keys > MAX_KEYS) {
         const first = items[Math.max(0, MAX_KEYS - (keys - items.length))];
         const offset = (isPair(first) && (first.key as Node | null)?.range?.[0]) || start;
-        error(offset, 'front-matter-too-many-keys', `has at least ${count(keys)} keys; the limit is ${count(MAX_KEYS)} (front matter is for a post's metadata)`);
+        error(offset, 'front-matter-too-many-keys', tooManyKeys(keys, true));
         break;
       }
       const names = new Set<string>();
