@@ -348,6 +348,14 @@ describe('bounded work on hostile front matter', () => {
     expect(problems).toEqual([[1002, 1, 'front-matter-too-many-keys', "has 10,002 keys; the limit is 1,000 (front matter is for a post's metadata)"]]);
   });
 
+  it('refuses brackets nested more than 100 deep before parsing them, at the bracket', () => {
+    expect(problemsOf(`---\ntitle: A\nx: ${'{a: '.repeat(10_000)}\n---\n`)).toEqual([
+      [3, 4 + 100 * 4, 'yaml-too-deep', 'YAML: nested too deeply to read (more than 100 levels of [ and {)'],
+    ]);
+    expect(problemsOf(`---\ntags: ${'['.repeat(101)}${']'.repeat(101)}\n---\n`).map(([, , code]) => code)).toEqual(['yaml-too-deep']);
+    expect(splitFrontMatter(`---\ntags: ${'['.repeat(100)}a${']'.repeat(100)}\n---\n`).ok).toBe(true);
+  });
+
   it('counts keys written without ":" (a flow mapping of bare keys)', () => {
     const bare = Array.from({ length: 1_001 }, (_, index) => `k${index}`).join(', ');
     expect(problemsOf(`---\ntitle: A\nx: {${bare}}\n---\n`)).toEqual([

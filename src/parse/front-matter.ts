@@ -25,6 +25,8 @@ import {
 const MAX_ALIAS_COUNT = 100;
 /** Keys in all mappings together. A post has a dozen; tens of thousands make YAML parsers crawl. */
 const MAX_KEYS = 1_000;
+/** Brackets and braces inside each other; the parser recurses per level and would exhaust the stack. */
+const MAX_FLOW_DEPTH = 100;
 /** Values of any kind (keys, scalars, lists, mappings, aliases) in the whole front matter. */
 const MAX_NODES = 20_000;
 /** Aliases may expand the front matter data to this many times its written length… */
@@ -237,9 +239,15 @@ function tokenLimits(source: string): FrontMatterProblem | undefined {
   let overKeys: number | undefined;
   let overValues: number | undefined;
   let lastScalar = 0;
+  let depth = 0;
   for (const token of new Lexer().lex(source)) {
     const type = CST.tokenType(token);
     if (type?.endsWith('scalar')) lastScalar = offset;
+    if (type === 'flow-map-start' || type === 'flow-seq-start') depth += 1;
+    if (type === 'flow-map-end' || type === 'flow-seq-end') depth -= 1;
+    if (depth > MAX_FLOW_DEPTH) {
+      return { ...sourcePosition(source, offset), field: 'front matter', code: 'yaml-too-deep', message: `YAML: nested too deeply to read (more than ${MAX_FLOW_DEPTH} levels of [ and {)` };
+    }
     if (type === 'map-value-ind' && ++keys === MAX_KEYS + 1) overKeys = lastScalar;
     if ((type === 'scalar' || type === 'alias' || type === 'flow-map-start' || type === 'flow-seq-start') && ++values === MAX_NODES + 1) overValues = offset;
     // The lexer marks modes with single control characters that are not part of the source.
