@@ -300,7 +300,7 @@ function syntaxProblems(source: string, document: Document.Parsed, at: Locate): 
       error.code === 'BLOCK_AS_IMPLICIT_KEY' && multiline.has(error.pos[0])
         ? 'the value runs on into an indented line that contains ": "; if that line is a key, remove its indentation to line it up with the other keys; if it is text, put the value in quotes'
         : yamlMessage(error.code, error.message);
-    add({ ...at(error.pos[0]), field: 'front matter', code: error.code === 'DUPLICATE_KEY' ? 'yaml-duplicate-key' : 'yaml-syntax', message: `YAML: ${message}` });
+    add({ ...at(error.pos[0]), field: 'front matter', code: 'yaml-syntax', message: `YAML: ${message}` });
   }
   for (const warning of document.warnings) {
     // Tags are refused with their own message; other warnings are errors here.
@@ -522,8 +522,6 @@ function yamlMessage(code: string, message: string): string {
   switch (code) {
     case 'BLOCK_AS_IMPLICIT_KEY':
       return 'a value contains ": " (like "Re: hello"); put the value in quotes';
-    case 'DUPLICATE_KEY':
-      return 'a key is repeated; each key may appear once';
     case 'TAB_AS_INDENT':
       return 'tabs are used for indentation; use spaces';
     default:
