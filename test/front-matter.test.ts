@@ -236,6 +236,11 @@ describe('the closing delimiter is checked like the opening one', () => {
     expect(problemsOf(`---\ntitle: A\n${closing}\nBody.\n`)).toEqual([[line, undefined, 'front-matter-delimiter', `the closing line must be exactly "---", found "${closing}"`]]);
   });
 
+  it.each(['\u2028', '\u2029', '\u0085'])('reads --- after %j inside a value as text, not as the closing line', (separator) => {
+    const result = splitFrontMatter(`---\ntitle: A\ntags: ["${separator}---"]\n---\nBody.\n`);
+    expect(result.ok && [{ ...result.frontMatter.data }, result.body]).toEqual([{ title: 'A', tags: [`${separator}---`] }, 'Body.\n']);
+  });
+
   it('keeps a body that contains more --- lines as it is', () => {
     const result = splitFrontMatter('---\ntitle: A\n---\nOne\n---\nTwo\n--- # not front matter\n');
     expect(result.ok && [result.body, result.bodyLine]).toEqual(['One\n---\nTwo\n--- # not front matter\n', 4]);

@@ -57,8 +57,6 @@ export type SplitResult =
   | { ok: false; problems: FrontMatterProblem[] };
 
 const DELIMITER = /^---[ \t]*$/;
-/** The first later line that starts with `---` closes the front matter (and must then be exactly `---`). */
-const CLOSING_CANDIDATE = /^---.*$/gm;
 
 /** CRLF and lone CR (classic Mac) become LF, so no stray CR ends up in a value or a delimiter. */
 function normalizeLineEndings(text: string): string {
@@ -72,21 +70,33 @@ export function splitFrontMatter(original: string): SplitResult {
 
   if (!DELIMITER.test(firstLine)) return openingProblem(text, firstLine);
 
-  CLOSING_CANDIDATE.lastIndex = firstNewline + 1;
-  const closing = firstNewline < 0 ? null : CLOSING_CANDIDATE.exec(text);
+  const closing = closingLine(text, firstNewline);
   if (!closing) return fail(1, 'front-matter-delimiter', 'the front matter opened on line 1 is never closed with a "---" line');
-  const closingLine = countLines(text.slice(0, closing.index));
-  if (!DELIMITER.test(closing[0])) {
-    return fail(closingLine, 'front-matter-delimiter', `the closing line must be exactly "---", found "${closing[0]}"`);
+  const closingLineNumber = countLines(text.slice(0, closing.index));
+  if (!DELIMITER.test(closing.line)) {
+    return fail(closingLineNumber, 'front-matter-delimiter', `the closing line must be exactly "---", found "${closing.line}"`);
   }
 
   // The YAML starts right after the opening `---`, so YAML line N is file line N.
   const yaml = parseYaml(text.slice(3, closing.index));
   if (!yaml.frontMatter) return { ok: false, problems: yaml.problems };
-  const afterClosing = closing.index + closing[0].length;
+  const afterClosing = closing.index + closing.line.length;
   const bodyStart = text[afterClosing] === '\n' ? afterClosing + 1 : afterClosing;
-  const bodyLine = closingLine + (bodyStart > afterClosing ? 1 : 0);
+  const bodyLine = closingLineNumber + (bodyStart > afterClosing ? 1 : 0);
   return { ok: true, frontMatter: yaml.frontMatter, body: text.slice(bodyStart), bodyLine, warnings: yaml.problems };
+}
+
+/**
+ * The first line after the opening one that starts with `---` closes the front matter (and must
+ * then be exactly `---`). Lines end at LF only: a regular expression's `^` with the m flag would
+ * also start a line after U+2028, which YAML reads as text.
+ */
+function closingLine(text: string, firstNewline: number): { index: number; line: string } | undefined {
+  if (firstNewline < 0) return undefined;
+  const newline = text.indexOf('\n---', firstNewline);
+  if (newline < 0) return undefined;
+  const end = text.indexOf('\n', newline + 1);
+  return { index: newline + 1, line: text.slice(newline + 1, end < 0 ? undefined : end) };
 }
 
 function openingProblem(text: string, firstLine: string): SplitResult {
