@@ -361,6 +361,14 @@ describe('bounded work on hostile front matter', () => {
     expect(splitFrontMatter(`---\ntags: ${'['.repeat(100)}a${']'.repeat(100)}\n---\n`).ok).toBe(true);
   });
 
+  it('points at the key over the limit, tabs counted as characters', () => {
+    const pairs = Array.from({ length: 1_001 }, (_, index) => `k${index}:\tv`);
+    const line = `x: {${pairs.join(',\t')}}`;
+    expect(problemsOf(`---\n${line}\n---\n`)).toEqual([
+      [2, line.indexOf('k999:') + 1, 'front-matter-too-many-keys', "has 1,002 keys; the limit is 1,000 (front matter is for a post's metadata)"],
+    ]);
+  });
+
   it('counts keys written without ":" (a flow mapping of bare keys)', () => {
     const bare = Array.from({ length: 1_001 }, (_, index) => `k${index}`).join(', ');
     expect(problemsOf(`---\ntitle: A\nx: {${bare}}\n---\n`)).toEqual([

@@ -242,6 +242,9 @@ function frontMatterOf(document: Document.Parsed, data: Record<string, unknown>,
  * are refused before the parser builds them. A `:` token is a key (so this undercounts keys
  * written without one, like `{a, b}`; the walk catches those).
  */
+/** Tokens the lexer adds to mark modes; they are not part of the source (yaml's CST.DOCUMENT, FLOW_END, SCALAR). */
+const LEXER_MARKERS = new Set([CST.DOCUMENT, CST.FLOW_END, CST.SCALAR]);
+
 function tokenLimits(source: string): FrontMatterProblem | undefined {
   let offset = 0;
   let keys = 0;
@@ -260,8 +263,7 @@ function tokenLimits(source: string): FrontMatterProblem | undefined {
     }
     if (type === 'map-value-ind' && ++keys === MAX_KEYS + 1) overKeys = lastScalar;
     if ((type === 'scalar' || type === 'alias' || type === 'flow-map-start' || type === 'flow-seq-start') && ++values === MAX_NODES + 1) overValues = offset;
-    // The lexer marks modes with single control characters that are not part of the source.
-    if (token.length !== 1 || token === '\n' || token >= ' ') offset += token.length;
+    if (!LEXER_MARKERS.has(token)) offset += token.length;
   }
   if (overKeys !== undefined) return { ...sourcePosition(source, overKeys), field: 'front matter', code: 'front-matter-too-many-keys', message: tooManyKeys(keys) };
   if (overValues !== undefined) return { ...sourcePosition(source, overValues), field: 'front matter', code: 'front-matter-too-many-nodes', message: tooManyValues() };
