@@ -33,9 +33,31 @@ describe('accepted dates', () => {
     expect(iso('2023-07-15T12:00:00Z', 'America/New_York')).toBe('2023-07-15T12:00:00.000Z');
   });
 
-  it('moves a wall-clock time skipped by a DST jump forward instead of failing', () => {
-    // 2023-03-12 02:30 does not exist in New York (clocks jump 02:00 → 03:00).
-    expect(iso('2023-03-12T02:30', 'America/New_York')).toMatch(/^2023-03-12T0[67]:30:00\.000Z$/);
+  // RFC 9557 / Temporal "compatible": a time in a spring-forward gap moves forward by the gap
+  // (02:30 → 03:30 new time); a time in an autumn fold is the earlier instant. Same rule east and
+  // west of UTC and in both hemispheres.
+  it.each([
+    ['gap, east of UTC', '2023-03-26T02:30', 'Europe/Berlin', '2023-03-26T01:30:00.000Z'], // 03:30 CEST
+    ['gap, west of UTC', '2023-03-12T02:30', 'America/New_York', '2023-03-12T07:30:00.000Z'], // 03:30 EDT
+    ['gap, southern hemisphere', '2023-10-01T02:30', 'Australia/Sydney', '2023-09-30T16:30:00.000Z'], // 03:30 AEDT
+    ['gap of half an hour', '2023-10-01T02:15', 'Australia/Lord_Howe', '2023-09-30T15:45:00.000Z'], // 02:45 +11
+    ['gap, Jekyll spelling', '2023-03-12 2:30:00', 'America/New_York', '2023-03-12T07:30:00.000Z'],
+    ['fold, east of UTC', '2023-10-29T02:30', 'Europe/Berlin', '2023-10-29T00:30:00.000Z'], // 02:30 CEST, not CET
+    ['fold, west of UTC', '2023-11-05T01:30', 'America/New_York', '2023-11-05T05:30:00.000Z'], // 01:30 EDT, not EST
+    ['fold, southern hemisphere', '2023-04-02T02:30', 'Australia/Sydney', '2023-04-01T15:30:00.000Z'], // 02:30 AEDT, not AEST
+    ['just before a gap', '2023-03-12T01:59:59', 'America/New_York', '2023-03-12T06:59:59.000Z'],
+    ['just after a gap', '2023-03-12T03:00', 'America/New_York', '2023-03-12T07:00:00.000Z'],
+    ['just after a fold', '2023-10-29T03:00', 'Europe/Berlin', '2023-10-29T02:00:00.000Z'],
+  ])('a wall-clock time at a DST change (%s): %s in %s is %s', (_case, text, zone, expected) => {
+    expect(iso(text, zone)).toBe(expected);
+  });
+
+  it.each([
+    ['2013-11-22 5:00:00 +0000', '2013-11-22T05:00:00.000Z'],
+    ['2013-11-22 5:00 -0100', '2013-11-22T06:00:00.000Z'],
+    ['2013-11-22 0:00:00', '2013-11-22T00:00:00.000Z'],
+  ])("takes Jekyll's one-digit hour: %s", (text, expected) => {
+    expect(iso(text)).toBe(expected);
   });
 });
 
@@ -59,6 +81,8 @@ describe('rejected dates', () => {
     ['12345', /is not a date/],
     ['true', /is not a date/],
     ['', /is not a date/],
+    ['2023-07-01T5:00:00Z', /is not a date/], // RFC 3339 has two-digit hours; only the Jekyll form has one
+    ['2023-07-01 123:00', /is not a date/],
   ])('%j: %s', (text, message) => {
     const result = parseDate(text, 'UTC');
     expect(result.ok).toBe(false);
@@ -70,6 +94,26 @@ describe('rejected dates', () => {
       const result = parseDate(text, 'UTC');
       if (result.ok) expect(Number.isNaN(result.date.getTime())).toBe(false);
     }
+  });
+});
+
+describe('hostile dates', () => {
+  it.each([
+    ['spaces before junk', `2023-07-01T10:00${' '.repeat(200_000)}x`],
+    ['digits', '2023-07-01T10:00:00.' + '1'.repeat(200_000)],
+    ['a repeated prefix', '2023-07-01 '.repeat(20_000)],
+    ['offset-like runs', `2023-07-01 10:00 ${'+0000'.repeat(40_000)}`],
+  ])('rejects 200 KB of %s in linear time, quoting only the start', (_case, text) => {
+    const started = performance.now();
+    const result = parseDate(text, 'Europe/Berlin');
+    expect((performance.now() - started) / 1000).toBeLessThan(2);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message.length).toBeLessThan(200);
+  });
+
+  it('quotes control characters in a rejected date visibly', () => {
+    const result = parseDate('\u001b]0;owned\u00072023', 'UTC');
+    expect(result.ok ? '' : result.message).toBe('"\\u001b]0;owned\\u00072023" is not a date; write 2023-07-01, 2023-07-01T10:00:00+03:00 or 2023-07-01 10:00:00 +0300');
   });
 });
 

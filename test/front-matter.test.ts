@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build, type Diagnostic } from '../src/index.js';
+import { splitFrontMatter } from '../src/parse/front-matter.js';
 import { makeProject, post } from './helpers.js';
 
 async function buildOne(text: string, name = 'p.md') {
@@ -56,7 +57,7 @@ describe('YAML errors name the file and the line', () => {
     expect(errors).toEqual([at(3, 'front matter', /put the value in quotes/)]);
   });
 
-  it('reports the error on every parse, not only the first (gray-matter caches without options)', async () => {
+  it('reports the error on every parse, not only the first', async () => {
     const text = '---\ntitle: Re: hello\ndate: 2023-07-01\n---\nbody\n';
     expect((await buildOne(text)).errors).toHaveLength(1);
     expect((await buildOne(text)).errors).toHaveLength(1);
@@ -163,5 +164,249 @@ lang: de-DE`),
   it('derives the slug from the file name without its date prefix', async () => {
     const { json } = await buildOne(post('title: A\ndate: 2023-07-01'), '2023-07-01-hello-world.md');
     expect(json.items[0].url).toBe('https://example.com/blog/posts/hello-world/');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The splitter and the YAML reader on their own: exact lines, columns and codes.
+
+const LINE_ENDINGS = [
+  ['LF', '\n'],
+  ['CRLF', '\r\n'],
+  ['CR', '\r'],
+] as const;
+
+/** The problems of a post that must fail, as [line, column, code, message]. */
+function problemsOf(text: string) {
+  const result = splitFrontMatter(text);
+  expect(result.ok, 'the front matter is refused').toBe(false);
+  return result.ok ? [] : result.problems.map((problem) => [problem.line, problem.column, problem.code, problem.message]);
+}
+
+describe('line endings: CRLF and lone CR read exactly like LF', () => {
+  const accepted: Array<[string, string, Record<string, unknown>]> = [
+    ['ends in draft: false', '---\ntitle: A\ndraft: false\n---\nBody.\n', { title: 'A', draft: 'false' }],
+    ['ends in a flow list', '---\ntitle: A\ntags: [a, b]\n---\nBody.\n', { title: 'A', tags: ['a', 'b'] }],
+    ['ends in a quoted value', '---\ndate: 2023-07-01\ntitle: "Quoted"\n---\nBody.\n', { date: '2023-07-01', title: 'Quoted' }],
+    ['has a block scalar', '---\ntitle: A\ndescription: |\n  one\n  two\n---\nBody.\n', { title: 'A', description: 'one\ntwo\n' }],
+    ['has trailing spaces on the delimiters', '---  \ntitle: A\n--- \nBody.\n', { title: 'A' }],
+    ['is empty', '---\n---\nBody.\n', {}],
+  ];
+  describe.each(LINE_ENDINGS)('%s', (_name, newline) => {
+    it.each(accepted)('front matter that %s', (_case, text, data) => {
+      const result = splitFrontMatter(text.replaceAll('\n', newline));
+      expect(result.ok).toBe(true);
+      if (!result.ok) return;
+      expect({ ...result.frontMatter.data }).toEqual(data);
+      expect(result.body).toBe('Body.\n');
+      expect(result.bodyLine).toBe(text.split('\n').indexOf('Body.') + 1);
+      expect(result.warnings).toEqual([]);
+    });
+
+    it.each([
+      ['no closing line', '---\ntitle: A\n\nBody.\n', [[1, undefined, 'front-matter-delimiter', expect.stringMatching(/never closed/)]]],
+      ['a comment on the closing line', '---\ntitle: A\n--- # comment\nBody.\n', [[3, undefined, 'front-matter-delimiter', 'the closing line must be exactly "---", found "--- # comment"']]],
+      ['a comment on the opening line', '--- # comment\ntitle: A\n---\n', [[1, undefined, 'front-matter-delimiter', expect.stringMatching(/opening line must be exactly "---", found "--- # comment"$/)]]],
+      ['TOML', '+++\ntitle = "A"\n+++\n', [[1, undefined, 'front-matter-delimiter', expect.stringMatching(/TOML/)]]],
+      ['a code engine', '---js\n{ title: "A" }\n---\n', [[1, undefined, 'front-matter-language', expect.stringMatching(/"js" is refused/)]]],
+      ['a blank line before the opener', '\n---\ntitle: A\n---\n', [[2, undefined, 'front-matter-delimiter', expect.stringMatching(/must start on line 1/)]]],
+      ['no front matter', '# Title\n\ntext\n', [[1, undefined, 'front-matter-missing', expect.stringMatching(/no front matter/)]]],
+      ['a single value', '---\njust text\n---\n', [[2, undefined, 'front-matter-not-mapping', expect.stringMatching(/not a single value/)]]],
+      ['a list', '---\n- a\n---\n', [[2, undefined, 'front-matter-not-mapping', expect.stringMatching(/not a list/)]]],
+      ['an unquoted ": "', '---\ntitle: Re: hello\n---\n', [[2, 8, 'yaml-syntax', expect.stringMatching(/put the value in quotes/)]]],
+      ['a repeated key', '---\ntitle: A\ndate: 2023-07-01\ntitle: B\n---\n', [[4, 1, 'yaml-duplicate-key', 'YAML: the key "title" is repeated; each key may appear once']]],
+      ['an unclosed quote', '---\ntitle: "A\ndate: 2023-07-01\n---\n', [[2, 8, 'yaml-unclosed', 'YAML: the quote (") opened here is never closed']]],
+    ])('refuses %s at the same place', (_case, text, expected) => {
+      expect(problemsOf(text.replaceAll('\n', newline))).toEqual(expected);
+    });
+
+    it('warns about a comment that cuts a value short', () => {
+      const result = splitFrontMatter('---\ntitle: Episode #1\n---\n'.replaceAll('\n', newline));
+      expect(result.ok && result.warnings.map((warning) => [warning.line, warning.field, warning.code])).toEqual([[2, 'title', 'yaml-comment-in-value']]);
+    });
+  });
+});
+
+describe('the closing delimiter is checked like the opening one', () => {
+  it.each([
+    ['--- # comment', 3],
+    ['----', 3],
+    ['---yaml', 3],
+  ])('refuses %j and publishes nothing of it', (closing, line) => {
+    expect(problemsOf(`---\ntitle: A\n${closing}\nBody.\n`)).toEqual([[line, undefined, 'front-matter-delimiter', `the closing line must be exactly "---", found "${closing}"`]]);
+  });
+
+  it.each(['\u2028', '\u2029', '\u0085'])('reads --- after %j inside a value as text, not as the closing line', (separator) => {
+    const result = splitFrontMatter(`---\ntitle: A\ntags: ["${separator}---"]\n---\nBody.\n`);
+    expect(result.ok && [{ ...result.frontMatter.data }, result.body]).toEqual([{ title: 'A', tags: [`${separator}---`] }, 'Body.\n']);
+  });
+
+  it('keeps a body that contains more --- lines as it is', () => {
+    const result = splitFrontMatter('---\ntitle: A\n---\nOne\n---\nTwo\n--- # not front matter\n');
+    expect(result.ok && [result.body, result.bodyLine]).toEqual(['One\n---\nTwo\n--- # not front matter\n', 4]);
+  });
+});
+
+describe('YAML tags are refused, whatever the tag', () => {
+  it.each([
+    ['date: !!timestamp 2023-07-01', '!!timestamp', 7],
+    ['title: !!binary SGVsbG8=', '!!binary', 8],
+    ['tags: !!set {a, b}', '!!set', 7],
+    ['tags: !!omap [a: 1]', '!!omap', 7],
+    ['tags: !!pairs [a: 1]', '!!pairs', 7],
+    ['title: !!str Hello', '!!str', 8],
+    ['title: !custom Hello', '!custom', 8],
+    ['title: !<tag:example.com,2023:x> Hello', '!<tag:example.com,2023:x>', 8],
+    ['title: !!js/function "function () {}"', '!!js/function', 8],
+    ['title: &anchor !!str Hello', '!!str', 16],
+    ['!!str title: Hello', '!!str', 1],
+  ])('%s', (line, tag, column) => {
+    expect(problemsOf(`---\nslug: a\n${line}\n---\n`)).toEqual([
+      [3, column, 'yaml-tag', `YAML tag ${tag} is not allowed: front matter is plain data; remove the tag (quote the value if it must stay text)`],
+    ]);
+  });
+
+  it('reports every tag, each on its own line', () => {
+    expect(problemsOf('---\ntitle: !!str A\ndate: !x 2023-07-01\ntags:\n  - !!binary SGk=\n---\n').map(([line]) => line)).toEqual([2, 3, 5]);
+  });
+
+  it('still reads an exclamation mark in a value as text', () => {
+    const result = splitFrontMatter('---\ntitle: Hello! World!!\nquoted: "!!str"\n---\n');
+    expect(result.ok && { ...result.frontMatter.data }).toEqual({ title: 'Hello! World!!', quoted: '!!str' });
+  });
+});
+
+describe('unclosed quotes and brackets are reported where they open', () => {
+  it.each([
+    ['title: "Unclosed\ndate: 2023-07-01', [2, 8, 'YAML: the quote (") opened here is never closed']],
+    ["title: 'Unclosed\ndate: 2023-07-01\ndescription: fine", [2, 8, "YAML: the quote (') opened here is never closed"]],
+    ['title: A\ntags: [news, politics\ndate: 2023-07-01', [3, 7, 'YAML: the [ opened here is never closed with ]']],
+    ['title: A\ndate: 2023-07-01\ntags: [a, b', [4, 7, 'YAML: the [ opened here is never closed with ]']],
+    ['author: {name: Ann\ndate: 2023-07-01', [2, 9, 'YAML: the { opened here is never closed with }']],
+  ])('%j', (lines, [line, column, message]) => {
+    expect(problemsOf(`---\n${lines}\n---\n`)).toEqual([[line, column, 'yaml-unclosed', message]]);
+  });
+
+  it('reports each of two nested unclosed brackets where it opens', () => {
+    expect(problemsOf('---\ntitle: A\nx: {a: [b, c}\ndate: 2023-07-01\n---\n')).toEqual([
+      [3, 4, 'yaml-unclosed', 'YAML: the { opened here is never closed with }'],
+      [3, 8, 'yaml-unclosed', 'YAML: the [ opened here is never closed with ]'],
+    ]);
+  });
+});
+
+describe('aliases', () => {
+  it('names an alias to an anchor that does not exist (not an alias bomb)', () => {
+    expect(problemsOf('---\ntitle: *headline\ndate: 2023-07-01\n---\n')).toEqual([
+      [2, 8, 'yaml-alias-undefined', 'YAML: alias *headline refers to no anchor (define &headline on an earlier value)'],
+    ]);
+  });
+
+  it('refuses an alias used before its anchor', () => {
+    expect(problemsOf('---\ntitle: *t\nx: &t Hello\n---\n').map(([line, , code]) => [line, code])).toEqual([[2, 'yaml-alias-undefined']]);
+  });
+
+  it('refuses an alias inside the value it refers to', () => {
+    expect(problemsOf('---\ntags: &t [a, *t]\n---\n')).toEqual([[2, 14, 'yaml-alias-cycle', 'YAML: alias *t refers to a value that contains it']]);
+  });
+
+  it('reads ordinary anchors and aliases', () => {
+    const result = splitFrontMatter('---\nname: &n Ann\nauthor: {name: *n}\ntags: &t [a, b]\nmore: *t\n---\n');
+    expect(result.ok && JSON.parse(JSON.stringify(result.frontMatter.data))).toEqual({ name: 'Ann', author: { name: 'Ann' }, tags: ['a', 'b'], more: ['a', 'b'] });
+  });
+
+  it('still calls a billion laughs an alias bomb', () => {
+    const levels = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (const [index, name] of [...'bcdefghi'].entries()) levels.push(`${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[index]}`).join(', ')}]`);
+    expect(problemsOf(`---\n${levels.join('\n')}\n---\n`)).toEqual([[1, undefined, 'yaml-alias-bomb', expect.stringMatching(/too many YAML aliases/)]]);
+  });
+});
+
+describe('a comment that swallows part of a value', () => {
+  it.each([
+    ['title: Episode #1', 'title', 2, 15, '"#1" is a YAML comment and is left out of the value "Episode"; put the whole value in quotes to keep it'],
+    ['tags:\n  - c #sharp', 'tags[0]', 3, 6, '"#sharp" is a YAML comment and is left out of the value "c"; put the whole value in quotes to keep it'],
+    ['author:\n  name: Ann #2', 'author.name', 3, 12, '"#2" is a YAML comment and is left out of the value "Ann"; put the whole value in quotes to keep it'],
+  ])('%j warns', (line, field, lineNumber, column, message) => {
+    const result = splitFrontMatter(`---\n${line}\n---\n`);
+    expect(result.ok && result.warnings).toEqual([{ line: lineNumber, column, field, code: 'yaml-comment-in-value', message }]);
+  });
+
+  it.each(['title: "Episode #1"', 'title: Episode#1', '# a comment line\ntitle: A', 'tags:\n  # a comment\n  - a'])('%j does not warn', (lines) => {
+    const result = splitFrontMatter(`---\n${lines}\n---\n`);
+    expect(result.ok && result.warnings).toEqual([]);
+  });
+});
+
+describe('bounded work on hostile front matter', () => {
+  const seconds = (run: () => void) => {
+    const started = performance.now();
+    run();
+    return (performance.now() - started) / 1000;
+  };
+
+  it('refuses 10,000 keys quickly (the YAML library compares every key with every other: 10,000 took ~5 s, 20,000 ~19 s)', () => {
+    const text = `---\ntitle: A\ndate: 2023-07-01\n${Array.from({ length: 10_000 }, (_, index) => `k${index}: v`).join('\n')}\n---\n`;
+    let problems: unknown[] = [];
+    expect(seconds(() => (problems = problemsOf(text)))).toBeLessThan(3);
+    // The 1,001st key (title and date come first) is on line 1002.
+    expect(problems).toEqual([[1002, 1, 'front-matter-too-many-keys', "has 10,002 keys; the limit is 1,000 (front matter is for a post's metadata)"]]);
+  });
+
+  it('refuses brackets nested more than 100 deep before parsing them, at the bracket', () => {
+    expect(problemsOf(`---\ntitle: A\nx: ${'{a: '.repeat(10_000)}\n---\n`)).toEqual([
+      [3, 4 + 100 * 4, 'yaml-too-deep', 'YAML: nested too deeply to read (more than 100 levels of [ and {)'],
+    ]);
+    expect(problemsOf(`---\ntags: ${'['.repeat(101)}${']'.repeat(101)}\n---\n`).map(([, , code]) => code)).toEqual(['yaml-too-deep']);
+    expect(splitFrontMatter(`---\ntags: ${'['.repeat(100)}a${']'.repeat(100)}\n---\n`).ok).toBe(true);
+  });
+
+  it('points at the key over the limit, tabs counted as characters', () => {
+    const pairs = Array.from({ length: 1_001 }, (_, index) => `k${index}:\tv`);
+    const line = `x: {${pairs.join(',\t')}}`;
+    expect(problemsOf(`---\n${line}\n---\n`)).toEqual([
+      [2, line.indexOf('k999:') + 1, 'front-matter-too-many-keys', "has 1,002 keys; the limit is 1,000 (front matter is for a post's metadata)"],
+    ]);
+  });
+
+  it('counts keys written without ":" (a flow mapping of bare keys)', () => {
+    const bare = Array.from({ length: 1_001 }, (_, index) => `k${index}`).join(', ');
+    expect(problemsOf(`---\ntitle: A\nx: {${bare}}\n---\n`)).toEqual([
+      [3, expect.any(Number), 'front-matter-too-many-keys', "has at least 1,003 keys; the limit is 1,000 (front matter is for a post's metadata)"],
+    ]);
+  });
+
+  it('counts nested keys too', () => {
+    const nested = Array.from({ length: 40 }, (_, outer) => `m${outer}:\n${Array.from({ length: 30 }, (_, inner) => `  k${inner}: v`).join('\n')}`).join('\n');
+    expect(problemsOf(`---\n${nested}\n---\n`).map(([, , code]) => code)).toEqual(['front-matter-too-many-keys']);
+  });
+
+  it('accepts 1,000 keys and finds the line of each without scanning (lineOf is not linear per key)', () => {
+    const text = `---\n${Array.from({ length: 1_000 }, (_, index) => `k${index}: v`).join('\n')}\n---\n`;
+    const result = splitFrontMatter(text);
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(Array.from({ length: 1_000 }, (_, index) => result.frontMatter.lineOf([`k${index}`]))).toEqual(Array.from({ length: 1_000 }, (_, index) => index + 2));
+  });
+
+  it('refuses more than 20,000 values (10,000 tags stay for the maxTags check, which names the field)', () => {
+    const text = `---\ntags: [${Array.from({ length: 21_000 }, (_, index) => `t${index}`).join(', ')}]\n---\n`;
+    expect(problemsOf(text)).toEqual([[2, expect.any(Number), 'front-matter-too-many-nodes', "has more than 20,000 values; front matter is for a post's metadata"]]);
+    expect(splitFrontMatter(`---\ntags: [${Array.from({ length: 10_000 }, (_, index) => `t${index}`).join(', ')}]\n---\n`).ok).toBe(true);
+  });
+
+  it('bounds what aliases expand to, and names the alias that goes over', () => {
+    const long = 'lorem ipsum '.repeat(100_000); // 1.2 MB
+    const text = `---\ntitle: A\nx: &a "${long}"\ndescription: *a\nauthors: [${Array(20).fill('*a').join(', ')}]\n---\n`;
+    // The limit is ten times the front matter (1.2 MB): x, description and eight of the authors fit.
+    const limit = (10 * (text.indexOf('\n---\n', 3) + 1 - '---'.length)).toLocaleString('en-US');
+    expect(problemsOf(text)).toEqual([
+      [5, 11 + 8 * 4, 'front-matter-too-large', `YAML alias *a expands the front matter to more than ${limit} characters; refused as a resource-exhaustion attack`],
+    ]);
+  });
+
+  it('allows a long value to be reused a few times', () => {
+    const long = 'lorem ipsum '.repeat(100_000);
+    const result = splitFrontMatter(`---\ntitle: A\nx: &a "${long}"\ndescription: *a\nsummary: *a\n---\n`);
+    expect(result.ok).toBe(true);
   });
 });

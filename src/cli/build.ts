@@ -92,6 +92,6 @@ function baseUrlOverride(flag: string | undefined, environment: string | undefin
   const [source, value] = flag !== undefined ? ['--base-url', flag] : ['POSTFEED_BASE_URL', environment];
   if (value === undefined || (value === '' && source === 'POSTFEED_BASE_URL')) return undefined;
   const result = httpUrl(value);
-  if ('problem' in result) throw new UsageError(`${source}: ${result.problem}; use an absolute http(s) URL, like "https://example.com/"`);
+  if ('problem' in result) throw new UsageError(`${source}: "${value}" ${result.problem}`);
   return result.url;
 }

@@ -52,7 +52,7 @@ export function resolveConfig(raw: unknown, overrides: ConfigOverrides = {}): Co
       return undefined;
     }
     const result = httpUrl(absolute);
-    if ('problem' in result) issues.push({ field, message: `${result.problem}; use a path relative to baseUrl or an http(s) URL` });
+    if ('problem' in result) issues.push({ field, message: `"${reference}" ${result.problem}; use a path relative to baseUrl or an http(s) URL` });
     return 'url' in result ? result.url : undefined;
   };
   const icon = siteUrl('icon');

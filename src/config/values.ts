@@ -17,7 +17,7 @@ export function configText() {
 
 export const absoluteHttpUrl = z.string().superRefine((value, context) => {
   const result = httpUrl(value);
-  if ('problem' in result) context.addIssue({ code: 'custom', message: `${result.problem}; use an absolute http(s) URL, like "https://example.com/"` });
+  if ('problem' in result) context.addIssue({ code: 'custom', message: `"${value}" ${result.problem}` });
 });
 
 /** A URL relative to baseUrl or absolute; checked against baseUrl when the site is resolved. */

@@ -3,11 +3,15 @@
 // Accepted, with an optional fraction of a second:
 //   2023-07-01                        midnight in the configured time zone
 //   2023-07-01T10:00:00+03:00 / ...Z   RFC 3339
-//   2023-07-01 10:00:00 +0300          Jekyll
+//   2023-07-01 10:00:00 +0300          Jekyll (also with a one-digit hour: 2013-11-22 5:00:00 +0000)
 //   2023-07-01T10:00 / 2023-07-01 10:00:00   no offset: read in the configured time zone
-
+//
+// The pattern has no nested or adjacent overlapping quantifiers, so it runs in linear time on any
+// input (only `\s*` can backtrack, one step at a time, against fixed-width alternatives).
 const DATE_PATTERN =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/i;
+  /^(\d{4})-(\d{2})-(\d{2})(?:(?:T(\d{2})| (\d{1,2})):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/i;
+/** Longest part of a rejected value quoted back in a message. */
+const MAX_ECHO = 60;
 
 export const MIN_YEAR = 1900;
 export const MAX_YEAR = 9999;
@@ -60,12 +64,29 @@ function zoneOffset(timeZone: string, utcMillis: number): number {
   return asUtc - Math.floor(utcMillis / 1000) * 1000;
 }
 
-/** The instant at which the wall clock in `timeZone` shows the given local time (UTC millis). */
+const DAY = 86_400_000;
+
+/**
+ * The instant at which the wall clock in `timeZone` shows the given local time (UTC millis), by
+ * RFC 9557 / Temporal's "compatible" rule, the same east and west of UTC: a time skipped by a
+ * clock change (02:30 on a spring-forward night) moves forward by the length of the gap (03:30);
+ * a time that happens twice (an autumn fold) is the earlier of the two.
+ */
 function zonedToUtc(localAsUtc: number, timeZone: string): number {
   if (timeZone === 'UTC') return localAsUtc;
-  // Two passes settle the offset across DST changes; a time skipped by a DST jump moves forward.
-  const first = localAsUtc - zoneOffset(timeZone, localAsUtc);
-  return localAsUtc - zoneOffset(timeZone, first);
+  // Offsets a day before and after; zones do not change their offset twice within a day.
+  const before = zoneOffset(timeZone, localAsUtc - DAY);
+  const after = zoneOffset(timeZone, localAsUtc + DAY);
+  const candidates = [localAsUtc - before, localAsUtc - after].filter((utc) => utc + zoneOffset(timeZone, utc) === localAsUtc);
+  // In a gap neither offset fits: the offset from before the change moves the time forward.
+  return candidates.length > 0 ? Math.min(...candidates) : localAsUtc - before;
+}
+
+/** A rejected value as quoted in a message: never a whole megabyte of it. */
+function echo(text: string): string {
+  if (text.length <= MAX_ECHO) return JSON.stringify(text);
+  const cut = /[\uD800-\uDBFF]/.test(text[MAX_ECHO - 1]!) ? MAX_ECHO - 1 : MAX_ECHO; // keep surrogate pairs whole
+  return JSON.stringify(`${text.slice(0, cut)}…`);
 }
 
 function daysInMonth(year: number, month: number): number {
@@ -77,10 +98,11 @@ export function parseDate(text: string, timeZone: string): DateResult {
   if (!match) {
     return {
       ok: false,
-      message: `"${text}" is not a date; write 2023-07-01, 2023-07-01T10:00:00+03:00 or 2023-07-01 10:00:00 +0300`,
+      message: `${echo(text)} is not a date; write 2023-07-01, 2023-07-01T10:00:00+03:00 or 2023-07-01 10:00:00 +0300`,
     };
   }
-  const [, y, mo, d, h, mi, s, fraction, offset] = match;
+  const [, y, mo, d, hourAfterT, hourAfterSpace, mi, s, fraction, offset] = match;
+  const h = hourAfterT ?? hourAfterSpace;
   const year = Number(y);
   const month = Number(mo);
   const day = Number(d);
@@ -88,13 +110,13 @@ export function parseDate(text: string, timeZone: string): DateResult {
   const minute = mi === undefined ? 0 : Number(mi);
   const second = s === undefined ? 0 : Number(s);
   if (year < MIN_YEAR || year > MAX_YEAR) return { ok: false, message: `year ${year} is outside ${MIN_YEAR}–${MAX_YEAR}` };
-  if (month < 1 || month > 12) return { ok: false, message: `month ${mo} does not exist in "${text}"` };
+  if (month < 1 || month > 12) return { ok: false, message: `month ${mo} does not exist in ${echo(text)}` };
   if (day < 1 || day > daysInMonth(year, month)) {
-    return { ok: false, message: `day ${d} does not exist in ${y}-${mo} ("${text}")` };
+    return { ok: false, message: `day ${d} does not exist in ${y}-${mo} (${echo(text)})` };
   }
-  if (hour > 23) return { ok: false, message: `hour ${h} does not exist in "${text}"` };
-  if (minute > 59) return { ok: false, message: `minute ${mi} does not exist in "${text}"` };
-  if (second > 59) return { ok: false, message: `second ${s} does not exist in "${text}"` };
+  if (hour > 23) return { ok: false, message: `hour ${h} does not exist in ${echo(text)}` };
+  if (minute > 59) return { ok: false, message: `minute ${mi} does not exist in ${echo(text)}` };
+  if (second > 59) return { ok: false, message: `second ${s} does not exist in ${echo(text)}` };
   const millis = fraction === undefined ? 0 : Math.floor(Number(`0.${fraction}`) * 1000);
 
   const localAsUtc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
@@ -108,10 +130,10 @@ export function parseDate(text: string, timeZone: string): DateResult {
     const sign = digits.startsWith('-') ? -1 : 1;
     const offsetHours = Number(digits.slice(1, 3));
     const offsetMinutes = Number(digits.slice(3, 5));
-    if (offsetHours > 23 || offsetMinutes > 59) return { ok: false, message: `offset ${offset} does not exist in "${text}"` };
+    if (offsetHours > 23 || offsetMinutes > 59) return { ok: false, message: `offset ${offset} does not exist in ${echo(text)}` };
     utc = localAsUtc - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
   }
   // An offset can push the last minutes of 9999 into year 10000, which no feed date format can carry.
-  if (new Date(utc).getUTCFullYear() > MAX_YEAR) return { ok: false, message: `"${text}" is after ${MAX_YEAR}-12-31 in UTC` };
+  if (new Date(utc).getUTCFullYear() > MAX_YEAR) return { ok: false, message: `${echo(text)} is after ${MAX_YEAR}-12-31 in UTC` };
   return { ok: true, date: new Date(utc), calendar: { year: y!, month: mo!, day: d! } };
 }

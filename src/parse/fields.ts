@@ -127,7 +127,7 @@ function parseAuthor(context: FieldContext, field: string, value: unknown, where
     const url = textField(context, `${field}.url`, value.url, [...where, 'url']);
     if (url !== undefined) {
       const result = httpUrl(url);
-      if ('problem' in result) report.error('url-invalid', `${field}.url`, `${result.problem}; an author's url must be an absolute http(s) URL`, [...where, 'url']);
+      if ('problem' in result) report.error('url-invalid', `${field}.url`, `"${url}" ${result.problem}`, [...where, 'url']);
       else author.url = result.url;
     }
   }
@@ -187,7 +187,7 @@ export function parseLang(context: FieldContext, data: Record<string, unknown>):
   const value = textField(context, 'lang', data.lang);
   if (value === undefined) return undefined;
   const result = canonicalLanguageTag(value);
-  if ('problem' in result) context.report.error('lang-invalid', 'lang', result.problem);
+  if ('problem' in result) context.report.error('lang-invalid', 'lang', `"${value}" ${result.problem}`);
   return 'tag' in result ? result.tag : undefined;
 }
 
@@ -205,7 +205,7 @@ export function parseId(context: FieldContext, data: Record<string, unknown>): L
   if (value === undefined) return undefined;
   const result = normalizeId(value);
   if ('problem' in result) {
-    context.report.error('id-invalid', 'id', result.problem);
+    context.report.error('id-invalid', 'id', `"${value}" ${result.problem} (ids never change once published)`);
     return undefined;
   }
   return { value: result.id, line: context.report.lineOf(['id']) };

@@ -1,18 +1,47 @@
 // Splits a post into front matter and Markdown body, and parses the front matter as YAML
 // without type guessing: every scalar stays the string the author wrote (`slug: 007` is "007",
 // `title: 2024` is "2024"); the post validator decides what each field means.
+//
+// Front matter is plain data: no tags, no code, and bounded work. Every limit below is checked in
+// one linear walk over the parsed document, before anything else looks at the data.
 import matter from 'gray-matter';
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import {
+  CST,
+  isAlias,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  Lexer,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLError,
+} from 'yaml';
 
 /** Past this many alias expansions the YAML is treated as a "billion laughs" bomb. */
 const MAX_ALIAS_COUNT = 100;
+/** Keys in all mappings together. A post has a dozen; tens of thousands make YAML parsers crawl. */
+const MAX_KEYS = 1_000;
+/** Brackets and braces inside each other; the parser recurses per level and would exhaust the stack. */
+const MAX_FLOW_DEPTH = 100;
+/** Values of any kind (keys, scalars, lists, mappings, aliases) in the whole front matter. */
+const MAX_NODES = 20_000;
+/** Aliases may expand the front matter data to this many times its written length… */
+const MAX_EXPANSION_FACTOR = 10;
+/** …or to this many characters, whichever is larger. */
+const MIN_EXPANDED_CHARACTERS = 1_000_000;
 
 export interface FrontMatterProblem {
-  code?: string;
   line?: number;
   column?: number;
   field?: string;
   message: string;
+  /** Stable kebab-case identifier of the kind of problem (`yaml-tag`, `front-matter-delimiter`, …). */
+  code?: string;
 }
 
 export interface FrontMatter {
@@ -25,72 +54,95 @@ export interface FrontMatter {
 }
 
 export type SplitResult =
-  | { ok: true; frontMatter: FrontMatter; body: string; bodyLine: number }
+  | { ok: true; frontMatter: FrontMatter; body: string; bodyLine: number; warnings: FrontMatterProblem[] }
   | { ok: false; problems: FrontMatterProblem[] };
 
 const DELIMITER = /^---[ \t]*$/;
-/** A later line that is exactly `---` (searched in the text after the opening line). */
-const CLOSING_DELIMITER = /\n---[ \t]*\r?(?:\n|$)/;
 
-function refuse(language: string): never {
-  throw new Error(refusedMessage(language));
+/** CRLF and lone CR (classic Mac) become LF, so no stray CR ends up in a value or a delimiter. */
+function normalizeLineEndings(text: string): string {
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 }
 
-/** Every engine gray-matter knows besides YAML is refused: its js/javascript engines call eval. */
-const REFUSED_ENGINES = Object.fromEntries(
-  ['js', 'javascript', 'coffee', 'coffeescript', 'cson', 'json', 'toml'].map((name) => [name, { parse: () => refuse(name) }]),
-);
-
-export function splitFrontMatter(text: string): SplitResult {
+export function splitFrontMatter(original: string): SplitResult {
+  const text = normalizeLineEndings(original);
   const firstNewline = text.indexOf('\n');
-  const firstLine = (firstNewline < 0 ? text : text.slice(0, firstNewline)).replace(/\r$/, '');
+  const firstLine = firstNewline < 0 ? text : text.slice(0, firstNewline);
 
-  if (!DELIMITER.test(firstLine)) {
-    if (firstLine.startsWith('+++')) {
-      return fail(1, 'TOML front matter (+++) is not supported; write YAML between --- lines');
-    }
-    if (firstLine.startsWith('---')) {
-      const language = firstLine.slice(3).trim();
-      if (/^[a-z]+$/i.test(language) && language.toLowerCase() !== 'yaml') return fail(1, refusedMessage(language));
-      return fail(1, `the opening line must be exactly "---", found "${firstLine}"`);
-    }
-    const lines = text.split('\n');
-    const opener = lines.findIndex((line) => DELIMITER.test(line.replace(/\r$/, '')));
-    const onlyBlankBefore = opener > 0 && lines.slice(0, opener).every((line) => line.trim() === '');
-    if (onlyBlankBefore) {
-      return fail(opener + 1, `front matter must start on line 1; remove the ${opener} blank line(s) before "---"`);
-    }
-    return fail(1, 'no front matter: a post starts with a "---" line, then title: and date:, then "---"');
+  if (!DELIMITER.test(firstLine)) return openingProblem(text, firstLine);
+
+  const closing = closingLine(text, firstNewline);
+  if (!closing) return fail(1, 'front-matter-delimiter', 'the front matter opened on line 1 is never closed with a "---" line');
+  const closingLineNumber = countLines(text.slice(0, closing.index));
+  if (!DELIMITER.test(closing.line)) {
+    return fail(closingLineNumber, 'front-matter-delimiter', `the closing line must be exactly "---", found "${closing.line}"`);
   }
 
-  if (!CLOSING_DELIMITER.test(text.slice(firstNewline))) {
-    return fail(1, 'the front matter opened on line 1 is never closed with a "---" line');
-  }
-
-  // gray-matter does the split (always with an options object: without one it caches results
-  // and shares `data` between calls). Its YAML engine is replaced by a failsafe parser.
-  let parsed: ParsedYaml | undefined;
-  let body: string;
-  try {
-    body = matter(text, {
-      language: 'yaml',
-      engines: {
-        ...REFUSED_ENGINES,
-        yaml: {
-          parse: (source: string) => {
-            parsed = parseYaml(source);
-            return {};
-          },
+  // gray-matter does the split (the delimiters are checked above, so it splits where they say),
+  // always with an options object: without one it caches results and shares `data` between calls.
+  // Its YAML engine is replaced by the failsafe parser below; every other engine refuses, since its
+  // js/javascript engines would call eval. The YAML starts right after the opening `---`, so YAML
+  // line N is file line N.
+  let yaml: ParsedYaml | undefined;
+  const { content: body } = matter(text, {
+    language: 'yaml',
+    engines: {
+      ...REFUSED_ENGINES,
+      yaml: {
+        parse: (source: string) => {
+          yaml = parseYaml(source);
+          return {};
         },
       },
-    }).content;
-  } catch (error) {
-    return fail(1, (error as Error).message);
-  }
-  const yaml = parsed ?? parseYaml('');
+    },
+  });
+  yaml ??= parseYaml('');
   if (!yaml.frontMatter) return { ok: false, problems: yaml.problems };
   const bodyLine = countLines(text.slice(0, text.length - body.length));
-  return { ok: true, frontMatter: yaml.frontMatter, body, bodyLine };
+  return { ok: true, frontMatter: yaml.frontMatter, body, bodyLine, warnings: yaml.problems };
+}
+
+/** Every engine gray-matter knows besides YAML is refused (never reached: the opening line is checked first). */
+const REFUSED_ENGINES = Object.fromEntries(
+  ['js', 'javascript', 'coffee', 'coffeescript', 'cson', 'json', 'toml'].map((name) => [
+    name,
+    {
+      parse: () => {
+        throw new Error(refusedMessage(name));
+      },
+    },
+  ]),
+);
+
+/**
+ * The first line after the opening one that starts with `---` closes the front matter (and must
+ * then be exactly `---`). Lines end at LF only: a regular expression's `^` with the m flag would
+ * also start a line after U+2028, which YAML reads as text.
+ */
+function closingLine(text: string, firstNewline: number): { index: number; line: string } | undefined {
+  if (firstNewline < 0) return undefined;
+  const newline = text.indexOf('\n---', firstNewline);
+  if (newline < 0) return undefined;
+  const end = text.indexOf('\n', newline + 1);
+  return { index: newline + 1, line: text.slice(newline + 1, end < 0 ? undefined : end) };
+}
+
+function openingProblem(text: string, firstLine: string): SplitResult {
+  if (firstLine.startsWith('+++')) {
+    return fail(1, 'front-matter-delimiter', 'TOML front matter (+++) is not supported; write YAML between --- lines');
+  }
+  if (firstLine.startsWith('---')) {
+    const language = firstLine.slice(3).trim();
+    if (/^[a-z]+$/i.test(language) && language.toLowerCase() !== 'yaml') return fail(1, 'front-matter-language', refusedMessage(language));
+    return fail(1, 'front-matter-delimiter', `the opening line must be exactly "---", found "${firstLine}"`);
+  }
+  const lines = text.split('\n');
+  const opener = lines.findIndex((line) => DELIMITER.test(line));
+  const onlyBlankBefore = opener > 0 && lines.slice(0, opener).every((line) => line.trim() === '');
+  if (onlyBlankBefore) {
+    return fail(opener + 1, 'front-matter-delimiter', `front matter must start on line 1; remove the ${opener} blank line(s) before "---"`);
+  }
+  return fail(1, 'front-matter-missing', 'no front matter: a post starts with a "---" line, then title: and date:, then "---"');
 }
 
 /** 1-based number of the line on which the text after `prefix` starts. */
@@ -104,121 +156,412 @@ function refusedMessage(language: string): string {
   return `front matter language "${language}" is refused: postfeed never evaluates code from posts`;
 }
 
-function fail(line: number, message: string): SplitResult {
-  return { ok: false, problems: [{ line, field: 'front matter', message }] };
+function fail(line: number, code: string, message: string): SplitResult {
+  return { ok: false, problems: [{ line, field: 'front matter', message, code }] };
 }
 
 interface ParsedYaml {
+  /** Errors when `frontMatter` is missing, warnings when it is there. */
   problems: FrontMatterProblem[];
   frontMatter?: FrontMatter;
 }
 
-/**
- * Parses the raw front matter block. gray-matter hands over the text from the end of the
- * opening `---` on, so YAML line N is file line N.
- */
+/** Parses the raw front matter block (starting with the rest of the opening line). */
 function parseYaml(source: string): ParsedYaml {
   const lineCounter = new LineCounter();
   let document: Document.Parsed;
   try {
+    const counted = tokenLimits(source);
+    if (counted) return { problems: [counted] };
     document = parseDocument(source, {
       schema: 'failsafe',
       lineCounter,
       prettyErrors: false,
-      uniqueKeys: true,
+      // The library's own check compares every key with every other (20,000 keys: 15 s); the
+      // walk below finds duplicates through a Set.
+      uniqueKeys: false,
       strict: true,
     });
   } catch (error) {
     const message = (error as Error).message;
-    return { problems: [{ line: 1, field: 'front matter', message: /call stack/i.test(message) ? 'YAML: nested too deeply to read' : `cannot be parsed: ${message}` }] };
+    const tooDeep = /call stack/i.test(message);
+    return { problems: [{ line: 1, field: 'front matter', code: tooDeep ? 'yaml-too-deep' : 'yaml-syntax', message: tooDeep ? 'YAML: nested too deeply to read' : `cannot be parsed: ${message}` }] };
   }
+  const at = (offset: number): { line: number; column: number } => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
 
-  const problems: FrontMatterProblem[] = [];
-  const position = (offset: number | undefined) => (offset === undefined ? {} : lineCounter.linePos(offset));
-  for (const error of document.errors) {
-    const { line, col } = position(error.pos[0]) as { line?: number; col?: number };
-    problems.push({ line, column: col, field: 'front matter', message: `YAML: ${yamlMessage(error.code, error.message)}` });
-  }
-  for (const warning of document.warnings) {
-    const { line, col } = position(warning.pos[0]) as { line?: number; col?: number };
-    const message =
-      warning.code === 'TAG_RESOLVE_FAILED'
-        ? `YAML tag ${tagName(warning.message)} is not allowed: front matter is plain data`
-        : `YAML: ${firstLine(warning.message)}`;
-    problems.push({ line, column: col, field: 'front matter', message });
-  }
-  if (problems.length > 0) return { problems };
+  const syntax = [...syntaxProblems(source, document, at), ...tagProblems(source, document, at)];
+  if (syntax.length > 0) return { problems: syntax.sort((a, b) => a.line! - b.line! || a.column! - b.column!) };
 
   const contents = document.contents;
   if (contents !== null && !isMap(contents)) {
     const kind = isScalar(contents) ? 'a single value' : 'a list';
-    const line = contents.range ? lineCounter.linePos(contents.range[0]).line : 1;
-    return { problems: [{ line, field: 'front matter', message: `must be a mapping of keys (title: ..., date: ...), not ${kind}` }] };
+    const line = contents.range ? at(contents.range[0]).line : 1;
+    return { problems: [{ line, field: 'front matter', code: 'front-matter-not-mapping', message: `must be a mapping of keys (title: ..., date: ...), not ${kind}` }] };
   }
+
+  const walked = walkDocument(source, contents, at);
+  if (walked.errors.length > 0) return { problems: walked.errors };
 
   let data: unknown;
   try {
     data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT, mapAsMap: false });
   } catch (error) {
     const message = (error as Error).message;
+    const bomb = /excessive alias count/i.test(message);
+    const tooDeep = /call stack/i.test(message);
     return {
       problems: [
         {
           line: 1,
           field: 'front matter',
-          message: /alias/i.test(message)
+          code: bomb ? 'yaml-alias-bomb' : tooDeep ? 'yaml-too-deep' : 'yaml-syntax',
+          message: bomb
             ? `too many YAML aliases (more than ${MAX_ALIAS_COUNT} expansions): refused as a resource-exhaustion attack`
-            : `cannot be read: ${firstLine(message)}`,
+            : tooDeep
+              ? 'YAML: nested too deeply to read'
+              : `cannot be read: ${firstLine(message)}`,
         },
       ],
     };
   }
+  if (walked.tooLarge) return { problems: [walked.tooLarge] };
 
   const record: Record<string, unknown> = Object.create(null);
   if (data && typeof data === 'object') {
     for (const [key, value] of Object.entries(data)) record[key] = value;
   }
+  return { problems: walked.warnings, frontMatter: frontMatterOf(document, record, at) };
+}
 
+function frontMatterOf(document: Document.Parsed, data: Record<string, unknown>, at: (offset: number) => { line: number }): FrontMatter {
+  // One index of the top-level pairs: post.ts asks for the line of every key.
+  const pairs = new Map<string, Pair>();
+  if (isMap(document.contents)) {
+    for (const item of document.contents.items) {
+      if (isScalar(item.key) && !pairs.has(String(item.key.value))) pairs.set(String(item.key.value), item as Pair);
+    }
+  }
   const nodeAt = (path: ReadonlyArray<string | number>): { key?: Node; value?: Node } => {
-    if (!isMap(contents)) return {};
     const [head, ...rest] = path;
-    const pair = contents.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === head);
+    const pair = pairs.get(String(head));
     if (!pair) return {};
     if (rest.length === 0) return { key: pair.key as Node, value: (pair.value ?? undefined) as Node | undefined };
-    const inner = document.getIn([head, ...rest], true) as Node | undefined;
-    return { key: pair.key as Node, value: inner };
+    return { key: pair.key as Node, value: document.getIn([head, ...rest], true) as Node | undefined };
   };
-
-  const frontMatter: FrontMatter = {
-    data: record,
+  return {
+    data,
     lineOf(path) {
       const { key, value } = nodeAt(path);
       const node = path.length > 1 ? (value ?? key) : (key ?? value);
-      return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+      return node?.range ? at(node.range[0]).line : undefined;
     },
     isPlainScalar(key) {
       const { value } = nodeAt([key]);
       return isScalar(value) && value.type === 'PLAIN';
     },
   };
-  return { problems: [], frontMatter };
+}
+
+/**
+ * Counts keys and values on the token stream, which costs a fraction of a full parse: 10,000 keys
+ * are refused before the parser builds them. A `:` token is a key (so this undercounts keys
+ * written without one, like `{a, b}`; the walk catches those).
+ */
+/** Tokens the lexer adds to mark modes; they are not part of the source (yaml's CST.DOCUMENT, FLOW_END, SCALAR). */
+const LEXER_MARKERS = new Set([CST.DOCUMENT, CST.FLOW_END, CST.SCALAR]);
+
+function tokenLimits(source: string): FrontMatterProblem | undefined {
+  let offset = 0;
+  let keys = 0;
+  let values = 0;
+  let overKeys: number | undefined;
+  let overValues: number | undefined;
+  let lastScalar = 0;
+  let depth = 0;
+  for (const token of new Lexer().lex(source)) {
+    const type = CST.tokenType(token);
+    if (type?.endsWith('scalar')) lastScalar = offset;
+    if (type === 'flow-map-start' || type === 'flow-seq-start') depth += 1;
+    if (type === 'flow-map-end' || type === 'flow-seq-end') depth -= 1;
+    if (depth > MAX_FLOW_DEPTH) {
+      return { ...sourcePosition(source, offset), field: 'front matter', code: 'yaml-too-deep', message: `YAML: nested too deeply to read (more than ${MAX_FLOW_DEPTH} levels of [ and {)` };
+    }
+    if (type === 'map-value-ind' && ++keys === MAX_KEYS + 1) overKeys = lastScalar;
+    if ((type === 'scalar' || type === 'alias' || type === 'flow-map-start' || type === 'flow-seq-start') && ++values === MAX_NODES + 1) overValues = offset;
+    if (!LEXER_MARKERS.has(token)) offset += token.length;
+  }
+  if (overKeys !== undefined) return { ...sourcePosition(source, overKeys), field: 'front matter', code: 'front-matter-too-many-keys', message: tooManyKeys(keys) };
+  if (overValues !== undefined) return { ...sourcePosition(source, overValues), field: 'front matter', code: 'front-matter-too-many-nodes', message: tooManyValues() };
+  return undefined;
+}
+
+function tooManyKeys(keys: number, atLeast = false): string {
+  return `has ${atLeast ? 'at least ' : ''}${count(keys)} keys; the limit is ${count(MAX_KEYS)} (front matter is for a post's metadata)`;
+}
+
+function tooManyValues(): string {
+  return `has more than ${count(MAX_NODES)} values; front matter is for a post's metadata`;
+}
+
+/** Line and column of an offset, without a LineCounter (one linear count, done once). */
+function sourcePosition(source: string, offset: number): { line: number; column: number } {
+  const before = source.slice(0, offset);
+  return { line: countLines(before), column: offset - before.lastIndexOf('\n') };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Syntax errors, placed where the author has to look
+
+type Locate = (offset: number) => { line: number; column: number };
+
+function syntaxProblems(source: string, document: Document.Parsed, at: Locate): FrontMatterProblem[] {
+  const problems: FrontMatterProblem[] = [];
+  const seen = new Set<string>();
+  const add = (problem: FrontMatterProblem) => {
+    const key = `${problem.line}:${problem.column}:${problem.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    problems.push(problem);
+  };
+  const multiline = new Set(document.errors.filter((error) => error.code === 'MULTILINE_IMPLICIT_KEY').map((error) => error.pos[0]));
+  for (const error of document.errors) {
+    // A tag that does not fit its value: the tag itself is refused below.
+    if (error.code === 'TAG_RESOLVE_FAILED') continue;
+    const unclosed = unclosedOpening(source, document, error);
+    if (unclosed) {
+      add({ ...at(unclosed.offset), field: 'front matter', code: 'yaml-unclosed', message: `YAML: ${unclosed.message}` });
+      continue;
+    }
+    if (error.code === 'MULTILINE_IMPLICIT_KEY') continue;
+    const message =
+      error.code === 'BLOCK_AS_IMPLICIT_KEY' && multiline.has(error.pos[0])
+        ? 'the value runs on into an indented line that contains ": "; if that line is a key, remove its indentation to line it up with the other keys; if it is text, put the value in quotes'
+        : yamlMessage(error.code, error.message);
+    add({ ...at(error.pos[0]), field: 'front matter', code: 'yaml-syntax', message: `YAML: ${message}` });
+  }
+  for (const warning of document.warnings) {
+    // Tags are refused with their own message; other warnings are errors here.
+    if (warning.code === 'TAG_RESOLVE_FAILED') continue;
+    add({ ...at(warning.pos[0]), field: 'front matter', code: 'yaml-syntax', message: `YAML: ${firstLine(warning.message)}` });
+  }
+  return problems;
+}
+
+/**
+ * The YAML library reports an unclosed quote or bracket where it gave up (often the end of the
+ * front matter); the author needs the place where it was opened.
+ */
+function unclosedOpening(source: string, document: Document.Parsed, error: YAMLError): { offset: number; message: string } | undefined {
+  const quote = /Missing closing (["'])quote/.exec(error.message);
+  const flow = /Flow (sequence|map) .*end with an? ([\]}])|Expected flow (sequence|map) to end with ([\]}])/.exec(error.message);
+  if (!quote && !flow) return undefined;
+  const position = error.pos[0];
+  let best: Node | undefined;
+  forEachNode(document.contents, (node) => {
+    if (!node.range || node.range[0] >= position) return;
+    const matches = quote
+      ? isScalar(node) && node.type === (quote[1] === '"' ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE')
+      : isCollection(node) && node.flow === true && ((flow![1] ?? flow![3]) === 'map' ? isMap(node) : isSeq(node)) && source[node.range[0]] === ((flow![2] ?? flow![4]) === ']' ? '[' : '{');
+    // The unclosed one runs furthest; among equals, the outermost.
+    if (matches && (!best || node.range[1] > best.range![1])) best = node;
+  });
+  if (!best) return undefined;
+  const opened = source[best.range![0]]!;
+  return quote
+    ? { offset: best.range![0], message: `the quote (${opened}) opened here is never closed` }
+    : { offset: best.range![0], message: `the ${opened} opened here is never closed with ${opened === '[' ? ']' : '}'}` };
+}
+
+/** Every explicit tag written in the source (the failsafe schema adds no implicit ones to nodes). */
+function tagProblems(source: string, document: Document.Parsed, at: Locate): FrontMatterProblem[] {
+  const problems: FrontMatterProblem[] = [];
+  forEachNode(document.contents, (node) => {
+    if (!node.tag) return;
+    const tag = writtenTag(source, node);
+    problems.push({
+      ...at(tag.offset),
+      field: 'front matter',
+      code: 'yaml-tag',
+      message: `YAML tag ${tag.text} is not allowed: front matter is plain data; remove the tag (quote the value if it must stay text)`,
+    });
+  });
+  return problems;
+}
+
+/** Calls `visit` on every node in document order, keys included, without recursion. */
+function forEachNode(root: unknown, visit: (node: Node) => void): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (isPair(item)) {
+      stack.push(item.value, item.key);
+      continue;
+    }
+    if (!item || typeof item !== 'object' || !('range' in item)) continue;
+    visit(item as Node);
+    if (isCollection(item)) for (let index = item.items.length - 1; index >= 0; index -= 1) stack.push(item.items[index]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The walk: limits, duplicate keys, tags, aliases and comments that swallow part of a value
+
+interface Walked {
+  errors: FrontMatterProblem[];
+  warnings: FrontMatterProblem[];
+  /** Reported only after the alias-count check, which names a bomb more precisely. */
+  tooLarge?: FrontMatterProblem;
+}
+
+type Step = { node: unknown; field: string; role: 'key' | 'value'; exit?: false } | { node: Node; exit: true };
+
+function walkDocument(source: string, root: unknown, at: Locate): Walked {
+  const walked: Walked = { errors: [], warnings: [] };
+  const error = (offset: number, code: string, message: string) => walked.errors.push({ ...at(offset), field: 'front matter', code, message });
+  const limit = Math.max(MIN_EXPANDED_CHARACTERS, MAX_EXPANSION_FACTOR * source.length);
+  const anchors = new Map<string, Node>();
+  /** Expanded size of every finished node, in characters; a node still open is missing. */
+  const sizes = new Map<Node, number>();
+  const open = new Set<Node>();
+  let expanded = 0;
+  let nodes = 0;
+  let keys = 0;
+
+  const stack: Step[] = [{ node: root, field: '', role: 'value' }];
+  while (stack.length > 0) {
+    const step = stack.pop()!;
+    if (step.exit) {
+      open.delete(step.node);
+      let size = 1;
+      if (isCollection(step.node)) {
+        for (const item of step.node.items) {
+          size += isPair(item) ? sizeOf(sizes, item.key) + sizeOf(sizes, item.value) : sizeOf(sizes, item);
+        }
+      }
+      sizes.set(step.node, size);
+      continue;
+    }
+    const { node, field, role } = step;
+    if (!node || typeof node !== 'object' || !('range' in node) || !(node as Node).range) continue;
+    const current = node as Node;
+    const start = current.range![0];
+    if (++nodes > MAX_NODES) {
+      error(start, 'front-matter-too-many-nodes', tooManyValues());
+      break;
+    }
+    if (current.anchor) anchors.set(current.anchor, current);
+    if (isAlias(current)) {
+      const target = anchors.get(current.source);
+      if (!target) {
+        error(start, 'yaml-alias-undefined', `YAML: alias *${current.source} refers to no anchor (define &${current.source} on an earlier value)`);
+        continue;
+      }
+      if (open.has(target)) {
+        error(start, 'yaml-alias-cycle', `YAML: alias *${current.source} refers to a value that contains it`);
+        continue;
+      }
+      sizes.set(current, sizes.get(target) ?? 1);
+      expanded += sizes.get(current)!;
+      if (expanded > limit && !walked.tooLarge) {
+        walked.tooLarge = {
+          ...at(start),
+          field: 'front matter',
+          code: 'front-matter-too-large',
+          message: `YAML alias *${current.source} expands the front matter to more than ${count(limit)} characters; refused as a resource-exhaustion attack`,
+        };
+      }
+      continue;
+    }
+    if (isScalar(current)) {
+      const length = current.value === null || current.value === undefined ? 0 : String(current.value).length;
+      sizes.set(current, 1 + length);
+      expanded += 1 + length;
+      if (role === 'value' && current.type === 'PLAIN') {
+        const comment = commentAfter(source, current.range![1]);
+        if (comment !== undefined) {
+          walked.warnings.push({
+            ...at(current.range![1]),
+            field: field || 'front matter',
+            code: 'yaml-comment-in-value',
+            message: `"${comment}" is a YAML comment and is left out of the value "${current.value}"; put the whole value in quotes to keep it`,
+          });
+        }
+      }
+      continue;
+    }
+    if (!isCollection(current)) continue;
+    expanded += 1;
+    if (current.anchor) open.add(current);
+    stack.push({ node: current, exit: true });
+    const items = current.items;
+    if (isMap(current)) {
+      keys += items.length;
+      if (keys > MAX_KEYS) {
+        const first = items[Math.max(0, MAX_KEYS - (keys - items.length))];
+        const offset = (isPair(first) && (first.key as Node | null)?.range?.[0]) || start;
+        error(offset, 'front-matter-too-many-keys', tooManyKeys(keys, true));
+        break;
+      }
+      const names = new Set<string>();
+      for (const pair of items as Pair[]) {
+        if (!isScalar(pair.key)) continue;
+        const name = String(pair.key.value);
+        if (names.has(name)) error(pair.key.range![0], 'yaml-duplicate-key', `YAML: the key "${name}" is repeated; each key may appear once`);
+        names.add(name);
+      }
+    }
+    for (let index = items.length - 1; index >= 0; index -= 1) {
+      const item = items[index];
+      if (isPair(item)) {
+        const name = isScalar(item.key) ? String(item.key.value) : '?';
+        const path = field ? `${field}.${name}` : name;
+        stack.push({ node: item.value, field: path, role: 'value' }, { node: item.key, field: path, role: 'key' });
+      } else {
+        stack.push({ node: item, field: `${field}[${index}]`, role: 'value' });
+      }
+    }
+  }
+  return walked;
+}
+
+function count(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+function sizeOf(sizes: Map<Node, number>, node: unknown): number {
+  return node ? (sizes.get(node as Node) ?? 0) : 0;
+}
+
+/** The comment right after a plain value on its line (`title: Episode #1` → "#1"), if any. */
+function commentAfter(source: string, end: number): string | undefined {
+  const lineEnd = source.indexOf('\n', end);
+  const rest = source.slice(end, lineEnd < 0 ? source.length : lineEnd);
+  const match = /^[ \t]+(#.*)$/.exec(rest);
+  return match ? match[1]!.trimEnd() : undefined;
+}
+
+/** A tag as the author wrote it (`!custom`, `!!timestamp`, `!<tag:x>`) and where. */
+function writtenTag(source: string, node: Node): { text: string; offset: number } {
+  const start = node.range![0];
+  const lineStart = source.lastIndexOf('\n', start - 1) + 1;
+  const written = [...source.slice(lineStart, start).matchAll(/!(?:<[^>]*>|[^\s,[\]{}]*)/g)].at(-1);
+  if (written) return { text: written[0], offset: lineStart + written.index! };
+  const tag = node.tag!;
+  const text = tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag.startsWith('!') ? tag : `!<${tag}>`;
+  return { text, offset: start };
 }
 
 function firstLine(message: string): string {
   return message.split('\n')[0] ?? message;
 }
 
-function tagName(message: string): string {
-  const match = /tag:yaml\.org,2002:(\S+)/.exec(message) ?? /Unresolved tag: (\S+)/.exec(message);
-  return match ? `!!${match[1]}` : 'tag';
-}
-
 function yamlMessage(code: string, message: string): string {
   switch (code) {
     case 'BLOCK_AS_IMPLICIT_KEY':
       return 'a value contains ": " (like "Re: hello"); put the value in quotes';
-    case 'DUPLICATE_KEY':
-      return 'a key is repeated; each key may appear once';
     case 'TAB_AS_INDENT':
       return 'tabs are used for indentation; use spaces';
     default:

@@ -46,16 +46,21 @@ export const KNOWN_FIELDS = [
 const KNOWN = new Set<string>(KNOWN_FIELDS);
 
 export function parsePost(source: SourceFile, config: Config): ParseResult {
-  const split = splitFrontMatter(source.text);
+  // Lines are counted on LF alone, as the front-matter parser counts them (CRLF and CR read like LF).
+  const text = source.text.replace(/\r\n?/g, '\n');
+  const split = splitFrontMatter(text);
   if (!split.ok) {
-    const report = new PostReport(source.file, source.text);
+    const report = new PostReport(source.file, text);
     for (const problem of split.problems) {
       report.add('error', problem.code ?? 'front-matter', problem.field ?? 'front matter', problem.message, problem.line, problem.column);
     }
     return { diagnostics: report.diagnostics };
   }
   const { frontMatter, body, bodyLine } = split;
-  const report = new PostReport(source.file, source.text, frontMatter);
+  const report = new PostReport(source.file, text, frontMatter);
+  for (const warning of split.warnings) {
+    report.add('warning', warning.code ?? 'front-matter', warning.field ?? 'front matter', warning.message, warning.line, warning.column);
+  }
   const context: FieldContext = { report, frontMatter, config };
   const data = frontMatter.data;
 
@@ -102,10 +107,9 @@ export function parsePost(source: SourceFile, config: Config): ParseResult {
 
 /** The body without characters no feed may carry; the warning points at the line of the first one. */
 function cleanBody(report: PostReport, body: string, bodyLine: number): string {
-  const normalized = body.replace(/\r\n?/g, '\n');
-  const clean = stripForbiddenCharacters(normalized);
+  const clean = stripForbiddenCharacters(body);
   if (clean.count > 0) {
-    const line = bodyLine + (normalized.slice(0, clean.firstIndex).match(/\n/g)?.length ?? 0);
+    const line = bodyLine + (body.slice(0, clean.firstIndex).match(/\n/g)?.length ?? 0);
     report.add('warning', 'forbidden-characters', 'body', `removed ${clean.count} character(s) no feed may carry (${clean.removed.join(', ')})`, line);
   }
   return clean.text;
