@@ -75,7 +75,7 @@ export interface Expectation {
   items: ExpectedItem[];
 }
 
-export const errorKey = (file: string, field: string | undefined) => `${file} ${field ?? '(none)'}`;
+export const errorKey = (file: string | undefined, field: string | undefined) => `${file ?? '(none)'} ${field ?? '(none)'}`;
 
 /** The id the README promises for `id:` (absolute URL, tag: or urn:), or undefined when it must be refused. */
 export function expectedId(written: string): string | undefined {
