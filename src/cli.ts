@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import module from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatDiagnostics, summarizeDiagnostics } from './diagnostics.js';
+import { formatDiagnostics, summarizeDiagnostics } from './diagnostics/format.js';
 import { OutputError, requestInterrupt, WriteInterrupted, writeOutput } from './write.js';
 
 // Node ≥ 22.1 can cache compiled modules across runs: a CLI run in CI starts noticeably faster.
