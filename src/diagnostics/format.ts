@@ -18,10 +18,14 @@ const GROUP_AFTER = 3;
 const UNSAFE =
   /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/** UNSAFE without its look-around: most text has none of these, and the test is cheap. */
+const MAYBE_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]/;
+
 const SHORT_ESCAPES: Record<string, string> = { '\b': '\\b', '\t': '\\t', '\n': '\\n', '\v': '\\v', '\f': '\\f', '\r': '\\r' };
 
 /** `text` with every unsafe character as a visible escape (`\n`, `\x1b`, `\u202e`); the rest unchanged. */
 export function escapeControls(text: string): string {
+  if (!MAYBE_UNSAFE.test(text)) return text;
   return text.replace(UNSAFE, (character) => {
     const short = SHORT_ESCAPES[character];
     if (short) return short;
@@ -94,39 +98,55 @@ export function formatDiagnostic(diagnostic: Diagnostic): string {
   return text;
 }
 
+/** One kind of problem: how many, how many beyond the first GROUP_AFTER and in how many files. */
+interface Group {
+  size: number;
+  rest: number;
+  restFiles: Set<string | undefined>;
+  /** Members printed so far. */
+  shown: number;
+}
+
+const groupKey = (diagnostic: Diagnostic) =>
+  [diagnostic.severity, diagnostic.code ?? '', diagnostic.field ?? '', diagnostic.message].join('\u0000');
+
 /**
  * Every diagnostic, errors first, each in the order found. Identical problems (same severity,
  * code, field and message) from more than GROUP_AFTER + 1 files are shown for the first
- * GROUP_AFTER and then counted. One pass over a map: linear in the number of diagnostics.
+ * GROUP_AFTER, then counted in one line. Two passes over a map: linear in the number of diagnostics.
  */
 export function formatDiagnostics(diagnostics: readonly Diagnostic[]): string[] {
-  const groups = new Map<string, Diagnostic[]>();
-  for (const diagnostic of diagnostics) {
-    const key = [diagnostic.severity, diagnostic.code ?? '', diagnostic.field ?? '', diagnostic.message].join('\u0000');
-    const group = groups.get(key);
-    if (group) group.push(diagnostic);
-    else groups.set(key, [diagnostic]);
-  }
+  const keys = diagnostics.map(groupKey);
+  const groups = new Map<string, Group>();
+  keys.forEach((key, index) => {
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { size: 0, rest: 0, restFiles: new Set(), shown: 0 }));
+    if (++group.size > GROUP_AFTER) {
+      group.rest++;
+      group.restFiles.add(diagnostics[index]!.file);
+    }
+  });
   const lines: string[] = [];
   for (const severity of ['error', 'warning'] as const) {
-    for (const group of groups.values()) {
-      if (group[0]?.severity !== severity) continue;
-      const folded = group.length > GROUP_AFTER + 1;
-      const shown = folded ? group.slice(0, GROUP_AFTER) : group;
-      for (const diagnostic of shown) lines.push(formatDiagnostic(diagnostic));
-      if (folded) lines.push(foldedLine(group.slice(GROUP_AFTER), severity));
-    }
+    diagnostics.forEach((diagnostic, index) => {
+      if (diagnostic.severity !== severity) return;
+      const group = groups.get(keys[index]!)!;
+      const folded = group.size > GROUP_AFTER + 1;
+      if (folded && group.shown === GROUP_AFTER) return;
+      lines.push(formatDiagnostic(diagnostic));
+      if (folded && ++group.shown === GROUP_AFTER) lines.push(foldedLine(group, severity));
+    });
   }
   return lines;
 }
 
 /** `  … and 751 more files with this error`, or the count of problems when files repeat. */
-function foldedLine(rest: readonly Diagnostic[], severity: Diagnostic['severity']): string {
-  const files = new Set(rest.map((diagnostic) => diagnostic.file)).size;
+function foldedLine(group: Group, severity: Diagnostic['severity']): string {
+  const files = group.restFiles.size;
   const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
-  return files === rest.length
+  return files === group.rest
     ? `  … and ${plural(files, 'more file')} with this ${severity}`
-    : `  … and ${rest.length} more of this ${severity} in ${plural(files, 'file')}`;
+    : `  … and ${group.rest} more of this ${severity} in ${plural(files, 'file')}`;
 }
 
 /** `2 errors, 1 warning in 3 files`: files counted once, flags and environment variables not at all. */
