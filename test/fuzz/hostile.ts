@@ -162,13 +162,14 @@ export const hostileCase: fc.Arbitrary<HostileCase> = fc.record({
 // ---------------------------------------------------------------- running a case
 
 const DEFAULT_OUTPUT = { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' };
+const DEFAULT_BASE_URL = 'https://example.com/blog/';
 
 function configJson(config: HostileConfig, root: string): string {
   const resolve = (name: string) => name.replace('{ROOT}', root);
   const output = config.output && Object.fromEntries(Object.entries(config.output).map(([format, name]) => [format, resolve(name)]));
   return JSON.stringify({
     title: config.title ?? 'Test site',
-    baseUrl: config.baseUrl ?? 'https://example.com/blog/',
+    baseUrl: config.baseUrl ?? DEFAULT_BASE_URL,
     ...(config.description !== undefined ? { description: config.description } : {}),
     ...(config.copyright !== undefined ? { copyright: config.copyright } : {}),
     author: { name: config.authorName ?? 'Test Author', ...(config.authorUrl !== undefined ? { url: config.authorUrl } : {}) },
@@ -229,22 +230,46 @@ function streamProblems(name: string, text: string): string[] {
 
 const FEED_URL_KEYS = new Set(['link', 'url', 'icon', 'logo', 'uri', 'docs', '@href', '@url', '@src', 'home_page_url', 'feed_url', 'favicon', 'external_url', 'image', 'banner_image', 'avatar']);
 
-/** URL-valued fields of a parsed feed (any nesting) that carry a script or data URL. */
-function scriptUrls(node: unknown, key = ''): string[] {
+/** What is wrong with the URL-valued fields of a parsed feed (any nesting): script or data URLs, user names or passwords. */
+function urlProblems(node: unknown, key = ''): string[] {
   if (typeof node === 'string') {
-    const bare = node.replace(/[\u0000-\u0020\u007f-\u009f]/g, '');
-    return FEED_URL_KEYS.has(key) && /^(?:javascript|vbscript|data):/i.test(bare) ? [`${key}: ${JSON.stringify(node).slice(0, 120)}`] : [];
+    if (!FEED_URL_KEYS.has(key)) return [];
+    const shown = `${key}: ${JSON.stringify(node).slice(0, 120)}`;
+    if (/^(?:javascript|vbscript|data):/i.test(node.replace(/[\u0000-\u0020\u007f-\u009f]/g, ''))) return [`script or data URL in ${shown}`];
+    return URL.canParse(node) && (new URL(node).username || new URL(node).password) ? [`user name or password in ${shown}`] : [];
   }
-  if (Array.isArray(node)) return node.flatMap((child) => scriptUrls(child, key));
-  if (node && typeof node === 'object') return Object.entries(node).flatMap(([childKey, child]) => scriptUrls(child, childKey === '#text' ? key : childKey));
+  if (Array.isArray(node)) return node.flatMap((child) => urlProblems(child, key));
+  if (node && typeof node === 'object') return Object.entries(node).flatMap(([childKey, child]) => urlProblems(child, childKey === '#text' ? key : childKey));
   return [];
+}
+
+const asList = (node: unknown): unknown[] => (Array.isArray(node) ? node : node === undefined ? [] : [node]);
+
+/** Each item's link, as a reader follows it. */
+function itemLinks(parsed: unknown, format: 'rss' | 'atom' | 'json'): string[] {
+  const tree = parsed as Record<string, any>; // parsed feed documents: shapes checked by the readers in feeds.ts
+  if (format === 'json') return asList(tree.items).map((item) => String((item as { url?: string }).url ?? ''));
+  if (format === 'rss') return asList(tree.rss?.channel?.item).map((item) => String((item as { link?: string }).link ?? ''));
+  return asList(tree.feed?.entry).flatMap((entry) =>
+    asList((entry as { link?: unknown }).link)
+      .filter((link) => ((link as Record<string, string>)['@rel'] ?? 'alternate') === 'alternate')
+      .map((link) => String((link as Record<string, string>)['@href'] ?? '')),
+  );
+}
+
+/** Item links that are not under the site's base URL (a permalink pattern must not lead off the site). */
+function offSiteLinks(links: string[], baseUrl: string): string[] {
+  if (!URL.canParse(baseUrl)) return [];
+  const base = new URL(baseUrl);
+  const basePath = base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`;
+  return links.filter((link) => !URL.canParse(link) || new URL(link).origin !== base.origin || !new URL(link).pathname.startsWith(basePath));
 }
 
 const xmlReader = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', textNodeName: '#text', parseTagValue: false, processEntities: true });
 const withXmllint = hasXmllint();
 const lintDir = tempDir('postfeed-hostile-lint-');
 
-function feedProblems(file: string, format: 'rss' | 'atom' | 'json'): string[] {
+function feedProblems(file: string, format: 'rss' | 'atom' | 'json', baseUrl: string): string[] {
   if (!existsSync(file)) return [`${format}: exit 0 but ${file} is missing`];
   const text = readFileSync(file, 'utf8');
   const problems: string[] = [];
@@ -269,7 +294,8 @@ function feedProblems(file: string, format: 'rss' | 'atom' | 'json'): string[] {
       for (const messages of xmllint([copy], format === 'atom').values()) problems.push(...messages.map((message) => `${format}: xmllint: ${message}`));
     }
   }
-  problems.push(...scriptUrls(parsed).map((found) => `${format}: script or data URL in ${found}`));
+  problems.push(...urlProblems(parsed).map((found) => `${format}: ${found}`));
+  problems.push(...offSiteLinks(itemLinks(parsed, format), baseUrl).map((link) => `${format}: item link ${JSON.stringify(link).slice(0, 120)} is not under baseUrl ${JSON.stringify(baseUrl)}`));
   return problems;
 }
 
@@ -314,7 +340,7 @@ export function runHostileCase(hostile: HostileCase): { outcome: CliOutcome; pro
     problems.push(...changes(before, after, out).map((change) => `wrote outside the output folder: ${change}`).slice(0, 5));
     for (const format of ['rss', 'atom', 'json'] as const) {
       const name = (hostile.config.output?.[format] ?? DEFAULT_OUTPUT[format]).replace('{ROOT}', root);
-      problems.push(...feedProblems(path.resolve(out, name), format));
+      problems.push(...feedProblems(path.resolve(out, name), format, hostile.config.baseUrl ?? DEFAULT_BASE_URL));
     }
   }
   rmSync(root, { recursive: true, force: true });
