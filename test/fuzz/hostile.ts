@@ -101,7 +101,15 @@ const PERMALINKS = [
   'javascript:alert(1)//:slug', 'data:text/html,:slug', '/:year/:month/:day/:slug.html', '/:slug?x=1#y', '/:slug#frag', '/%2e%2e/:slug/', '/:slug/\n',
   '/:slug/\u001b[2J', '/no-slug/', '', '/', '/:title/:slug/', '/:slug/:unknown/', '/ :slug /', '/:slug\\', '/{:slug}/', '/::slug/', '/:SLUG/',
   '/:slugx/', '/:year:month:slug', '/\u202e:slug/', '/:slug/index.xml', `/${'a'.repeat(5000)}/:slug/`, '/:slug/%', '/:slug/%zz', '?:slug',
-  '#:slug', '/::error file=x::y/:slug/', '/$&/:slug/', "/$'/:slug/",
+  '#:slug', '/::error file=x::y/:slug/', '/$&/:slug/', "/$'/:slug/", '/\\evil.example/:slug/', '/\\\\evil.example/:slug/', '/%5cevil.example/:slug/',
+  '/..\\..\\:slug/', '/@evil.example/:slug/',
+];
+
+/** Base URLs: userinfo (and a host hidden behind it), characters URLs may not carry, no trailing slash, query and fragment. */
+const BASE_URLS = [
+  'https://user:pass@example.com/', 'https://example.com@evil.example/', 'https://example.com/a|b/', 'https://example.com/{x}/',
+  'https://example.com\\evil.example/', 'javascript:alert(1)//', 'data:,x/', 'https://example.com/blog', 'https://example.com/blog/?x=1#y',
+  'http://[::1]/', 'https://例え.jp/', 'https://example.com:99999/', 'https://example.com/\u202e/', 'https://example.com/a b/', 'HTTPS://EXAMPLE.COM/',
 ];
 
 /** `{ROOT}` is replaced by the case's own temporary folder, so an absolute name never points elsewhere. */
@@ -139,7 +147,7 @@ const hostileConfig: fc.Arbitrary<HostileConfig> = fc
     copyright: sometimes(hostileText),
     authorName: sometimes(hostileText),
     authorUrl: sometimes(hostileUrl),
-    baseUrl: sometimes(hostileUrl, 8),
+    baseUrl: sometimes(fc.oneof({ withCrossShrink: true }, { weight: 3, arbitrary: pick(BASE_URLS) }, { weight: 1, arbitrary: hostileUrl }), 5),
     icon: sometimes(hostileUrl),
     logo: sometimes(hostileUrl),
     permalink: sometimes(pick(PERMALINKS)),
