@@ -5,22 +5,25 @@ export type { CalendarDate };
 
 export type Severity = 'error' | 'warning';
 
+/** A further location a diagnostic points to, such as the other file of a duplicate. */
 export interface DiagnosticNote {
   message: string;
   file?: string;
   line?: number;
+  column?: number;
+  excerpt?: string;
 }
 
 /** One problem found in one input, reported as `file:line: field: message`. */
 export interface Diagnostic {
   severity: Severity;
-  /** Stable kebab-case name of the kind of problem ('yaml-syntax', 'date-invalid'): --strict and allow-lists act per code. */
-  code?: string;
-  /** Path of the offending file as the user would type it (relative to the working directory). */
-  file: string;
+  /** Stable kebab-case code for the kind of problem ('yaml-syntax', 'date-invalid', 'unknown-key'): --strict and allow-lists act per code. */
+  code: string;
+  /** The file the problem is in, as the user typed it. Absent for a flag or an environment variable. */
+  file?: string;
   line?: number;
   column?: number;
-  /** Front matter key, config key or other place the problem belongs to (`title`, `tags[2]`, `body`). */
+  /** Front-matter or config key, or the flag (`--limit`) or environment variable (`SOURCE_DATE_EPOCH`). */
   field?: string;
   message: string;
   /** The source line the problem is on, for a code frame. */

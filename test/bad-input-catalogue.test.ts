@@ -287,6 +287,10 @@ describe('invalid config', () => {
     [{ baseUrl: 'ftp://example.com/' }, 'baseUrl'],
     [{ permalink: '/posts/:slug/%zz' }, 'permalink'],
     [{ permalink: '/posts/{:slug}|/' }, 'permalink'],
+    // Post URLs stay below baseUrl: no host, no dot segments, encoded or not (found by the fuzzer).
+    [{ permalink: '//evil.example/:slug/' }, 'permalink'],
+    [{ permalink: '/%2e%2e/:slug/' }, 'permalink'],
+    [{ permalink: '/posts/../../:slug/' }, 'permalink'],
     // Output names: postfeed's own lock, journal and staging names, any dot name, one name twice.
     [{ output: { rss: '.postfeed.lock' } }, 'output.rss'],
     [{ output: { atom: '.postfeed-commit.json' } }, 'output.atom'],

@@ -10,8 +10,8 @@ const onePost = { 'a.md': post('title: A\ndate: 2023-07-01') };
 
 describe('config errors name the key', () => {
   it.each([
-    [{ baseUrl: '/relative/' }, 'baseUrl', /absolute http\(s\) URL/],
-    [{ baseUrl: 'ftp://example.com/' }, 'baseUrl', /absolute http\(s\) URL/],
+    [{ baseUrl: '/relative/' }, 'baseUrl', /must be an absolute URL that starts with https:\/\/ or http:\/\//],
+    [{ baseUrl: 'ftp://example.com/' }, 'baseUrl', /must be an http or https URL, not ftp:/],
     [{ timeZone: 'Mars/Olympus' }, 'timeZone', /IANA time zone/],
     [{ limit: -1 }, 'limit', /0 \(all posts\) or more/],
     [{ limit: 2.5 }, 'limit', /must be a whole number, found number/],

@@ -397,8 +397,9 @@ describe('bounded work on hostile front matter', () => {
   it('bounds what aliases expand to, and names the alias that goes over', () => {
     const long = 'lorem ipsum '.repeat(100_000); // 1.2 MB
     const text = `---\ntitle: A\nx: &a "${long}"\ndescription: *a\nauthors: [${Array(20).fill('*a').join(', ')}]\n---\n`;
-    // The limit is ten times the front matter (1.2 MB): x, description and eight of the authors fit.
-    const limit = (10 * (text.indexOf('\n---\n', 3) + 1 - '---'.length)).toLocaleString('en-US');
+    // The limit is ten times the front matter (1.2 MB, from after the opening "---" to the newline
+    // before the closing one): x, description and eight of the authors fit.
+    const limit = (10 * (text.indexOf('\n---\n', 3) - '---'.length)).toLocaleString('en-US');
     expect(problemsOf(text)).toEqual([
       [5, 11 + 8 * 4, 'front-matter-too-large', `YAML alias *a expands the front matter to more than ${limit} characters; refused as a resource-exhaustion attack`],
     ]);

@@ -1,8 +1,10 @@
 // Property-based tests: random posts of hostile text (every Unicode plane, controls, lone
 // surrogates, bidi overrides, markup, entities, CDATA ends, very long strings) and hostile
-// Markdown/HTML bodies, built into feeds that parsers other than postfeed's read back.
+// Markdown/HTML bodies, built into feeds that parsers other than postfeed's read back; and the
+// CLI as a process against hostile file names, front-matter keys and config values.
 //
-// FUZZ_RUNS (default 1000) sets the cases per property; FUZZ_SEED replays a run. A failure prints
+// FUZZ_RUNS (default 1000) sets the cases per property (the CLI property runs 15% of that, one
+// process each); FUZZ_SEED replays a run. A failure prints
 // fast-check's seed, path and shrunk counterexample. xmllint checks every document in batches of
 // a thousand (one process per batch); its failures are reported by the last test, replayed from
 // their seed and path, and shrunk the same way.
@@ -28,6 +30,7 @@ import {
   type ReadItem,
 } from './fuzz/feeds.js';
 import { contentViolations } from './fuzz/html.js';
+import { hostileCase, runHostileCase, type HostileCase } from './fuzz/hostile.js';
 import { errorKey, expectationFor, matchesLead, type ExpectedItem } from './fuzz/model.js';
 
 const RUNS = Math.max(1, Number(process.env.FUZZ_RUNS || 1000));
@@ -35,6 +38,10 @@ const RUNS = Math.max(1, Number(process.env.FUZZ_RUNS || 1000));
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : process.env.CI ? 20261128 : Math.floor(Math.random() * 2 ** 31);
 /** Generous: a 2-core CI machine does 1,000 cases of a property in well under a minute. */
 const TIMEOUT = Math.max(180_000, RUNS * 400);
+/** Each case of the hostile-names property is a CLI process: 15% of RUNS (150 by default) is enough. */
+const CLI_RUNS = Math.max(1, Math.ceil(RUNS * 0.15));
+/** Half a second per process on a busy 2-core machine, and as long again for shrinking a failure. */
+const CLI_TIMEOUT = Math.max(180_000, CLI_RUNS * 2 * 1_000);
 
 const archive = new XmlArchive();
 const summary: string[] = [];
@@ -309,6 +316,35 @@ describe(`fuzz: random hostile posts (${RUNS} cases per property)`, () => {
     const unattributed = failures.filter((failure) => !PROPERTIES.some((property) => property.name === failure.document.property));
     for (const failure of unattributed) reports.push(`${failure.document.file}:\n${failure.messages.join('\n')}`);
     expect.fail(`${failures.length} document(s) failed xmllint:\n\n${reports.join('\n\n')}`);
+  });
+});
+
+// ---------------------------------------------------------------- property 5
+
+/** A case as a reader can replay it: names as JSON strings (or hex when they are not UTF-8). */
+function showCase(hostile: HostileCase): string {
+  const posts = hostile.posts.map((post) => ({ ...post, name: typeof post.name === 'string' ? post.name : `<bytes ${post.name.toString('hex')}>` }));
+  return JSON.stringify({ config: hostile.config, posts }, null, 1).slice(0, 4000);
+}
+
+describe(`fuzz: the CLI against hostile file names, keys and config values (${CLI_RUNS} cases)`, () => {
+  it('5. exits 0, 1 or 2 without a stack trace; leaves everything as it was on failure; prints no raw control character and no line starting with ::; writes well-formed feeds without script URLs', { timeout: CLI_TIMEOUT }, async () => {
+    let run = 0;
+    const started = performance.now();
+    try {
+      await fc.assert(
+        fc.property(hostileCase, (hostile) => {
+          run++;
+          const { outcome, problems } = runHostileCase(hostile);
+          if (problems.length === 0) return;
+          throw new Error(`${problems.slice(0, 12).join('\n')}\n--- exit ${outcome.status}; stderr:\n${outcome.stderr.slice(0, 1500)}\n--- case:\n${showCase(hostile)}`);
+        }),
+        // Shrinking spawns a process per step: it stops after the time limit with the smallest case so far.
+        { numRuns: CLI_RUNS, seed: SEED + 3, includeErrorInReport: true, interruptAfterTimeLimit: CLI_TIMEOUT - 30_000 },
+      );
+    } finally {
+      summary.push(`hostile-cli: ${run} CLI runs (${CLI_RUNS} cases) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    }
   });
 });
 

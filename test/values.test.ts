@@ -89,7 +89,8 @@ describe('httpUrl', () => {
     ['https://example.com/%41%42', 'https://example.com/AB'],
     ['https://example.com/пример?q=ü#é', 'https://example.com/%D0%BF%D1%80%D0%B8%D0%BC%D0%B5%D1%80?q=%C3%BC#%C3%A9'],
     ['https://пример.рф/', 'https://xn--e1afmkfd.xn--p1ai/'],
-    ['https://example.com/e\u0301', 'https://example.com/%C3%A9'],
+    // Written characters are kept as written (no Unicode normalization): an id must not change under its author.
+    ['https://example.com/e\u0301', 'https://example.com/e%CC%81'],
     ["https://example.com/a!$&'()*+,;=:@/b?c=d&e=f/g?h", "https://example.com/a!$&'()*+,;=:@/b?c=d&e=f/g?h"],
     ['https://example.com/?', 'https://example.com/?'],
     ['  https://example.com/  ', 'https://example.com/'],
@@ -154,7 +155,7 @@ describe('normalizeId', () => {
     ['tag:example.com,2023:post-1', 'tag:example.com,2023:post-1', VALIDATOR.tag],
     ['TAG:example.com,2023-07:post-1', 'tag:example.com,2023-07:post-1', VALIDATOR.tag],
     ['tag:ann@example.com,2023-07-01:a/b?c', 'tag:ann@example.com,2023-07-01:a/b?c', VALIDATOR.tag],
-    ['tag:example.com,2023:a b|c#d e', 'tag:example.com,2023:a%20b%7Cc#d%20e', VALIDATOR.tag],
+    ['tag:example.com,2023:a|c{d}#e^', 'tag:example.com,2023:a%7Cc%7Bd%7D#e%5E', VALIDATOR.tag],
     ['tag:example.com,2023:%7euser', 'tag:example.com,2023:~user', VALIDATOR.tag],
     ['tag:example.com,2023:', 'tag:example.com,2023:', VALIDATOR.tag],
     ['urn:isbn:0451450523', 'urn:isbn:0451450523', VALIDATOR.urn],
@@ -193,6 +194,9 @@ describe('normalizeId', () => {
     ['nope', /must be an absolute http\(s\) URL, a tag: URI \(tag:example.com,2023:post-1\) or a urn:/],
     ['mailto:a@example.com', /must be an absolute http\(s\) URL, a tag: URI/],
     ['', /must be an absolute http\(s\) URL/],
+    // White space in an id is a typo, not something to percent-encode away.
+    ['tag:example.com,2023:a b', /contains white space/],
+    ['https://example.com/a b', /contains white space/],
   ])('refuses %j, saying the expected shape', (text, problem) => {
     const result = normalizeId(text);
     expect('problem' in result && result.problem).toMatch(problem);

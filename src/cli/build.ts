@@ -1,6 +1,6 @@
 // `postfeed build`: flags → build() → diagnostics, or writeOutput() and one line per feed.
 import path from 'node:path';
-import { formatDiagnostics, summarizeDiagnostics } from '../diagnostics.js';
+import { escapeControls, formatDiagnostics, summarizeDiagnostics } from '../diagnostics/format.js';
 import { httpUrl } from '../parse/values.js';
 import { now as clock } from '../run/clock.js';
 import { recoverOutput, writeOutput } from '../output/commit.js';
@@ -55,7 +55,7 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
 
     const lines = formatDiagnostics(result.diagnostics);
     if (lines.length > 0 && (!quiet || !result.ok)) terminal.stderr(lines.join('\n'));
-    const outShown = path.relative(process.cwd(), result.outDir) || '.';
+    const outShown = escapeControls(path.relative(process.cwd(), result.outDir) || '.');
     if (!result.ok) {
       terminal.stderr(`postfeed: ${summarizeDiagnostics(result.diagnostics)}; nothing written, ${outShown}/ left as it was`);
       return EXIT.invalidInput;
@@ -68,7 +68,7 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
     if (terminal.interruptedWith !== undefined) return terminal.interruptedWith;
     if (!quiet) {
       for (const file of written) {
-        const shown = path.relative(process.cwd(), file.path);
+        const shown = escapeControls(path.relative(process.cwd(), file.path));
         terminal.stdout(`${shown}  ${file.items} items  ${file.bytes} bytes${file.changed ? '' : '  (unchanged)'}`);
       }
       const seconds = ((performance.now() - started) / 1000).toFixed(2);

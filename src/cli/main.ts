@@ -2,6 +2,7 @@
 // main() installs the signal handlers and maps outcomes to exit codes.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { escapeControls } from '../diagnostics/format.js';
 import { OutputError, WriteInterrupted } from '../output/errors.js';
 import { buildCommand } from './build.js';
 import { helpText, parseArgsOptions, type CommandSpec } from './commands.js';
@@ -53,25 +54,26 @@ export async function main(argv: string[], terminal: Terminal = processTerminal(
   }
 }
 
+/** Messages echo arguments and environment values: printed with control characters escaped. */
 function usage(terminal: Terminal, message: string): number {
-  terminal.stderr(`postfeed: ${message}\nRun postfeed --help for usage.`);
+  terminal.stderr(`postfeed: ${escapeControls(message)}\nRun postfeed --help for usage.`);
   return EXIT.usage;
 }
 
 /** What went wrong after the input was accepted: an interrupted or failed write, or a bug. */
 function failure(terminal: Terminal, error: unknown): number {
   if (error instanceof WriteInterrupted) {
-    terminal.stderr(`postfeed: ${error.message}`);
+    terminal.stderr(`postfeed: ${escapeControls(error.message)}`);
     return terminal.interruptedWith ?? EXIT.interrupted;
   }
   if (error instanceof OutputError) {
     // After the commit point the new feeds are decided: the next run completes the switch.
-    terminal.stderr(`postfeed: ${error.message}${error.committed ? '' : '; nothing was replaced'}`);
+    terminal.stderr(`postfeed: ${escapeControls(error.message)}${error.committed ? '' : '; nothing was replaced'}`);
     return EXIT.outputFailed;
   }
   const code = (error as NodeJS.ErrnoException).code;
   if (code && /^E[A-Z]+$/.test(code)) {
-    terminal.stderr(`postfeed: cannot write the feeds: ${(error as Error).message}`);
+    terminal.stderr(`postfeed: cannot write the feeds: ${escapeControls((error as Error).message)}`);
     return EXIT.outputFailed;
   }
   terminal.stderr(`postfeed: internal error, please report it: ${(error as Error).stack ?? String(error)}`);

@@ -25,6 +25,11 @@ export const ConfigSchema = z
       .string()
       .regex(/^\/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@\/]|%[0-9A-Fa-f]{2})*$/, 'must be a path starting with "/" of URL-safe characters, like "/posts/:slug/"')
       .refine((value) => value.includes(':slug'), 'must contain :slug so every post gets its own URL')
+      // Every post URL must stay below baseUrl: no "//" (a host), no "." or ".." segments.
+      .refine(
+        (value) => !value.includes('//') && !value.split('/').some((segment) => /^(\.|%2e){1,2}$/i.test(segment)),
+        'must stay below baseUrl: no "//", "." or ".." path segments (nor %2e%2e)',
+      )
       // Dated by default: archives reuse slugs across years, and news URLs conventionally carry the date.
       .default('/:year/:month/:day/:slug/')
       .describe('URL path of each post, relative to baseUrl; tokens :slug :year :month :day (the date in timeZone)'),

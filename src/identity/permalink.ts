@@ -12,5 +12,5 @@ export function buildPermalink(pattern: string, baseUrl: string, slug: string, d
     .replace(/:month/g, date.month)
     .replace(/:day/g, date.day)
     .replace(/:slug/g, encodeURIComponent(slug));
-  return new URL(pathPart.replace(/^\//, ''), baseUrl).href;
+  return new URL(pathPart.replace(/^\/+/, ''), baseUrl).href;
 }

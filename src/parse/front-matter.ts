@@ -84,7 +84,7 @@ export function splitFrontMatter(original: string): SplitResult {
   // js/javascript engines would call eval. The YAML starts right after the opening `---`, so YAML
   // line N is file line N.
   let yaml: ParsedYaml | undefined;
-  const { content: body } = matter(text, {
+  const { content } = matter(text, {
     language: 'yaml',
     engines: {
       ...REFUSED_ENGINES,
@@ -98,6 +98,8 @@ export function splitFrontMatter(original: string): SplitResult {
   });
   yaml ??= parseYaml('');
   if (!yaml.frontMatter) return { ok: false, problems: yaml.problems };
+  // gray-matter starts the body right after the closing "---": white space after it belongs to that line.
+  const body = closing.line === '---' ? content : content.replace(/^[ \t]*\n?/, '');
   const bodyLine = countLines(text.slice(0, text.length - body.length));
   return { ok: true, frontMatter: yaml.frontMatter, body, bodyLine, warnings: yaml.problems };
 }

@@ -84,7 +84,7 @@ export function httpUrl(text: string): UrlResult {
 
   let url: URL;
   try {
-    url = new URL(value.normalize('NFC'));
+    url = new URL(value);
   } catch {
     return { problem: 'is not a valid URL' };
   }
@@ -166,7 +166,7 @@ function percentRun(text: string, start: number): { text: string; end: number } 
     return { problem: 'has percent-encoded bytes that are not UTF-8' };
   }
   let out = '';
-  for (const character of decoded.normalize('NFC')) {
+  for (const character of decoded) {
     // Reserved characters keep their escape: %2F in a path is not a "/".
     out += UNRESERVED.test(character) ? character : encodeBytes(utf8.encode(character));
   }
@@ -251,6 +251,11 @@ function urnId(value: string): IdResult {
     } else if (URN_NSS_CHARACTER.test(character)) {
       nss += character;
       index += 1;
+    } else if (character.charCodeAt(0) > 0x7f) {
+      // Letters of any script are written as their UTF-8 bytes, percent-encoded (RFC 3987's mapping).
+      const codePoint = String.fromCodePoint(name!.codePointAt(index)!);
+      nss += encodeURIComponent(codePoint);
+      index += codePoint.length;
     } else {
       return { problem: `contains "${character}", which a urn: name may not (letters, digits, ()+,-.:=@;$_!*' and %XX)` };
     }

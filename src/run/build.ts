@@ -82,7 +82,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const postsDir = path.resolve(cwd, config.posts);
   const outDir = path.resolve(cwd, config.out);
   const now = options.now ? { date: options.now } : clock();
-  if ('problem' in now) return failed([{ severity: 'error', code: 'environment-invalid', file: 'SOURCE_DATE_EPOCH', message: now.problem }], outDir);
+  if ('problem' in now) return failed([{ severity: 'error', code: 'environment-invalid', field: 'SOURCE_DATE_EPOCH', message: now.problem }], outDir);
 
   const placement = checkOutputPlacement(postsDir, outDir);
   if (placement) return failed([{ severity: 'error', code: 'out-overlaps-posts', file: display(outDir), field: 'out', message: placement }], outDir);

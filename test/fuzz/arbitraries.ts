@@ -171,7 +171,7 @@ const RELATIVE_URLS = ['', 'a.png', './a.png', '../a.png', '../../../../x', '/ab
 const ABSOLUTE_URLS = [
   'https://example.org/%00%01%0A%1F%7F%C2%85%EF%BF%BE%ED%A0%80', 'mailto:a@example.org%0A%00', 'https://example.org/&#1;&#x85;', 'https://example.org/a%20b%25',
   'https://example.org/a?b=1&c=2#d', 'http://[::1]:8080/', 'HTTPS://EXAMPLE.ORG', 'https://例え.jp/パス', 'mailto:a@example.org', 'tel:+1-555', 'ftp://example.org/f', 'https://example.org/"onmouseover="x', 'https://user:pass@example.org/'];
-const HOSTILE_URLS = [
+export const HOSTILE_URLS = [
   'javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'java\tscript:alert(1)', 'java\nscript:alert(1)', ' javascript:alert(1)', '\u0001javascript:alert(1)',
   'javascript&colon;alert(1)', '&#106;avascript:alert(1)', 'java&#x09;script:alert(1)', 'java&Tab;script:alert(1)', '&#x6A;&#x61;vascript:alert(1)',
   'data:text/html,<script>alert(1)</script>', 'vbscript:msgbox(1)', 'file:///etc/passwd', 'blob:https://x/y', 'about:blank', 'jar:x', 'view-source:x',

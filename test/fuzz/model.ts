@@ -78,23 +78,64 @@ export interface Expectation {
   items: ExpectedItem[];
 }
 
-export const errorKey = (file: string, field: string | undefined) => `${file} ${field ?? '(none)'}`;
+export const errorKey = (file: string | undefined, field: string | undefined) => `${file ?? '(none)'} ${field ?? '(none)'}`;
+
+/**
+ * A WHATWG href as RFC 3986 allows it: the characters it forbids (`|`, `^`, `[`, `]`, `{`, `}`, a
+ * backtick, `<`, `>`, `"`) percent-encoded, escapes in upper case, escaped unreserved characters decoded.
+ */
+function rfc3986(href: string): string {
+  return href
+    .replace(/%[0-9a-f]{2}/gi, (escape) => {
+      const character = String.fromCharCode(parseInt(escape.slice(1), 16));
+      return /[A-Za-z0-9._~-]/.test(character) ? character : escape.toUpperCase();
+    })
+    .replace(/[|^[\]{}`<>"]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`)
+    // Only the first "#" starts the fragment; one inside it is data.
+    .replace(/(?<=#.*)#/g, '%23');
+}
+
+/**
+ * RFC 8141 as the W3C validator reads it: urn:NID:NSS with a 2–32 character NID; the NSS of
+ * letters, digits, ()+,-.:=@;$_!*' and %XX (never "~"), other scripts percent-encoded as UTF-8.
+ */
+function urn(value: string): string | undefined {
+  const match = /^urn:([a-z0-9][a-z0-9-]{0,30}[a-z0-9]):(.+)$/i.exec(value);
+  if (!match) return undefined;
+  let nss = '';
+  for (const character of match[2]!) {
+    if (/[A-Za-z0-9()+,\-.:=@;$_!*'%]/.test(character)) nss += character;
+    else if (character.codePointAt(0)! > 0x7f) nss += encodeURIComponent(character);
+    else return undefined;
+  }
+  if (/%(?![0-9a-f]{2})/i.test(nss)) return undefined;
+  nss = nss.replace(/%[0-9a-f]{2}/gi, (escape) => escape.toUpperCase());
+  if (/~|%7E/.test(nss)) return undefined;
+  if (match[1]!.toLowerCase() === 'uuid' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(nss)) return undefined;
+  return `urn:${match[1]}:${nss}`;
+}
 
 /** The id the README promises for `id:` (absolute URL, tag: or urn:), or undefined when it must be refused. */
 export function expectedId(written: string): string | undefined {
   const value = singleLine(written);
   if (/\s/u.test(value)) return undefined;
+  // A "%" must start a percent-escape, and a backslash means "/" to browsers only (RFC 3986).
+  if (/%(?![0-9a-f]{2})/i.test(value) || value.includes('\\')) return undefined;
   let parsed: URL;
   try {
     parsed = new URL(value);
   } catch {
     return undefined;
   }
-  if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return parsed.hostname ? parsed.href : undefined;
+  if (parsed.protocol === 'http:' || parsed.protocol === 'https:') {
+    // Written out as scheme://host with a dotted host name, no user name or password.
+    if (!/^https?:\/\//i.test(value) || !parsed.hostname.includes('.') || parsed.username || parsed.password) return undefined;
+    return rfc3986(parsed.href);
+  }
   // RFC 4151: tag:authority,date:specific (the specific part may be empty).
-  if (parsed.protocol === 'tag:') return /^tag:[^,:]+,\d{4}(-\d{2}){0,2}:/i.test(value) ? parsed.href : undefined;
+  if (parsed.protocol === 'tag:') return /^tag:[^,:]+,\d{4}(-\d{2}){0,2}:/i.test(value) ? rfc3986(parsed.href) : undefined;
   // RFC 8141: urn:NID:NSS, a 2–32 character NID and a non-empty NSS.
-  if (parsed.protocol === 'urn:') return /^urn:[a-z0-9][a-z0-9-]{0,30}[a-z0-9]:./i.test(value) ? parsed.href : undefined;
+  if (parsed.protocol === 'urn:') return urn(value);
   return undefined;
 }
 
