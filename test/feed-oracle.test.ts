@@ -27,9 +27,10 @@ const TIMEOUT = Math.max(180_000, RUNS * 1000);
 const SITE_AUTHOR = BASE_CONFIG.author as { name: string; email?: string };
 
 /**
- * The documented differences between postfeed's output and feed's (brief items 1–8), and two the
- * oracle found that postfeed documents elsewhere (README: "names go in dc:creator", the RSS
- * description is HTML) but that the list of eight did not name — 9 and 10, to be confirmed.
+ * The documented differences between postfeed's output and feed's. 1–8 are the ones intended when
+ * postfeed began writing RSS and Atom itself; 9 and 10 were first seen by this test: postfeed
+ * documents the behaviour (README: names go in dc:creator; the RSS description is HTML, the
+ * summary plain text) but the list of intended differences did not name them (FOUND_HERE).
  */
 const DOCUMENTED = {
   1: 'Atom title/summary: postfeed type="text", feed type="html" with the text given raw (a reader honouring type="html" decodes it)',
@@ -44,6 +45,7 @@ const DOCUMENTED = {
   10: 'RSS item authors: postfeed writes the name in dc:creator, feed writes <author> ("email (name)" or the bare name)',
 } as const;
 type Category = keyof typeof DOCUMENTED;
+const FOUND_HERE: ReadonlySet<Category> = new Set([9, 10]);
 
 /** Observations per category: differences, cases with at least one, and differences by field. */
 const counts = new Map<Category, { differences: number; cases: number; fields: Map<string, number> }>();
@@ -243,9 +245,10 @@ function checkRssItem(c: Comparison, item: ModelItem, ours: RssItem): void {
   c.expectPostfeed('rss', where, 'guid', ours.guid, json.id);
   c.expectPostfeed('rss', where, 'isPermaLink', ours.isPermaLink, json.id === json.url ? undefined : 'false');
   c.expectPostfeed('rss', where, 'title', ours.title.text, json.title);
+  c.expectPostfeed('rss', where, 'title in CDATA', ours.title.cdata, false);
   c.expectPostfeed('rss', where, 'description', ours.description, json.summary);
   c.expectPostfeed('rss', where, 'content', ours.content, item.content);
-  c.expectPostfeed('rss', where, 'pubDate', Date.parse(ours.pubDate), Math.floor(Date.parse(json.date_published) / 1000) * 1000);
+  c.expectPostfeed('rss', where, 'pubDate', ours.pubDate, new Date(json.date_published).toUTCString());
   c.expectPostfeed('rss', where, 'authors', ours.authors, item.authors.map((author) => ({ name: author.name, element: 'dc:creator' })));
   c.expectPostfeed('rss', where, 'categories', ours.categories, item.tags);
   c.expectPostfeed('rss', where, 'enclosure', ours.enclosure, item.enclosure && { url: item.enclosure.url, length: String(item.enclosure.length), type: item.enclosure.type });
@@ -313,8 +316,10 @@ function checkAtomEntry(c: Comparison, item: ModelItem, ours: AtomEntry): void {
   c.expectPostfeed('atom', where, 'title', [ours.title.type, ours.title.shown], ['text', json.title]);
   c.expectPostfeed('atom', where, 'summary', [ours.summary.type, ours.summary.shown], ['text', json.summary]);
   c.expectPostfeed('atom', where, 'content', ours.content, item.content);
-  c.expectPostfeed('atom', where, 'published', Date.parse(ours.published), Date.parse(json.date_published));
-  c.expectPostfeed('atom', where, 'updated', Date.parse(ours.updated), Date.parse(json.date_modified ?? json.date_published));
+  // The same RFC 3339 text as JSON Feed's: UTC, without milliseconds when there are none.
+  c.expectPostfeed('atom', where, 'published', ours.published, json.date_published);
+  c.expectPostfeed('atom', where, 'updated', ours.updated, json.date_modified ?? json.date_published);
+  c.expectPostfeed('json', where, 'date_published', json.date_published, new Date(json.date_published).toISOString().replace('.000Z', 'Z'));
   c.expectPostfeed('atom', where, 'authors', ours.authors, item.authors);
   c.expectPostfeed('atom', where, 'categories', ours.categories, item.tags);
   c.expectPostfeed(
@@ -569,12 +574,12 @@ describe(`feed oracle: postfeed's RSS and Atom against feed 6.0.0 (${RUNS} cases
       const count = counts.get(category);
       const fields = [...(count?.fields ?? [])].sort(([a], [b]) => (a < b ? -1 : 1)).map(([field, n]) => `${field} ${n}`);
       return (
-        `  ${String(category).padStart(2)}: ${String(count?.differences ?? 0).padStart(5)} difference(s) in ${String(count?.cases ?? 0).padStart(4)} case(s) — ${DOCUMENTED[category]}` +
+        `${FOUND_HERE.has(category) ? '*' : ' '} ${String(category).padStart(2)}: ${String(count?.differences ?? 0).padStart(5)} difference(s) in ${String(count?.cases ?? 0).padStart(4)} case(s) — ${DOCUMENTED[category]}` +
         (fields.length > 0 ? `\n        (${fields.join('; ')})` : '')
       );
     });
     console.log(
-      `feed oracle (FUZZ_SEED=${BASE_SEED} FUZZ_RUNS=${RUNS}): ${runs} cases, ${built} built (${items} items), ${runs - built} refused as the fuzzer's model expects, in ${seconds.toFixed(1)} s\n${lines.join('\n')}`,
+      `feed oracle (FUZZ_SEED=${BASE_SEED} FUZZ_RUNS=${RUNS}): ${runs} cases, ${built} built (${items} items), ${runs - built} refused as the fuzzer's model expects, in ${seconds.toFixed(1)} s\n${lines.join('\n')}\n  (* first seen by this test, not in the list of intended differences)`,
     );
     const observed = [...counts.keys()];
     expect(observed.filter((category) => !(category in DOCUMENTED))).toEqual([]);
