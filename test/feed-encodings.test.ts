@@ -139,6 +139,19 @@ describe('a literal &amp; in text', () => {
   });
 });
 
+describe('carriage returns in config text', () => {
+  it('collapse in the one-line site title and survive as &#xD; in the description (XML parsers turn a raw CR into LF)', async () => {
+    const f = await feeds({ 'a.md': post('title: A\ndate: 2023-07-01') }, {}, { title: 'Site\r\nName', description: 'line one\r\nline two' });
+    expect(f.result.ok).toBe(true);
+    expect(text(f.rss().title)).toBe('Site Name');
+    expect(text(f.atom().title)).toBe('Site Name');
+    expect(f.json().title).toBe('Site Name');
+    expect(text(f.atom().subtitle)).toBe('line one\r\nline two');
+    expect(f.json().description).toBe('line one\r\nline two');
+    expect(f.atomXml).not.toMatch(/\r/);
+  });
+});
+
 describe('titles with markup characters', () => {
   it('read the same in RSS, Atom and JSON Feed', async () => {
     const title = 'AT&T <b>bold</b> & "quotes" <script>';

@@ -2,10 +2,10 @@
 // `postfeed.schema.json` is generated from it (npm run schema) for editor completion.
 import { z } from 'zod';
 import { isValidTimeZone } from '../parse/dates.js';
-import { absoluteHttpUrl, checkOutputNames, configText, emailAddress, languageTag, outputFileName, siteUrlReference } from './values.js';
+import { absoluteHttpUrl, checkOutputNames, configLine, configText, emailAddress, languageTag, outputFileName, siteUrlReference } from './values.js';
 
 export const AuthorSchema = z.strictObject({
-  name: configText().trim().min(1, 'must not be empty'),
+  name: configLine().pipe(z.string().min(1, 'must not be empty')),
   email: emailAddress.optional(),
   url: absoluteHttpUrl.optional(),
 });
@@ -13,7 +13,7 @@ export const AuthorSchema = z.strictObject({
 export const ConfigSchema = z
   .strictObject({
     $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editors'),
-    title: configText().trim().min(1, 'must not be empty').describe('Site title: the feed title'),
+    title: configLine().pipe(z.string().min(1, 'must not be empty')).describe('Site title: the feed title'),
     baseUrl: absoluteHttpUrl.describe('Absolute URL the output directory is published at; post permalinks and every relative URL resolve against it'),
     description: configText().default('').describe('Site description (RSS channel description, Atom subtitle)'),
     language: languageTag.default('en').describe('BCP 47 language of the site'),

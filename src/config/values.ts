@@ -1,9 +1,14 @@
 // zod refinements for config values, built on the same rules as the front matter (parse/values.ts,
 // parse/text.ts), so the config accepts exactly what a post would.
 import { z } from 'zod';
-import { stripForbiddenCharacters } from '../parse/text.js';
+import { collapseWhitespace, stripForbiddenCharacters } from '../parse/text.js';
 import { outputNamesProblem, reservedOutputName } from '../output/names.js';
 import { canonicalLanguageTag, httpUrl, isEmailAddress } from '../parse/values.js';
+
+/** A one-line text (the site title, a name): white space collapsed, as in a post's title. */
+export function configLine() {
+  return configText().transform(collapseWhitespace);
+}
 
 /** Text that goes into every feed: characters no feed may carry are refused, not silently dropped. */
 export function configText() {

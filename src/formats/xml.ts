@@ -3,11 +3,14 @@
 // Values arrive already stripped of characters XML cannot carry (parse/text.ts); the last gate
 // (formats/well-formed.ts) re-parses the result anyway.
 
-/** Element text: `&`, `<` and `>` as entities (`>` too, so `]]>` can never appear). */
+/**
+ * Element text: `&`, `<` and `>` as entities (`>` too, so `]]>` can never appear); a carriage
+ * return as a reference, since XML parsers turn a literal one into a line feed.
+ */
 export function xmlText(text: string): string {
-  return text.replace(/[&<>]/g, (character) => TEXT_ENTITIES[character]!);
+  return text.replace(/[&<>\r]/g, (character) => TEXT_ENTITIES[character]!);
 }
-const TEXT_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+const TEXT_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
 
 /**
  * Plain text that readers may also take as HTML (RSS titles and categories, Atom text constructs):
@@ -16,9 +19,9 @@ const TEXT_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': 
  * entity-like text (`&copy;` as words) is meant literally.
  */
 export function xmlPlainText(text: string): string {
-  return text.replace(/[&<>]/g, (character) => REFERENCES[character]!);
+  return text.replace(/[&<>\r]/g, (character) => REFERENCES[character]!);
 }
-const REFERENCES: Record<string, string> = { '&': '&#x26;', '<': '&#x3C;', '>': '&gt;' };
+const REFERENCES: Record<string, string> = { '&': '&#x26;', '<': '&#x3C;', '>': '&gt;', '\r': '&#xD;' };
 
 /** A double-quoted attribute value; white space other than a space is kept as a reference, not normalized away. */
 export function xmlAttribute(text: string): string {
