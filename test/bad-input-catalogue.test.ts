@@ -325,6 +325,26 @@ describe('flags and environment variables', () => {
   });
 });
 
+describe('a commit a killed run left half done', () => {
+  it('is completed first, even by a run whose input has errors, so "left as it was" is true of a complete set', async () => {
+    const { cwd } = await publishedProject();
+    const dist = path.join(cwd, 'dist');
+    // Killed right after the commit point: journal written, staged files not yet moved.
+    const staging = '.postfeed-staging-4242-0badc0de';
+    mkdirSync(path.join(dist, staging));
+    for (const name of ['rss.xml', 'atom.xml']) writeFileSync(path.join(dist, staging, name), `new ${name}`);
+    writeFileSync(path.join(dist, '.postfeed-commit.json'), JSON.stringify({ staging, files: ['rss.xml', 'atom.xml'] }));
+    writeFileSync(path.join(cwd, 'posts', 'broken.md'), post('title: Broken\ndate: 2023-02-30'));
+    const result = await run(cwd);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/nothing written, dist\/ left as it was/);
+    expect(readFileSync(path.join(dist, 'rss.xml'), 'utf8')).toBe('new rss.xml');
+    expect(readFileSync(path.join(dist, 'atom.xml'), 'utf8')).toBe('new atom.xml');
+    expect(existsSync(path.join(dist, '.postfeed-commit.json'))).toBe(false);
+    expect(existsSync(path.join(dist, staging))).toBe(false);
+  });
+});
+
 describe('emptied feeds', () => {
   it('warns, naming why, when posts exist but none is published; --strict refuses to empty the feeds', async () => {
     const { cwd, before } = await publishedProject();

@@ -91,7 +91,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const loaded = await loadPosts(postsDir, { cwd, maxFileBytes: config.limits.maxFileBytes, maxPosts: config.limits.maxPosts });
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
   const parsed: ParsedPost[] = [];
-  for (const source of loaded.sources) {
+  for (const [index, source] of loaded.sources.entries()) {
+    await offerTurn(index);
     const result = parsePost(source, config);
     diagnostics.push(...result.diagnostics);
     if (result.post) parsed.push(result.post);
@@ -108,7 +109,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   );
   diagnostics.push(...selection.diagnostics);
   const items: FeedItem[] = [];
-  for (const post of selection.posts) {
+  for (const [index, post] of selection.posts.entries()) {
+    await offerTurn(index);
     // Sizes of local files a post attaches, judged by their real path inside the posts folder.
     const image = post.image?.value;
     const media = image && isLocalReference(image) ? await mediaFileSize(loaded.root, path.resolve(cwd, post.file), image) : undefined;
@@ -134,4 +136,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   const documents = planFeeds(site, config, items, posts);
   return { ok: true, files: serializeFeeds(documents), diagnostics, outDir, posts: posts.length };
+}
+
+/** Posts between two turns of the event loop: often enough that a signal is handled within moments. */
+const POSTS_PER_TURN = 16;
+
+/**
+ * Parsing and rendering are synchronous; between every POSTS_PER_TURN posts the event loop gets a
+ * turn, so SIGINT and SIGTERM stop a long build at once instead of after it.
+ */
+function offerTurn(index: number): Promise<void> | undefined {
+  return index % POSTS_PER_TURN === POSTS_PER_TURN - 1 ? new Promise((resolve) => setImmediate(resolve)) : undefined;
 }
