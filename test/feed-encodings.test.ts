@@ -139,6 +139,18 @@ describe('a literal &amp; in text', () => {
   });
 });
 
+describe('an empty post', () => {
+  it('warns, and still has text in every format: the title as its summary, no blank Atom content', async () => {
+    const f = await feeds({ 'empty.md': '---\ntitle: Nothing yet\ndate: 2023-07-01\n---\n' });
+    expect(f.result.ok).toBe(true);
+    expect(f.result.diagnostics).toContainEqual(expect.objectContaining({ severity: 'warning', code: 'empty-post', file: path.join('posts', 'empty.md') }));
+    expect(decodeHtmlText(text(f.rss().item[0].description))).toBe('Nothing yet');
+    expect(text(f.atom().entry[0].summary)).toBe('Nothing yet');
+    expect(f.atom().entry[0].content).toBeUndefined();
+    expect(f.json().items[0].summary).toBe('Nothing yet');
+  });
+});
+
 describe('carriage returns in config text', () => {
   it('collapse in the one-line site title and survive as &#xD; in the description (XML parsers turn a raw CR into LF)', async () => {
     const f = await feeds({ 'a.md': post('title: A\ndate: 2023-07-01') }, {}, { title: 'Site\r\nName', description: 'line one\r\nline two' });
