@@ -240,6 +240,21 @@ describe('size limits: a clear error, no out-of-memory', () => {
     expect((await run(cwd, ['--limit', '5'])).status).toBe(0);
   });
 
+  it('counts every field in the feed-size estimate, not only content: authors and tags too', async () => {
+    // Before, only HTML and summaries counted: 20 posts with long author names and tags passed a
+    // limit their feeds were far beyond (each name and tag is written three times over, escaped).
+    const { cwd, before } = await publishedProject({ limit: 0, limits: { maxFeedCharacters: 200_000 } });
+    const name = 'N'.repeat(2_000);
+    const tags = Array.from({ length: 20 }, (_, index) => `${'t'.repeat(200)}${index}`).join(', ');
+    for (let index = 0; index < 20; index++) {
+      writeFileSync(path.join(cwd, 'posts', `wide-${index}.md`), post(`title: Wide ${index}\ndate: 2023-07-01\nauthor: ${name}\ntags: [${tags}]`, 'Short.'));
+    }
+    const result = await run(cwd);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^postfeed\.config\.json: limit: the 21 items carry about \d+ characters, more than one feed may hold/m);
+    expect(snapshotDir(path.join(cwd, 'dist'))).toEqual(before);
+  });
+
   it('lets the config raise the limits', async () => {
     const { cwd } = await publishedProject({ limits: { maxTags: 20000 } });
     const tags = Array.from({ length: 10_000 }, (_, index) => `t${index}`).join(', ');

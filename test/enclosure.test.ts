@@ -41,6 +41,17 @@ describe('resolveEnclosure', () => {
     expect(resolved).toEqual({ problem: expect.stringContaining('%25'), code: 'image-bad-escape' });
   });
 
+  it('writes characters RFC 3986 forbids percent-encoded, and refuses credentials', () => {
+    const fs = files({});
+    expect(resolveEnclosure('https://cdn.example.org/a|b{c}^d.png', PERMALINK, fs.localSize)).toEqual({
+      enclosure: { url: 'https://cdn.example.org/a%7Cb%7Bc%7D%5Ed.png', type: 'image/png', length: 0 },
+    });
+    expect(resolveEnclosure('https://user:secret@cdn.example.org/a.png', PERMALINK, fs.localSize)).toEqual({
+      problem: expect.stringContaining('user name or password'),
+      code: 'image-url',
+    });
+  });
+
   it.each([
     ['ftp://example.org/a.png', 'image-url'],
     ['javascript:alert(1)//a.png', 'image-url'],

@@ -2,6 +2,7 @@
 // media type, and its size (0, "unknown", for files not beside the post).
 import type { Enclosure } from '../model.js';
 import { mediaType } from '../media-types.js';
+import { httpUrl } from '../parse/values.js';
 import { absolutizeUrl } from './urls.js';
 
 /** A relative path names a file beside the post; absolute URLs, root-relative paths and bare `?query`/`#fragment` do not. */
@@ -21,14 +22,17 @@ export function resolveEnclosure(
   permalink: string,
   localSize: (ref: string) => { size: number } | { problem: string; code?: string },
 ): ResolvedEnclosure {
-  const url = absolutizeUrl(ref, permalink);
-  if (!url || !/^https?:/.test(url)) return { problem: `"${ref}" is not a usable URL or path`, code: 'image-url' };
-  const type = mediaType(new URL(url).pathname);
+  const absolute = absolutizeUrl(ref, permalink);
+  if (!absolute || !/^https?:/.test(absolute)) return { problem: `"${ref}" is not a usable URL or path`, code: 'image-url' };
+  const type = mediaType(new URL(absolute).pathname);
   if (!type) {
     return { problem: `"${ref}" has no known media type; use .jpg, .png, .gif, .webp, .avif, .svg, .mp3, .mp4 …`, code: 'image-media-type' };
   }
-  if (!isLocalReference(ref)) return { enclosure: { url, type, length: 0 } };
-  const local = localSize(ref);
+  // A file beside the post must exist inside the posts folder (the source stage also judges its escapes).
+  const local = isLocalReference(ref) ? localSize(ref) : { size: 0 };
   if ('problem' in local) return { problem: local.problem, code: local.code ?? 'image-file' };
-  return { enclosure: { url, type, length: local.size } };
+  // The RFC 3986 form the validators accept (`|`, `{`, `^` percent-encoded), or why there is none.
+  const checked = httpUrl(absolute);
+  if ('problem' in checked) return { problem: `"${ref}" ${checked.problem}`, code: 'image-url' };
+  return { enclosure: { url: checked.url, type, length: local.size } };
 }
