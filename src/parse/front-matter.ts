@@ -21,6 +21,7 @@ import {
   type Pair,
   type YAMLError,
 } from 'yaml';
+import { lineNumberAt } from './lines.js';
 
 /** Past this many alias expansions the YAML is treated as a "billion laughs" bomb. */
 const MAX_ALIAS_COUNT = 100;
@@ -73,7 +74,7 @@ export function splitFrontMatter(original: string): SplitResult {
 
   const closing = closingLine(text, firstNewline);
   if (!closing) return fail(1, 'front-matter-delimiter', 'the front matter opened on line 1 is never closed with a "---" line');
-  const closingLineNumber = countLines(text.slice(0, closing.index));
+  const closingLineNumber = lineNumberAt(text, closing.index);
   if (!DELIMITER.test(closing.line)) {
     return fail(closingLineNumber, 'front-matter-delimiter', `the closing line must be exactly "---", found "${closing.line}"`);
   }
@@ -100,7 +101,7 @@ export function splitFrontMatter(original: string): SplitResult {
   if (!yaml.frontMatter) return { ok: false, problems: yaml.problems };
   // gray-matter starts the body right after the closing "---": white space after it belongs to that line.
   const body = closing.line === '---' ? content : content.replace(/^[ \t]*\n?/, '');
-  const bodyLine = countLines(text.slice(0, text.length - body.length));
+  const bodyLine = lineNumberAt(text, text.length - body.length);
   return { ok: true, frontMatter: yaml.frontMatter, body, bodyLine, warnings: yaml.problems };
 }
 
@@ -147,12 +148,6 @@ function openingProblem(text: string, firstLine: string): SplitResult {
   return fail(1, 'front-matter-missing', 'no front matter: a post starts with a "---" line, then title: and date:, then "---"');
 }
 
-/** 1-based number of the line on which the text after `prefix` starts. */
-function countLines(prefix: string): number {
-  let count = 1;
-  for (let index = prefix.indexOf('\n'); index >= 0; index = prefix.indexOf('\n', index + 1)) count += 1;
-  return count;
-}
 
 function refusedMessage(language: string): string {
   return `front matter language "${language}" is refused: postfeed never evaluates code from posts`;
@@ -311,7 +306,7 @@ function tooManyValues(): string {
 /** Line and column of an offset, without a LineCounter (one linear count, done once). */
 function sourcePosition(source: string, offset: number): { line: number; column: number } {
   const before = source.slice(0, offset);
-  return { line: countLines(before), column: offset - before.lastIndexOf('\n') };
+  return { line: lineNumberAt(before, before.length), column: offset - before.lastIndexOf('\n') };
 }
 
 // ---------------------------------------------------------------------------------------------

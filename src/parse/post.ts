@@ -19,6 +19,7 @@ import {
 import { splitFrontMatter } from './front-matter.js';
 import { PostReport } from './report.js';
 import { stripForbiddenCharacters } from './text.js';
+import { lineNumberAt } from './lines.js';
 
 export interface SourceFile {
   /** Path relative to the working directory, as diagnostics print it. */
@@ -109,7 +110,7 @@ export function parsePost(source: SourceFile, config: Config): ParseResult {
 function cleanBody(report: PostReport, body: string, bodyLine: number): string {
   const clean = stripForbiddenCharacters(body);
   if (clean.count > 0) {
-    const line = bodyLine + (body.slice(0, clean.firstIndex).match(/\n/g)?.length ?? 0);
+    const line = bodyLine + lineNumberAt(body, clean.firstIndex) - 1;
     report.add('warning', 'forbidden-characters', 'body', `removed ${clean.count} character(s) no feed may carry (${clean.removed.join(', ')})`, line);
   }
   return clean.text;

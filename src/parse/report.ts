@@ -2,6 +2,7 @@
 // bad one. Knows how to turn a front-matter path into a line and a code frame.
 import type { Diagnostic } from '../model.js';
 import type { FrontMatter } from './front-matter.js';
+import { lineText } from './lines.js';
 
 export type DataPath = ReadonlyArray<string | number>;
 
@@ -14,7 +15,7 @@ export class PostReport {
   ) {}
 
   add(severity: Diagnostic['severity'], code: string, field: string, message: string, line?: number, column?: number): void {
-    const excerpt = line !== undefined ? lineOf(this.text, line) : undefined;
+    const excerpt = line !== undefined ? lineText(this.text, line) : undefined;
     this.diagnostics.push({
       severity,
       code,
@@ -39,17 +40,6 @@ export class PostReport {
   get failed(): boolean {
     return this.diagnostics.some((diagnostic) => diagnostic.severity === 'error');
   }
-}
-
-/** Line `line` (1-based) of `text`, found without splitting the whole file. */
-function lineOf(text: string, line: number): string | undefined {
-  let start = 0;
-  for (let current = 1; current < line; current++) {
-    start = text.indexOf('\n', start) + 1;
-    if (start === 0) return undefined;
-  }
-  const end = text.indexOf('\n', start);
-  return text.slice(start, end < 0 ? undefined : end).replace(/\r$/, '');
 }
 
 /** How a value is named in a message: its text, or what kind of thing it is. */

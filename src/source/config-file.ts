@@ -1,6 +1,7 @@
 // Reads the config file: a regular file of JSON, or a diagnostic naming it.
 import { constants, promises as fs } from 'node:fs';
 import type { Diagnostic } from '../model.js';
+import { lineNumberAt } from '../parse/lines.js';
 
 /** A config file is a few kilobytes; anything near this is not one (or is /dev/zero by another name). */
 const MAX_CONFIG_BYTES = 10 * 1024 * 1024;
@@ -23,7 +24,7 @@ export async function loadConfigFile(configPath: string, displayPath: string): P
   } catch (error) {
     const message = (error as Error).message;
     const position = /position (\d+)/.exec(message);
-    const line = position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
+    const line = position ? lineNumberAt(text, Number(position[1])) : undefined;
     return problem('config-not-json', `is not valid JSON: ${message}`, line);
   }
 }

@@ -3,6 +3,7 @@ import { closeSync, constants, fstatSync, openSync, promises as fs, readSync } f
 import path from 'node:path';
 import type { Diagnostic } from '../model.js';
 import type { SourceFile } from '../parse/post.js';
+import { lineNumberAt } from '../parse/lines.js';
 
 export const POST_EXTENSIONS = /\.(md|markdown)$/i;
 
@@ -170,7 +171,7 @@ function decodePost(bytes: Uint8Array): Decoded {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { code: 'encoding-utf-16', problem: 'is UTF-16 (little-endian BOM); save it as UTF-8' };
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return { code: 'encoding-utf-16', problem: 'is UTF-16 (big-endian BOM); save it as UTF-8' };
   const nul = bytes.indexOf(0);
-  if (nul >= 0) return { code: 'binary-file', problem: 'contains a NUL byte: a binary file, not a Markdown post', line: lineAt(bytes, nul) };
+  if (nul >= 0) return { code: 'binary-file', problem: 'contains a NUL byte: a binary file, not a Markdown post', line: lineNumberAt(bytes, nul) };
   try {
     return { text: utf8.decode(bytes) };
   } catch {
@@ -178,15 +179,9 @@ function decodePost(bytes: Uint8Array): Decoded {
     return {
       code: 'encoding-not-utf-8',
       problem: `is not valid UTF-8 (byte 0x${bytes[offset]?.toString(16).padStart(2, '0')}); save it as UTF-8`,
-      line: lineAt(bytes, offset),
+      line: lineNumberAt(bytes, offset),
     };
   }
-}
-
-function lineAt(bytes: Uint8Array, offset: number): number {
-  let line = 1;
-  for (let index = 0; index < offset; index++) if (bytes[index] === 0x0a) line++;
-  return line;
 }
 
 function firstInvalidUtf8(bytes: Uint8Array): number {
