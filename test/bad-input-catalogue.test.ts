@@ -98,7 +98,8 @@ describe('errors: exit 1, file:line: field, dist/ untouched', () => {
     expect(result.stderr).toMatch(/nothing written, dist\/ left as it was/);
     expect(snapshotDir(path.join(cwd, 'dist'))).toEqual(before);
     // Hostile input is refused quickly, not after a hang (a sanity bound, not a benchmark).
-    expect(result.seconds).toBeLessThan(10);
+    // A sanity bound for a whole CLI run on a loaded 2-core machine, not a benchmark.
+    expect(result.seconds).toBeLessThan(20);
   });
 
   it('never evaluates front matter code: no engine payload wrote its file', () => {

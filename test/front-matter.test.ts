@@ -345,10 +345,10 @@ describe('bounded work on hostile front matter', () => {
     return (performance.now() - started) / 1000;
   };
 
-  it('refuses 10,000 keys quickly (the YAML library compares every key with every other: 10,000 took ~5 s, 20,000 ~19 s)', () => {
-    const text = `---\ntitle: A\ndate: 2023-07-01\n${Array.from({ length: 10_000 }, (_, index) => `k${index}: v`).join('\n')}\n---\n`;
+  it('refuses 20,000 keys quickly (the YAML library compares every key with every other: 10,000 took ~5 s, 20,000 ~19 s)', () => {
+    const text = `---\ntitle: A\ndate: 2023-07-01\n${Array.from({ length: 20_000 }, (_, index) => `k${index}: v`).join('\n')}\n---\n`;
     let problems: unknown[] = [];
-    expect(seconds(() => (problems = problemsOf(text)))).toBeLessThan(3);
+    expect(seconds(() => (problems = problemsOf(text)))).toBeLessThan(5);
     // The 1,001st key (title and date come first) is on line 1002.
     expect(problems).toEqual([[1002, 1, 'front-matter-too-many-keys', "has 10,002 keys; the limit is 1,000 (front matter is for a post's metadata)"]]);
   });
