@@ -139,6 +139,21 @@ describe('a literal &amp; in text', () => {
   });
 });
 
+describe('site URLs in the config', () => {
+  it('are written in the RFC 3986 form, like every post URL: baseUrl, the author url, the language canonical', async () => {
+    const f = await feeds({ 'a.md': post('title: A\ndate: 2023-07-01') }, {}, {
+      baseUrl: 'https://example.com/a|b/',
+      language: 'en-us',
+      author: { name: 'A', url: 'https://example.com/x{y}' },
+    });
+    expect(f.result.ok).toBe(true);
+    expect(text(f.atom().id)).toBe('https://example.com/a%7Cb/');
+    expect(text(f.atom().author[0].uri)).toBe('https://example.com/x%7By%7D');
+    expect(f.atom()['@xml:lang']).toBe('en-US');
+    expect(f.json().items[0].url).toBe('https://example.com/a%7Cb/posts/a/');
+  });
+});
+
 describe('an empty post', () => {
   it('warns, and still has text in every format: the title as its summary, no blank Atom content', async () => {
     const f = await feeds({ 'empty.md': '---\ntitle: Nothing yet\ndate: 2023-07-01\n---\n' });

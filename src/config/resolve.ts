@@ -1,7 +1,7 @@
 // Config file data + flags + environment → the validated config and the Site every format
 // writes. The one place where baseUrl is normalized and site URLs are resolved.
 import type { Author, Site } from '../model.js';
-import { httpUrl } from '../parse/values.js';
+import { canonicalLanguageTag, httpUrl } from '../parse/values.js';
 import { ConfigSchema, type Config } from './schema.js';
 
 /** Values that command-line flags and the environment put over the config file (already checked by the CLI). */
@@ -39,7 +39,8 @@ export function resolveConfig(raw: unknown, overrides: ConfigOverrides = {}): Co
     };
   }
   const config = parsed.data;
-  const baseUrl = withTrailingSlash(config.baseUrl);
+  // Already in its canonical form (config/values.ts); permalinks and relative URLs resolve below it.
+  const baseUrl = config.baseUrl.endsWith('/') ? config.baseUrl : `${config.baseUrl}/`;
   const issues: ConfigIssue[] = [];
   const siteUrl = (field: 'icon' | 'logo'): string | undefined => {
     const reference = config[field];
@@ -62,7 +63,7 @@ export function resolveConfig(raw: unknown, overrides: ConfigOverrides = {}): Co
     title: config.title,
     baseUrl,
     description: config.description,
-    language: Intl.getCanonicalLocales(config.language)[0] ?? config.language,
+    language: canonicalLanguage(config.language),
     author: siteAuthor(config),
     ...(config.copyright ? { copyright: config.copyright } : {}),
     ...(icon ? { icon } : {}),
@@ -87,12 +88,13 @@ function article(type: string): string {
   return names[type] ?? type;
 }
 
-function withTrailingSlash(url: string): string {
-  const href = new URL(url).href;
-  return href.endsWith('/') ? href : `${href}/`;
-}
-
 function siteAuthor(config: Config): Author {
   const { name, email, url } = config.author;
   return { name, ...(email ? { email } : {}), ...(url ? { url } : {}) };
+}
+
+/** The canonical form of a tag the schema already accepted. */
+function canonicalLanguage(tag: string): string {
+  const result = canonicalLanguageTag(tag);
+  return 'tag' in result ? result.tag : tag;
 }

@@ -20,9 +20,12 @@ export function configText() {
   });
 }
 
-export const absoluteHttpUrl = z.string().superRefine((value, context) => {
+/** An absolute http(s) URL, in the RFC 3986 form every feed carries (the one rule: parse/values.ts). */
+export const absoluteHttpUrl = z.string().transform((value, context) => {
   const result = httpUrl(value);
-  if ('problem' in result) context.addIssue({ code: 'custom', message: `"${value}" ${result.problem}` });
+  if ('url' in result) return result.url;
+  context.addIssue({ code: 'custom', message: `"${value}" ${result.problem}` });
+  return z.NEVER;
 });
 
 /** A URL relative to baseUrl or absolute; checked against baseUrl when the site is resolved. */
@@ -30,9 +33,9 @@ export const siteUrlReference = z.string().min(1, 'must not be empty');
 
 export const emailAddress = z.string().refine(isEmailAddress, { message: 'must be an e-mail address, like "desk@example.org"' });
 
+/** A BCP 47 language tag; resolve.ts writes its canonical form (`en-us` → `en-US`). */
 export const languageTag = z.string().superRefine((value, context) => {
-  const result = canonicalLanguageTag(value);
-  if ('problem' in result) context.addIssue({ code: 'custom', message: 'must be a BCP 47 language tag, like "en" or "en-GB"' });
+  if ('problem' in canonicalLanguageTag(value)) context.addIssue({ code: 'custom', message: 'must be a BCP 47 language tag, like "en" or "en-GB"' });
 });
 
 /** A feed's file name: never one postfeed keeps for itself (output/names.ts is the one rule). */

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser, XMLValidator, type X2jOptions } from 'fast-xml-parser';
 import { SaxesParser } from 'saxes';
 import { build, type BuildResult } from '../../src/index.js';
 import { BASE_CONFIG, decodeHtmlText, SHARED, tempDir } from '../helpers.js';
@@ -94,7 +94,7 @@ export function forbiddenCharacters(value: string): string[] {
  * fast-xml-parser, configured to decode numeric character references too (the shared helper's
  * parser leaves `&#x26;` as it is); the strict checks above are what reject undefined entities.
  */
-const xmlParser = new XMLParser({
+export const FEED_PARSER_OPTIONS = {
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   textNodeName: '#text',
@@ -103,8 +103,9 @@ const xmlParser = new XMLParser({
   trimValues: false,
   processEntities: { enabled: true, maxExpandedLength: 1e9, maxEntitySize: 1e9, maxEntityCount: 1e6 },
   htmlEntities: true,
-  isArray: (name) => ['item', 'entry', 'category', 'link', 'author', 'dc:creator'].includes(name),
-});
+  isArray: (name: string) => ['item', 'entry', 'category', 'link', 'author', 'dc:creator'].includes(name),
+} satisfies X2jOptions;
+const xmlParser = new XMLParser(FEED_PARSER_OPTIONS);
 
 export interface ReadAuthor {
   name: string;

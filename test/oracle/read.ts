@@ -5,20 +5,10 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { SaxesParser } from 'saxes';
 import { decodeHtmlText } from '../helpers.js';
+import { FEED_PARSER_OPTIONS } from '../fuzz/feeds.js';
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  textNodeName: '#text',
-  // CDATA apart from character data, so the form of a title can be told.
-  cdataPropName: '#cdata',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  processEntities: { enabled: true, maxExpandedLength: 1e9, maxEntitySize: 1e9, maxEntityCount: 1e6 },
-  htmlEntities: true,
-  isArray: (name) => ['item', 'entry', 'category', 'link', 'author', 'dc:creator'].includes(name),
-});
+// The fuzzer's reader options, with CDATA kept apart from character data so the form of a title can be told.
+const parser = new XMLParser({ ...FEED_PARSER_OPTIONS, cdataPropName: '#cdata' });
 
 /** Element text as XML delivers it, and whether it came in CDATA sections. */
 export interface XmlText {
