@@ -186,7 +186,7 @@ describe('the file system', () => {
   it('refuses an empty posts/ and a missing posts/', async () => {
     const { cwd, before } = await publishedProject();
     rmSync(path.join(cwd, 'posts', 'good.md'));
-    await expectRefused(cwd, before, /^posts: posts: holds no \.md posts; refusing to publish empty feeds/m);
+    await expectRefused(cwd, before, /^posts: posts: holds no posts \(\.md .*\); refusing to publish empty feeds/m);
     rmSync(path.join(cwd, 'posts'), { recursive: true });
     await expectRefused(cwd, before, /^posts: posts: the posts folder does not exist/m);
   });

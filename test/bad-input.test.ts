@@ -414,7 +414,7 @@ const ERRORS: Row[] = [
   {
     name: 'empty posts/',
     setup: (cwd) => rmSync(path.join(cwd, 'posts', 'good.md')),
-    expect: [at('posts', null, 'posts', /holds no \.md posts/)],
+    expect: [at('posts', null, 'posts', /holds no posts \(\.md/)],
   },
   {
     name: 'posts/ holding only a non-.md file',
@@ -422,7 +422,7 @@ const ERRORS: Row[] = [
       rmSync(path.join(cwd, 'posts', 'good.md'));
       writeFileSync(path.join(cwd, 'posts', 'notes.txt'), 'not a post');
     },
-    expect: [at('posts', null, 'posts', /holds no \.md posts/)],
+    expect: [at('posts', null, 'posts', /holds no posts \(\.md/)],
   },
   {
     name: 'missing posts/',

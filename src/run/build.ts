@@ -11,6 +11,7 @@ import { loadConfigFile } from '../source/config-file.js';
 import { mediaFileSize } from '../source/media.js';
 import { loadPosts } from '../source/posts.js';
 import type { Diagnostic, FeedItem, OutputFile, ParsedPost } from '../model.js';
+import { CONVENTIONS } from '../parse/conventions/index.js';
 import { parsePost } from '../parse/post.js';
 import { planFeeds } from '../plan/feeds.js';
 import { selectPosts } from '../plan/select.js';
@@ -88,7 +89,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   if (placement) return failed([{ severity: 'error', code: 'out-overlaps-posts', file: display(outDir), field: 'out', message: placement }], outDir);
 
   // Source and parse: every post, so every problem is reported at once.
-  const loaded = await loadPosts(postsDir, { cwd, maxFileBytes: config.limits.maxFileBytes, maxPosts: config.limits.maxPosts });
+  const convention = CONVENTIONS[config.conventions];
+  const loaded = await loadPosts(postsDir, {
+    cwd,
+    maxFileBytes: config.limits.maxFileBytes,
+    maxPosts: config.limits.maxPosts,
+    convention,
+    exclude: config.exclude,
+  });
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
   const parsed: ParsedPost[] = [];
   for (const [index, source] of loaded.sources.entries()) {
