@@ -1,0 +1,329 @@
+// TOML front matter (`+++` … `+++`, Zola's only format and Hugo's default) read into the same
+// FrontMatter the YAML reader gives: every number, boolean and date stays the text the author
+// wrote (`weight = 010_0` is "010_0", `date = 1979-05-27 07:32:00-08:00` keeps its space and its
+// offset), tables become records, arrays stay arrays.
+//
+// smol-toml validates and builds the data; it keeps no positions, so one forward scan over the
+// (by then valid) source finds the line of every key and list item and the text of every scalar.
+import { parse, TomlDate, TomlError } from 'smol-toml';
+import type { FrontMatter, FrontMatterLimits, FrontMatterProblem, ParsedFrontMatter } from './front-matter.js';
+import { lineNumberAt } from './lines.js';
+
+/**
+ * Parses the TOML between the delimiters. The text starts with the newline that ends the opening
+ * `+++` line, so TOML line N is file line N.
+ */
+export function parseTomlFrontMatter(toml: string, limits: FrontMatterLimits): ParsedFrontMatter {
+  let data: Record<string, unknown>;
+  try {
+    // Integers past 2^53 are valid TOML; they are kept as written, so the library need not refuse them.
+    data = parse(toml, { maxDepth: limits.maxDepth, integersAsBigInt: 'asNeeded' });
+  } catch (error) {
+    if (!(error instanceof TomlError)) throw error;
+    return { problems: [syntaxProblem(toml, error, limits)] };
+  }
+  const layout = layoutOf(toml, limits);
+  const overLimit = limitProblem(toml, layout, limits);
+  if (overLimit) return { problems: [overLimit] };
+  return { problems: [], frontMatter: frontMatterOf(data, layout) };
+}
+
+function frontMatterOf(data: Record<string, unknown>, layout: Layout): FrontMatter {
+  return {
+    data: plainData(data, '', layout.written) as Record<string, unknown>,
+    lineOf(path) {
+      // A value the scan did not place (never expected) falls back to the nearest key above it.
+      for (let length = path.length; length > 0; length -= 1) {
+        const line = layout.lines.get(keyOf(path.slice(0, length)));
+        if (line !== undefined) return line;
+      }
+      return undefined;
+    },
+    isPlainScalar(key) {
+      return layout.written.has(keyOf([key]));
+    },
+  };
+}
+
+/** The library's values in the YAML reader's shape: null-prototype records, scalars as written. */
+function plainData(value: unknown, key: string, written: Map<string, string>): unknown {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map((item: unknown, index) => plainData(item, childKey(key, index), written));
+  if (value instanceof TomlDate) return written.get(key) ?? value.toISOString();
+  if (value && typeof value === 'object') {
+    const record: Record<string, unknown> = Object.create(null);
+    for (const [name, item] of Object.entries(value)) record[name] = plainData(item, childKey(key, name), written);
+    return record;
+  }
+  return written.get(key) ?? String(value);
+}
+
+/** One string per path, built a segment at a time (a key may contain any character, "." included). */
+function keyOf(path: ReadonlyArray<string | number>): string {
+  return path.reduce<string>((key, segment) => childKey(key, segment), '');
+}
+
+function childKey(parent: string, segment: string | number): string {
+  return `${parent}/${JSON.stringify(segment)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors, one line each, at the file line and column
+
+function syntaxProblem(toml: string, error: TomlError, limits: FrontMatterLimits): FrontMatterProblem {
+  const position = { line: error.line, column: error.column };
+  const message = error.message.split('\n')[0]!.replace(/^Invalid TOML document: /, '');
+  if (/^trying to redefine/.test(message)) {
+    const offset = offsetOf(toml, error.line, error.column);
+    const repeated = layoutOf(toml, limits, offset).repeated;
+    const first = repeated?.firstLine === undefined ? '' : ` (first set on line ${repeated.firstLine})`;
+    const key = repeated ? `the key "${repeated.key}"` : 'a key';
+    return { ...position, field: 'front matter', code: 'toml-duplicate-key', message: `TOML: ${key} is repeated${first}; each key may appear once` };
+  }
+  if (/excessively nested/.test(message)) {
+    return { ...position, field: 'front matter', code: 'toml-too-deep', message: `TOML: nested too deeply to read (more than ${limits.maxDepth} levels of [ and {)` };
+  }
+  // A basic string runs into the end of its line: the library calls the line feed a control character.
+  const unclosed = /control characters/.test(message) && toml[offsetOf(toml, error.line, error.column)] === '\n';
+  return { ...position, field: 'front matter', code: 'toml-syntax', message: `TOML: ${unclosed ? 'a quoted string is not closed on its line' : message}` };
+}
+
+function offsetOf(toml: string, line: number, column: number): number {
+  let start = 0;
+  for (let current = 1; current < line; current += 1) start = toml.indexOf('\n', start) + 1;
+  return start + column - 1;
+}
+
+function limitProblem(toml: string, layout: Layout, limits: FrontMatterLimits): FrontMatterProblem | undefined {
+  const at = (offset: number) => ({ line: lineNumberAt(toml, offset), column: offset - toml.lastIndexOf('\n', offset - 1) });
+  if (layout.tooDeep !== undefined) {
+    return { ...at(layout.tooDeep), field: 'front matter', code: 'toml-too-deep', message: `TOML: nested too deeply to read (more than ${limits.maxDepth} levels of tables and keys)` };
+  }
+  if (layout.overKeys !== undefined) return { ...at(layout.overKeys), field: 'front matter', code: 'front-matter-too-many-keys', message: limits.tooManyKeys(layout.keys) };
+  if (layout.overNodes !== undefined) return { ...at(layout.overNodes), field: 'front matter', code: 'front-matter-too-many-nodes', message: limits.tooManyValues() };
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scan: where each key and list item is written, the text of each scalar, and the counts
+
+interface Layout {
+  /** File line of every key path and list item, where it is first written. */
+  lines: Map<string, number>;
+  /** Source text of every number, boolean and date (the values written without quotes). */
+  written: Map<string, string>;
+  keys: number;
+  nodes: number;
+  /** Offsets of the first key over the limit, the first value over the limit, the first path too deep. */
+  overKeys?: number;
+  overNodes?: number;
+  tooDeep?: number;
+  /** The key written at the offset the scan was asked to stop at, and the line where it was first set. */
+  repeated?: { key: string; firstLine?: number };
+}
+
+const BARE_KEY = /[A-Za-z0-9_-]/;
+const SCALAR_END = /[ \t\n,\]}#]/;
+const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * One forward pass over TOML the library has accepted (up to `stopAt`, when given: the place of a
+ * repeated key, which ends the scan). A dotted key or table header deeper than the limit ends the
+ * scan before its path is built; arrays and inline tables nest no deeper than the library allows.
+ */
+function layoutOf(toml: string, limits: FrontMatterLimits, stopAt?: number): Layout {
+  const layout: Layout = { lines: new Map(), written: new Map(), keys: 0, nodes: 0 };
+  /** Elements so far of every array of tables (`[[name]]`), by path. */
+  const tableArrays = new Map<string, number>();
+  let position = 0;
+  let stopped = false;
+  // Offsets are met in increasing order, so lines are counted once, from the last offset on.
+  let countedTo = 0;
+  let line = 1;
+  const lineAt = (offset: number) => {
+    line += lineNumberAt(toml.slice(countedTo, offset), offset - countedTo) - 1;
+    countedTo = offset;
+    return line;
+  };
+
+  const skipSpaces = () => {
+    while (toml[position] === ' ' || toml[position] === '\t') position += 1;
+  };
+  const skipTrivia = () => {
+    for (;;) {
+      skipSpaces();
+      if (toml[position] === '\n') position += 1;
+      else if (toml[position] === '#') position = endOfLine(toml, position);
+      else return;
+    }
+  };
+
+  const skipString = () => {
+    const quote = toml[position]!;
+    const escapes = quote === '"';
+    if (toml.startsWith(quote.repeat(3), position)) {
+      position += 3;
+      while (position < toml.length && !toml.startsWith(quote.repeat(3), position)) position += escapes && toml[position] === '\\' ? 2 : 1;
+      // Up to two more quotes before the closing three belong to the string.
+      position += 3;
+      for (let extra = 0; extra < 2 && toml[position] === quote; extra += 1) position += 1;
+      return;
+    }
+    position += 1;
+    while (position < toml.length && toml[position] !== quote && toml[position] !== '\n') position += escapes && toml[position] === '\\' ? 2 : 1;
+    position += 1;
+  };
+
+  /** A key as segments (`a."b.c".d` → a, b.c, d), quoted ones decoded by the library itself. */
+  const readKey = (): string[] => {
+    const segments: string[] = [];
+    for (;;) {
+      skipSpaces();
+      const start = position;
+      if (toml[position] === '"' || toml[position] === "'") {
+        skipString();
+        segments.push(String(parse(`k = ${toml.slice(start, position)}`).k));
+      } else {
+        while (position < toml.length && BARE_KEY.test(toml[position]!)) position += 1;
+        segments.push(toml.slice(start, position));
+      }
+      skipSpaces();
+      if (toml[position] !== '.') return segments;
+      position += 1;
+    }
+  };
+
+  /** Notes the line where a key or list item is first written, and counts it. */
+  const place = (key: string, isKey: boolean, offset: number): void => {
+    if (!layout.lines.has(key)) {
+      layout.lines.set(key, lineAt(offset));
+      if (isKey && ++layout.keys === limits.maxKeys + 1) layout.overKeys = offset;
+    }
+    if (++layout.nodes === limits.maxNodes + 1) layout.overNodes = offset;
+  };
+
+  /**
+   * Places the key `segments` below `parent` and returns its path, or nothing once the scan ends:
+   * at a path too deep, or at the stop offset (then naming the key and where it was first set).
+   */
+  const placeKey = (parent: Place, segments: string[], offset: number): Place | undefined => {
+    if (stopAt !== undefined && offset > stopAt) stopped = true;
+    if (parent.depth + segments.length > limits.maxDepth) {
+      layout.tooDeep = offset;
+      stopped = true;
+    }
+    if (stopped) return undefined;
+    const prefixes: string[] = [];
+    let { key, depth } = parent;
+    for (const [index, segment] of segments.entries()) {
+      key = childKey(key, segment);
+      prefixes.push(key);
+      depth += 1;
+      // A header's path runs through the last element of every array of tables it names.
+      const elements = tableArrays.get(key);
+      if (elements !== undefined && index < segments.length - 1) {
+        key = childKey(key, elements - 1);
+        depth += 1;
+      }
+    }
+    if (offset === stopAt) {
+      const first = prefixes.findLast((prefix) => layout.lines.has(prefix));
+      layout.repeated = { key: segments.join('.'), ...(first ? { firstLine: layout.lines.get(first)! } : {}) };
+      stopped = true;
+      return undefined;
+    }
+    for (const prefix of prefixes) place(prefix, true, offset);
+    return { key, depth };
+  };
+
+  const scanValue = (at: Place): void => {
+    const character = toml[position];
+    if (character === '"' || character === "'") return skipString();
+    if (character === '[') return scanArray(at);
+    if (character === '{') return scanInlineTable(at);
+    const start = position;
+    while (position < toml.length && !SCALAR_END.test(toml[position]!)) position += 1;
+    // A date and a time may be separated by a space (RFC 3339 allows it, TOML too).
+    if (LOCAL_DATE.test(toml.slice(start, position)) && /^ \d{2}:/.test(toml.slice(position, position + 4))) {
+      position += 1;
+      while (position < toml.length && !SCALAR_END.test(toml[position]!)) position += 1;
+    }
+    layout.written.set(at.key, toml.slice(start, position));
+  };
+
+  /** Items separated by commas up to the closing bracket; `scanItem` says whether the scan goes on. */
+  const scanItems = (close: ']' | '}', scanItem: (index: number) => boolean): void => {
+    position += 1;
+    for (let index = 0; position < toml.length; index += 1) {
+      skipTrivia();
+      // Past the stop offset the text was never checked: it may nest without end.
+      if (stopAt !== undefined && position > stopAt) stopped = true;
+      if (stopped) return;
+      if (toml[position] === close) break;
+      if (!scanItem(index)) return;
+      skipTrivia();
+      if (toml[position] === ',') position += 1;
+    }
+    position += 1;
+  };
+
+  const scanArray = (at: Place): void =>
+    scanItems(']', (index) => {
+      const item = { key: childKey(at.key, index), depth: at.depth + 1 };
+      place(item.key, false, position);
+      scanValue(item);
+      return !stopped;
+    });
+
+  const scanInlineTable = (at: Place): void =>
+    scanItems('}', () => {
+      const offset = position;
+      const placed = placeKey(at, readKey(), offset);
+      if (!placed) return false;
+      position += 1; // the "="
+      skipTrivia();
+      scanValue(placed);
+      return !stopped;
+    });
+
+  let table: Place = { key: '', depth: 0 };
+  while (!stopped) {
+    skipTrivia();
+    if (position >= toml.length) break;
+    const statement = position;
+    if (toml[position] === '[') {
+      const isArray = toml[position + 1] === '[';
+      position += isArray ? 2 : 1;
+      const keyStart = position;
+      const placed = placeKey({ key: '', depth: 0 }, readKey(), keyStart);
+      if (!placed) break;
+      position += isArray ? 2 : 1;
+      table = placed;
+      if (isArray) {
+        const elements = (tableArrays.get(placed.key) ?? 0) + 1;
+        tableArrays.set(placed.key, elements);
+        table = { key: childKey(placed.key, elements - 1), depth: placed.depth + 1 };
+        place(table.key, false, keyStart);
+      }
+    } else {
+      const placed = placeKey(table, readKey(), statement);
+      if (!placed) break;
+      position += 1; // the "="
+      skipTrivia();
+      scanValue(placed);
+    }
+    if (position === statement) position += 1;
+  }
+  return layout;
+}
+
+/** A path in the scan: its key (see keyOf) and how many segments deep it is. */
+interface Place {
+  key: string;
+  depth: number;
+}
+
+function endOfLine(text: string, from: number): number {
+  const end = text.indexOf('\n', from);
+  return end < 0 ? text.length : end;
+}
