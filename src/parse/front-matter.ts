@@ -62,7 +62,7 @@ export interface FrontMatterLimits {
   maxNodes: number;
   /** Levels of nesting; for YAML, of [ and { only. */
   maxDepth: number;
-  tooManyKeys(keys: number): string;
+  tooManyKeys(keys: number, atLeast: boolean): string;
   tooManyValues(): string;
 }
 

@@ -3,8 +3,9 @@
 // wrote (`weight = 010_0` is "010_0", `date = 1979-05-27 07:32:00-08:00` keeps its space and its
 // offset), tables become records, arrays stay arrays.
 //
-// smol-toml validates and builds the data; it keeps no positions, so one forward scan over the
-// (by then valid) source finds the line of every key and list item and the text of every scalar.
+// smol-toml validates and builds the data. It keeps no positions, so one forward scan over the
+// source finds the line of every key and list item and the text of every scalar; the scan runs
+// first and stops at the first limit, so hostile front matter never reaches the parser.
 import { parse, TomlDate, TomlError } from 'smol-toml';
 import type { FrontMatter, FrontMatterLimits, FrontMatterProblem, ParsedFrontMatter } from './front-matter.js';
 import { lineNumberAt } from './lines.js';
@@ -14,6 +15,9 @@ import { lineNumberAt } from './lines.js';
  * `+++` line, so TOML line N is file line N.
  */
 export function parseTomlFrontMatter(toml: string, limits: FrontMatterLimits): ParsedFrontMatter {
+  const layout = layoutOf(toml, limits);
+  const overLimit = limitProblem(toml, layout, limits);
+  if (overLimit) return { problems: [overLimit] };
   let data: Record<string, unknown>;
   try {
     // Integers past 2^53 are valid TOML; they are kept as written, so the library need not refuse them.
@@ -22,9 +26,6 @@ export function parseTomlFrontMatter(toml: string, limits: FrontMatterLimits): P
     if (!(error instanceof TomlError)) throw error;
     return { problems: [syntaxProblem(toml, error, limits)] };
   }
-  const layout = layoutOf(toml, limits);
-  const overLimit = limitProblem(toml, layout, limits);
-  if (overLimit) return { problems: [overLimit] };
   return { problems: [], frontMatter: frontMatterOf(data, layout) };
 }
 
@@ -97,9 +98,10 @@ function offsetOf(toml: string, line: number, column: number): number {
 function limitProblem(toml: string, layout: Layout, limits: FrontMatterLimits): FrontMatterProblem | undefined {
   const at = (offset: number) => ({ line: lineNumberAt(toml, offset), column: offset - toml.lastIndexOf('\n', offset - 1) });
   if (layout.tooDeep !== undefined) {
-    return { ...at(layout.tooDeep), field: 'front matter', code: 'toml-too-deep', message: `TOML: nested too deeply to read (more than ${limits.maxDepth} levels of tables and keys)` };
+    const what = layout.tooDeep.brackets ? '[ and {' : 'tables and keys';
+    return { ...at(layout.tooDeep.offset), field: 'front matter', code: 'toml-too-deep', message: `TOML: nested too deeply to read (more than ${limits.maxDepth} levels of ${what})` };
   }
-  if (layout.overKeys !== undefined) return { ...at(layout.overKeys), field: 'front matter', code: 'front-matter-too-many-keys', message: limits.tooManyKeys(layout.keys) };
+  if (layout.overKeys !== undefined) return { ...at(layout.overKeys), field: 'front matter', code: 'front-matter-too-many-keys', message: limits.tooManyKeys(layout.keys, true) };
   if (layout.overNodes !== undefined) return { ...at(layout.overNodes), field: 'front matter', code: 'front-matter-too-many-nodes', message: limits.tooManyValues() };
   return undefined;
 }
@@ -114,10 +116,10 @@ interface Layout {
   written: Map<string, string>;
   keys: number;
   nodes: number;
-  /** Offsets of the first key over the limit, the first value over the limit, the first path too deep. */
+  /** Offsets of the first key over the limit, the first value over the limit, the first key or bracket too deep. */
   overKeys?: number;
   overNodes?: number;
-  tooDeep?: number;
+  tooDeep?: { offset: number; brackets: boolean };
   /** The key written at the offset the scan was asked to stop at, and the line where it was first set. */
   repeated?: { key: string; firstLine?: number };
 }
@@ -127,9 +129,9 @@ const SCALAR_END = /[ \t\n,\]}#]/;
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * One forward pass over TOML the library has accepted (up to `stopAt`, when given: the place of a
- * repeated key, which ends the scan). A dotted key or table header deeper than the limit ends the
- * scan before its path is built; arrays and inline tables nest no deeper than the library allows.
+ * One forward pass over the TOML, which ends at the first limit it passes (or at `stopAt`, the
+ * place of a repeated key). It reads valid TOML exactly; on anything else it still ends, without
+ * recursing deeper than the limit, and the library then reports the error.
  */
 function layoutOf(toml: string, limits: FrontMatterLimits, stopAt?: number): Layout {
   const layout: Layout = { lines: new Map(), written: new Map(), keys: 0, nodes: 0 };
@@ -182,7 +184,7 @@ function layoutOf(toml: string, limits: FrontMatterLimits, stopAt?: number): Lay
       const start = position;
       if (toml[position] === '"' || toml[position] === "'") {
         skipString();
-        segments.push(String(parse(`k = ${toml.slice(start, position)}`).k));
+        segments.push(quotedKey(toml.slice(start, position)));
       } else {
         while (position < toml.length && BARE_KEY.test(toml[position]!)) position += 1;
         segments.push(toml.slice(start, position));
@@ -197,9 +199,10 @@ function layoutOf(toml: string, limits: FrontMatterLimits, stopAt?: number): Lay
   const place = (key: string, isKey: boolean, offset: number): void => {
     if (!layout.lines.has(key)) {
       layout.lines.set(key, lineAt(offset));
-      if (isKey && ++layout.keys === limits.maxKeys + 1) layout.overKeys = offset;
+      if (isKey && ++layout.keys > limits.maxKeys) layout.overKeys = offset;
     }
-    if (++layout.nodes === limits.maxNodes + 1) layout.overNodes = offset;
+    if (++layout.nodes > limits.maxNodes) layout.overNodes = offset;
+    if (layout.overKeys !== undefined || layout.overNodes !== undefined) stopped = true;
   };
 
   /**
@@ -209,7 +212,7 @@ function layoutOf(toml: string, limits: FrontMatterLimits, stopAt?: number): Lay
   const placeKey = (parent: Place, segments: string[], offset: number): Place | undefined => {
     if (stopAt !== undefined && offset > stopAt) stopped = true;
     if (parent.depth + segments.length > limits.maxDepth) {
-      layout.tooDeep = offset;
+      layout.tooDeep = { offset, brackets: false };
       stopped = true;
     }
     if (stopped) return undefined;
@@ -233,14 +236,21 @@ function layoutOf(toml: string, limits: FrontMatterLimits, stopAt?: number): Lay
       return undefined;
     }
     for (const prefix of prefixes) place(prefix, true, offset);
-    return { key, depth };
+    return stopped ? undefined : { key, depth };
   };
 
-  const scanValue = (at: Place): void => {
+  /** A value at `at`, inside `brackets` levels of [ and {. */
+  const scanValue = (at: Place, brackets: number): void => {
     const character = toml[position];
     if (character === '"' || character === "'") return skipString();
-    if (character === '[') return scanArray(at);
-    if (character === '{') return scanInlineTable(at);
+    if (character === '[' || character === '{') {
+      if (brackets === limits.maxDepth) {
+        layout.tooDeep = { offset: position, brackets: true };
+        stopped = true;
+        return;
+      }
+      return character === '[' ? scanArray(at, brackets + 1) : scanInlineTable(at, brackets + 1);
+    }
     const start = position;
     while (position < toml.length && !SCALAR_END.test(toml[position]!)) position += 1;
     // A date and a time may be separated by a space (RFC 3339 allows it, TOML too).
@@ -251,39 +261,35 @@ function layoutOf(toml: string, limits: FrontMatterLimits, stopAt?: number): Lay
     layout.written.set(at.key, toml.slice(start, position));
   };
 
-  /** Items separated by commas up to the closing bracket; `scanItem` says whether the scan goes on. */
-  const scanItems = (close: ']' | '}', scanItem: (index: number) => boolean): void => {
+  /** Items separated by commas up to the closing bracket (or whatever stands there in invalid TOML). */
+  const scanItems = (close: ']' | '}', scanItem: (index: number) => void): void => {
     position += 1;
-    for (let index = 0; position < toml.length; index += 1) {
+    for (let index = 0; ; index += 1) {
       skipTrivia();
-      // Past the stop offset the text was never checked: it may nest without end.
-      if (stopAt !== undefined && position > stopAt) stopped = true;
-      if (stopped) return;
-      if (toml[position] === close) break;
-      if (!scanItem(index)) return;
+      if (stopped || position >= toml.length || toml[position] === close) break;
+      scanItem(index);
       skipTrivia();
-      if (toml[position] === ',') position += 1;
+      if (stopped || toml[position] !== ',') break;
+      position += 1;
     }
     position += 1;
   };
 
-  const scanArray = (at: Place): void =>
+  const scanArray = (at: Place, brackets: number): void =>
     scanItems(']', (index) => {
-      const item = { key: childKey(at.key, index), depth: at.depth + 1 };
+      const item = { key: childKey(at.key, index), depth: at.depth };
       place(item.key, false, position);
-      scanValue(item);
-      return !stopped;
+      if (!stopped) scanValue(item, brackets);
     });
 
-  const scanInlineTable = (at: Place): void =>
+  const scanInlineTable = (at: Place, brackets: number): void =>
     scanItems('}', () => {
-      const offset = position;
-      const placed = placeKey(at, readKey(), offset);
-      if (!placed) return false;
+      const keyStart = position;
+      const placed = placeKey(at, readKey(), keyStart);
+      if (!placed) return;
       position += 1; // the "="
       skipTrivia();
-      scanValue(placed);
-      return !stopped;
+      scanValue(placed, brackets);
     });
 
   let table: Place = { key: '', depth: 0 };
@@ -302,7 +308,7 @@ function layoutOf(toml: string, limits: FrontMatterLimits, stopAt?: number): Lay
       if (isArray) {
         const elements = (tableArrays.get(placed.key) ?? 0) + 1;
         tableArrays.set(placed.key, elements);
-        table = { key: childKey(placed.key, elements - 1), depth: placed.depth + 1 };
+        table = { key: childKey(placed.key, elements - 1), depth: placed.depth };
         place(table.key, false, keyStart);
       }
     } else {
@@ -310,17 +316,28 @@ function layoutOf(toml: string, limits: FrontMatterLimits, stopAt?: number): Lay
       if (!placed) break;
       position += 1; // the "="
       skipTrivia();
-      scanValue(placed);
+      scanValue(placed, 0);
     }
     if (position === statement) position += 1;
   }
   return layout;
 }
 
-/** A path in the scan: its key (see keyOf) and how many segments deep it is. */
+/** A path in the scan: its key (see keyOf) and how many keys deep it is (list items not counted). */
 interface Place {
   key: string;
   depth: number;
+}
+
+/** A quoted key decoded by the library's own string rules. */
+function quotedKey(written: string): string {
+  try {
+    return String(parse(`key = ${written}`).key);
+  } catch (error) {
+    // Not a valid string: the library reports it when it parses the whole front matter.
+    if (error instanceof TomlError) return written;
+    throw error;
+  }
 }
 
 function endOfLine(text: string, from: number): number {
