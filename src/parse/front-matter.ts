@@ -4,7 +4,8 @@
 // post validator decides what each field means.
 //
 // Front matter is plain data: no tags, no code, and bounded work. Every limit below is checked in
-// one linear walk over the parsed document, before anything else looks at the data.
+// one linear walk over the parsed document, before anything else looks at the data (TOML: in the
+// scan that comes before its parser).
 import matter from 'gray-matter';
 import {
   CST,
@@ -60,7 +61,7 @@ export interface FrontMatter {
 export interface FrontMatterLimits {
   maxKeys: number;
   maxNodes: number;
-  /** Levels of nesting; for YAML, of [ and { only. */
+  /** Levels of [ and { (and, in TOML, separately, of tables and dotted keys). */
   maxDepth: number;
   tooManyKeys(keys: number, atLeast: boolean): string;
   tooManyValues(): string;

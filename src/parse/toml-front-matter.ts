@@ -1,6 +1,6 @@
 // TOML front matter (`+++` … `+++`, Zola's only format and Hugo's default) read into the same
 // FrontMatter the YAML reader gives: every number, boolean and date stays the text the author
-// wrote (`weight = 010_0` is "010_0", `date = 1979-05-27 07:32:00-08:00` keeps its space and its
+// wrote (`weight = 1_000` is "1_000", `date = 1979-05-27 07:32:00-08:00` keeps its space and its
 // offset), tables become records, arrays stay arrays.
 //
 // smol-toml validates and builds the data. It keeps no positions, so one forward scan over the
@@ -33,7 +33,8 @@ function frontMatterOf(data: Record<string, unknown>, layout: Layout): FrontMatt
   return {
     data: plainData(data, '', layout.written) as Record<string, unknown>,
     lineOf(path) {
-      // A value the scan did not place (never expected) falls back to the nearest key above it.
+      // A path below a plain value (a field parser looking into a list that is a string) gets the
+      // line of the nearest key above it, as in YAML.
       for (let length = path.length; length > 0; length -= 1) {
         const line = layout.lines.get(keyOf(path.slice(0, length)));
         if (line !== undefined) return line;
@@ -46,7 +47,10 @@ function frontMatterOf(data: Record<string, unknown>, layout: Layout): FrontMatt
   };
 }
 
-/** The library's values in the YAML reader's shape: null-prototype records, scalars as written. */
+/**
+ * The library's values in the YAML reader's shape: null-prototype records (a `__proto__` key is
+ * only data), scalars as written. The scan read the same TOML, so `written` has every scalar.
+ */
 function plainData(value: unknown, key: string, written: Map<string, string>): unknown {
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) return value.map((item: unknown, index) => plainData(item, childKey(key, index), written));
@@ -73,9 +77,9 @@ function childKey(parent: string, segment: string | number): string {
 
 function syntaxProblem(toml: string, error: TomlError, limits: FrontMatterLimits): FrontMatterProblem {
   const position = { line: error.line, column: error.column };
+  const offset = offsetOf(toml, error.line, error.column);
   const message = error.message.split('\n')[0]!.replace(/^Invalid TOML document: /, '');
   if (/^trying to redefine/.test(message)) {
-    const offset = offsetOf(toml, error.line, error.column);
     const repeated = layoutOf(toml, limits, offset).repeated;
     const first = repeated?.firstLine === undefined ? '' : ` (first set on line ${repeated.firstLine})`;
     const key = repeated ? `the key "${repeated.key}"` : 'a key';
@@ -85,10 +89,11 @@ function syntaxProblem(toml: string, error: TomlError, limits: FrontMatterLimits
     return { ...position, field: 'front matter', code: 'toml-too-deep', message: `TOML: nested too deeply to read (more than ${limits.maxDepth} levels of [ and {)` };
   }
   // A basic string runs into the end of its line: the library calls the line feed a control character.
-  const unclosed = /control characters/.test(message) && toml[offsetOf(toml, error.line, error.column)] === '\n';
+  const unclosed = /control characters/.test(message) && toml[offset] === '\n';
   return { ...position, field: 'front matter', code: 'toml-syntax', message: `TOML: ${unclosed ? 'a quoted string is not closed on its line' : message}` };
 }
 
+/** The offset of the library's 1-based line and column. */
 function offsetOf(toml: string, line: number, column: number): number {
   let start = 0;
   for (let current = 1; current < line; current += 1) start = toml.indexOf('\n', start) + 1;
