@@ -212,6 +212,7 @@ describe('delimiters follow the --- rules', () => {
     ['a comment on the closing line', '+++\ntitle = "A"\n+++ # end\n', [3, undefined, 'front-matter-delimiter', 'the closing line must be exactly "+++", found "+++ # end"']],
     ['a comment on the opening line', '+++ # toml\ntitle = "A"\n+++\n', [1, undefined, 'front-matter-delimiter', 'the opening line must be exactly "+++", found "+++ # toml"']],
     ['four plus signs', '++++\ntitle = "A"\n+++\n', [1, undefined, 'front-matter-delimiter', 'the opening line must be exactly "+++", found "++++"']],
+    ['a blank line before the opening line', '\n+++\ntitle = "A"\n+++\n', [2, undefined, 'front-matter-delimiter', 'front matter must start on line 1; remove the 1 blank line(s) before "+++"']],
   ])('refuses %s', (_case, text, expected) => {
     expect(problemsOf(text)).toEqual([expected]);
   });

@@ -169,10 +169,10 @@ function openingProblem(text: string, firstLine: string): SplitResult {
     return fail(1, 'front-matter-delimiter', `the opening line must be exactly "---", found "${firstLine}"`);
   }
   const lines = text.split('\n');
-  const opener = lines.findIndex((line) => DELIMITER.test(line));
+  const opener = lines.findIndex((line) => DELIMITER.test(line) || TOML_DELIMITER.test(line));
   const onlyBlankBefore = opener > 0 && lines.slice(0, opener).every((line) => line.trim() === '');
   if (onlyBlankBefore) {
-    return fail(opener + 1, 'front-matter-delimiter', `front matter must start on line 1; remove the ${opener} blank line(s) before "---"`);
+    return fail(opener + 1, 'front-matter-delimiter', `front matter must start on line 1; remove the ${opener} blank line(s) before "${lines[opener]!.trim()}"`);
   }
   return fail(1, 'front-matter-missing', 'no front matter: a post starts with a "---" line, then title: and date:, then "---"');
 }
