@@ -175,6 +175,9 @@ export function parseTags(context: FieldContext, found: readonly FoundKey[]): st
     const items: Array<{ value: unknown; where: Array<string | number>; field: string }> = [];
     if (typeof value === 'string') {
       const words = convention.tagsSeparatedBySpaces ? value.split(/\s+/).filter(Boolean) : [value];
+      if (!convention.tagsSeparatedBySpaces && value.includes(',')) {
+        report.warn('tags-comma', field, `"${value}" is one tag; write a list like [${value.split(',').map((word) => word.trim()).join(', ')}] for several`, path);
+      }
       items.push(...words.map((word) => ({ value: word, where: path, field })));
     } else if (Array.isArray(value)) {
       items.push(...value.map((item, index) => ({ value: item, where: [...path, index], field: `${field}[${index}]` })));
