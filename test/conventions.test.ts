@@ -261,3 +261,27 @@ describe('plain stays strict', () => {
     expect(text([built.atom.entry].flat()[0].title)).toBe(built.items[0]!.title);
   });
 });
+
+describe('CRLF checkouts', () => {
+  it('every bad-input fixture is classified the same with CRLF and with lone CR line endings as with LF, under every convention', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { parsePost } = await import('../src/parse/post.js');
+    const { ConfigSchema } = await import('../src/config/schema.js');
+    const { CONVENTION_NAMES } = await import('../src/parse/conventions/index.js');
+    const dir = path.join(path.dirname(new URL(import.meta.url).pathname), 'bad-input');
+    const fixtures = readdirSync(dir).filter((name) => name.endsWith('.md'));
+    expect(fixtures.length).toBeGreaterThan(50);
+    const classify = (file: string, text: string, conventions: (typeof CONVENTION_NAMES)[number]) => {
+      const config = ConfigSchema.parse({ title: 'T', baseUrl: 'https://example.com/', author: { name: 'A' }, conventions });
+      return parsePost({ file, text }, config).diagnostics.map((d) => `${d.severity} ${d.code} ${d.line} ${d.column ?? ''} ${d.field}: ${d.message}`);
+    };
+    for (const conventions of CONVENTION_NAMES) {
+      for (const name of fixtures) {
+        const text = readFileSync(path.join(dir, name), 'latin1').replace(/\r\n?/g, '\n');
+        const lf = classify(name, text, conventions);
+        expect(classify(name, text.replace(/\n/g, '\r\n'), conventions), `${conventions} ${name} CRLF`).toEqual(lf);
+        expect(classify(name, text.replace(/\n/g, '\r'), conventions), `${conventions} ${name} CR`).toEqual(lf);
+      }
+    }
+  });
+});
