@@ -1,0 +1,389 @@
+// Hugo shortcodes (`{{< name >}}`, `{{% name %}}`) and Zola shortcodes (`{{ name() }}`,
+// `{% name() %}…{% end %}`) in post bodies, rewritten to plain Markdown. Both run before Markdown,
+// so they are rewritten everywhere, code blocks included; their escapes (`{{</* x */>}}`) become
+// the literal shortcode.
+import { htmlFromText } from '../formats/xml.js';
+import { type BodySyntaxContext, type Rewritten, type SyntaxWarningCode, SyntaxWarnings } from './context.js';
+import { fenceFor, fenceInPlace } from './code-regions.js';
+import { ForwardSearch, LineCounter, lineBreaksIn, quoted } from './scan.js';
+
+interface Arguments {
+  positional: string[];
+  named: Map<string, string>;
+}
+
+interface Shortcode {
+  start: number;
+  end: number;
+  form: 'open' | 'close' | 'self';
+  /** '' for Zola's `{% end %}`, which closes whichever body shortcode is open. */
+  name: string;
+  arguments: Arguments;
+  line: number;
+}
+
+/** An escaped shortcode, written as the shortcode it shows. */
+interface Literal {
+  start: number;
+  end: number;
+  text: string;
+}
+
+type Piece = Shortcode | Literal;
+
+const VIDEO_PAGES: Record<string, { label: string; url: (id: string) => string }> = {
+  youtube: { label: 'YouTube video', url: (id) => `https://www.youtube.com/watch?v=${encodeURIComponent(id)}` },
+  vimeo: { label: 'Vimeo video', url: (id) => `https://vimeo.com/${encodeURIComponent(id)}` },
+};
+
+const NOT_RUN = 'postfeed does not run templates';
+
+interface Family {
+  /** Which open shortcode a closer closes: Hugo's names its own, Zola's `{% end %}` the latest. */
+  pairKey: (shortcode: Shortcode) => string;
+  /** How a warning names the shortcode: `{{< notice >}}`, `notice()`. */
+  shown: (name: string) => string;
+  /** The replacement of a shortcode standing alone (not around content), or undefined if unknown. */
+  standalone: (shortcode: Shortcode, rewrite: ShortcodeRewrite) => string | undefined;
+}
+
+/** Rewrites Hugo shortcodes: figure, youtube, vimeo, ref, relref and highlight by what they show; others left out with a warning, content kept. */
+export function rewriteHugoShortcodes(markdown: string, context: BodySyntaxContext): Rewritten {
+  const warnings = new SyntaxWarnings();
+  const pieces = hugoPieces(markdown, warnings);
+  return new ShortcodeRewrite(markdown, context, warnings, HUGO).run(pieces);
+}
+
+/** Rewrites Zola shortcodes: youtube and vimeo become links; others left out with a warning, body kept. */
+export function rewriteZolaShortcodes(markdown: string, context: BodySyntaxContext): Rewritten {
+  const warnings = new SyntaxWarnings();
+  const pieces = zolaPieces(markdown);
+  return new ShortcodeRewrite(markdown, context, warnings, ZOLA).run(pieces);
+}
+
+const HUGO: Family = {
+  pairKey: (shortcode) => shortcode.name,
+  shown: (name) => `{{< ${name} >}}`,
+  standalone: (shortcode, rewrite) => {
+    const { name, arguments: args } = shortcode;
+    if (name === 'figure') return figureHtml(args, shortcode, rewrite);
+    if (name === 'ref' || name === 'relref') return rewrite.reference(valueOf(args, 'path', 0), shortcode, HUGO.shown(name));
+    if (name in VIDEO_PAGES) return rewrite.videoLink(name, valueOf(args, 'id', 0), valueOf(args, 'title'), shortcode, HUGO.shown(name));
+    return undefined;
+  },
+};
+
+const ZOLA: Family = {
+  pairKey: () => '',
+  shown: (name) => `${name}()`,
+  standalone: (shortcode, rewrite) => {
+    const { name, arguments: args } = shortcode;
+    if (name in VIDEO_PAGES) return rewrite.videoLink(name, valueOf(args, 'id'), undefined, shortcode, ZOLA.shown(name));
+    return undefined;
+  },
+};
+
+function valueOf(args: Arguments, name: string, position?: number): string | undefined {
+  return args.named.get(name) ?? (position === undefined ? undefined : args.positional[position]);
+}
+
+class ShortcodeRewrite {
+  private output = '';
+  private cursor = 0;
+  /** The fence each paired highlight opened, by the index of its closing shortcode. */
+  private readonly fences = new Map<number, string>();
+
+  constructor(
+    private readonly markdown: string,
+    private readonly context: BodySyntaxContext,
+    private readonly warnings: SyntaxWarnings,
+    private readonly family: Family,
+  ) {}
+
+  run(pieces: Piece[]): Rewritten {
+    const partners = pairs(pieces, this.family.pairKey);
+    pieces.forEach((piece, index) => {
+      this.output += this.markdown.slice(this.cursor, piece.start);
+      this.cursor = piece.end;
+      const written = this.markdown.slice(piece.start, piece.end);
+      if ('text' in piece) this.output += piece.text;
+      else if (piece.form === 'close') this.close(piece, index, partners.has(index), written);
+      else if (partners.has(index)) this.open(piece, partners.get(index)!, pieces, written);
+      else this.output += this.family.standalone(piece, this) ?? this.leftOut(piece, written, false);
+    });
+    this.output += this.markdown.slice(this.cursor);
+    return { markdown: this.output, warnings: this.warnings.sorted() };
+  }
+
+  private open(shortcode: Shortcode, closeIndex: number, pieces: Piece[], written: string): void {
+    if (shortcode.name !== 'highlight') {
+      this.output += this.leftOut(shortcode, written, true);
+      return;
+    }
+    const fence = fenceFor(this.markdown.slice(shortcode.end, pieces[closeIndex]!.start));
+    const language = /^[\w+#.-]+/.exec(valueOf(shortcode.arguments, 'lang', 0) ?? '')?.[0] ?? '';
+    this.output += fenceInPlace(fence + language, this.output, this.markdown, shortcode.end);
+    this.fences.set(closeIndex, fence);
+  }
+
+  private close(shortcode: Shortcode, index: number, paired: boolean, written: string): void {
+    const fence = this.fences.get(index);
+    if (fence) this.output += fenceInPlace(fence, this.output, this.markdown, shortcode.end);
+    else {
+      if (!paired) this.warn(`stray ${written}`, shortcode.line, 'shortcode', `Shortcode ${quoted(written)} on line ${shortcode.line} closes nothing: left out`);
+      this.output += lineBreaksIn(written);
+    }
+  }
+
+  /** Removes a shortcode postfeed cannot show, once warned about per name. */
+  private leftOut(shortcode: Shortcode, written: string, aroundContent: boolean): string {
+    const what = aroundContent ? 'left out, the content between its tags kept' : 'left out';
+    const shown = this.family.shown(shortcode.name);
+    this.warn(`name ${shortcode.name}`, shortcode.line, 'shortcode', `Shortcode ${shown} on line ${shortcode.line} ${what}: ${NOT_RUN}`);
+    return lineBreaksIn(written);
+  }
+
+  warn(key: string, line: number, code: SyntaxWarningCode, message: string): void {
+    this.warnings.add(key, line, code, message);
+  }
+
+  /** `ref "posts/x.md#part"`: the post's permalink and the fragment. */
+  reference(reference: string | undefined, shortcode: Shortcode, shown: string): string {
+    const hash = reference?.indexOf('#') ?? -1;
+    const path = hash < 0 ? reference : reference!.slice(0, hash);
+    const url = path ? this.context.resolvePost(path) : undefined;
+    if (url === undefined) {
+      const what = path ? `no post ${quoted(path)} to link to` : 'it names no post';
+      this.warn(`reference ${reference}`, shortcode.line, 'unresolved-reference', `Shortcode ${shown} on line ${shortcode.line} left out: ${what}`);
+      return '';
+    }
+    return hash < 0 ? url : url + reference!.slice(hash);
+  }
+
+  /** A video embed as a link to the video's page: feed readers do not run iframes. */
+  videoLink(name: string, id: string | undefined, title: string | undefined, shortcode: Shortcode, shown: string): string {
+    const page = VIDEO_PAGES[name]!;
+    if (!id) {
+      this.warn(`no id ${name}`, shortcode.line, 'shortcode', `Shortcode ${shown} on line ${shortcode.line} left out: it names no video`);
+      return '';
+    }
+    return `[${escapeLinkText(title || page.label)}](${page.url(id)})`;
+  }
+}
+
+function escapeLinkText(text: string): string {
+  return text.replace(/[\\[\]]/g, (character) => `\\${character}`);
+}
+
+/** Hugo's figure as HTML on one line, so the lines after it keep their numbers. */
+function figureHtml(args: Arguments, shortcode: Shortcode, rewrite: ShortcodeRewrite): string {
+  const src = valueOf(args, 'src', 0);
+  if (!src) {
+    rewrite.warn('figure without src', shortcode.line, 'shortcode', `Shortcode {{< figure >}} on line ${shortcode.line} left out: it has no src`);
+    return '';
+  }
+  const attribute = (name: string, value: string | undefined) => (value === undefined ? '' : ` ${name}="${htmlFromText(value)}"`);
+  const link = valueOf(args, 'link');
+  const image = `<img${attribute('src', src)}${attribute('alt', valueOf(args, 'alt') ?? valueOf(args, 'caption') ?? '')}>`;
+  const title = valueOf(args, 'title');
+  const caption = valueOf(args, 'caption');
+  const captionHtml =
+    title || caption
+      ? `<figcaption>${title ? `<strong>${htmlFromText(title)}</strong>` : ''}${title && caption ? ' ' : ''}${caption ? htmlFromText(caption) : ''}</figcaption>`
+      : '';
+  return `<figure>${link ? `<a${attribute('href', link)}>${image}</a>` : image}${captionHtml}</figure>`;
+}
+
+/** Index of each paired opener → its closer's, and each closer → its opener's; a closer pairs with the latest open shortcode of its key. */
+function pairs(pieces: Piece[], pairKey: (shortcode: Shortcode) => string): Map<number, number> {
+  const partners = new Map<number, number>();
+  const open = new Map<string, number[]>();
+  pieces.forEach((piece, index) => {
+    if ('text' in piece || piece.form === 'self') return;
+    const key = pairKey(piece);
+    if (!open.has(key)) open.set(key, []);
+    const stack = open.get(key)!;
+    if (piece.form === 'open') stack.push(index);
+    else {
+      const opener = stack.pop();
+      if (opener === undefined) return;
+      partners.set(opener, index);
+      partners.set(index, opener);
+    }
+  });
+  return partners;
+}
+
+/** `{{< name args >}}`, `{{% name args %}}`, their closers and escapes, in text order. */
+function hugoPieces(markdown: string, warnings: SyntaxWarnings): Piece[] {
+  const search = new ForwardSearch(markdown);
+  const lines = new LineCounter(markdown);
+  const pieces: Piece[] = [];
+  let cursor = 0;
+  for (;;) {
+    const start = earliest(search.indexOf('{{<', cursor), search.indexOf('{{%', cursor));
+    if (start < 0) break;
+    const opener = markdown.slice(start, start + 3);
+    const closer = opener === '{{<' ? '>}}' : '%}}';
+    const escaped = escapedShortcode(markdown, search, start, opener, closer);
+    if (escaped) {
+      pieces.push(escaped);
+      cursor = escaped.end;
+      continue;
+    }
+    const end = closerOf(search, start, opener, closer);
+    const line = lines.lineAt(start);
+    if (end < 0) {
+      warnings.add('unclosed', line, 'shortcode', `Shortcode opened with ${opener} on line ${line} is never closed: kept as written`);
+      cursor = start + 3;
+      continue;
+    }
+    pieces.push(hugoShortcode(markdown.slice(start + 3, end).trim(), start, end + 3, line));
+    cursor = end + 3;
+  }
+  return pieces;
+}
+
+function hugoShortcode(inner: string, start: number, end: number, line: number): Shortcode {
+  if (inner.startsWith('/')) return { start, end, form: 'close', name: firstWord(inner.slice(1).trim()), arguments: NO_ARGUMENTS, line };
+  const selfClosing = inner.endsWith('/');
+  const body = selfClosing ? inner.slice(0, -1).trim() : inner;
+  const name = firstWord(body);
+  return { start, end, form: selfClosing ? 'self' : 'open', name, arguments: hugoArguments(body.slice(name.length)), line };
+}
+
+const NO_ARGUMENTS: Arguments = { positional: [], named: new Map() };
+
+function firstWord(text: string): string {
+  return /^\S*/.exec(text)![0];
+}
+
+/** Hugo's arguments: positional or `name=value`, values bare, "quoted" (with \" escapes) or `raw`. */
+function hugoArguments(text: string): Arguments {
+  const args: Arguments = { positional: [], named: new Map() };
+  let index = 0;
+  while (index < text.length) {
+    if (/\s/.test(text[index]!)) {
+      index += 1;
+      continue;
+    }
+    const first = hugoValue(text, index, true);
+    if (!first.quoted && text[first.end] === '=') {
+      const value = hugoValue(text, first.end + 1, false);
+      args.named.set(first.value, value.value);
+      index = value.end;
+    } else {
+      args.positional.push(first.value);
+      index = first.end;
+    }
+  }
+  return args;
+}
+
+function hugoValue(text: string, start: number, stopAtEquals: boolean): { value: string; end: number; quoted: boolean } {
+  const quote = text[start];
+  if (quote === '"' || quote === '`') {
+    let value = '';
+    let index = start + 1;
+    while (index < text.length && text[index] !== quote) {
+      if (quote === '"' && text[index] === '\\' && index + 1 < text.length) index += 1;
+      value += text[index];
+      index += 1;
+    }
+    return { value, end: index + 1, quoted: true };
+  }
+  let end = start;
+  while (end < text.length && !/\s/.test(text[end]!) && !(stopAtEquals && text[end] === '=')) end += 1;
+  return { value: text.slice(start, end), end: end === start ? end + 1 : end, quoted: false };
+}
+
+/** `{{ name(args) }}`, `{% name(args) %}`, `{% end %}` and their escapes, in text order. */
+function zolaPieces(markdown: string): Piece[] {
+  const search = new ForwardSearch(markdown);
+  const lines = new LineCounter(markdown);
+  const pieces: Piece[] = [];
+  let cursor = 0;
+  for (;;) {
+    const start = earliest(search.indexOf('{{', cursor), search.indexOf('{%', cursor));
+    if (start < 0) break;
+    const opener = markdown.slice(start, start + 2);
+    const closer = opener === '{{' ? '}}' : '%}';
+    const escaped = escapedShortcode(markdown, search, start, opener, closer);
+    if (escaped) {
+      pieces.push(escaped);
+      cursor = escaped.end;
+      continue;
+    }
+    const end = closerOf(search, start, opener, closer);
+    const inner = end < 0 ? '' : markdown.slice(start + 2, end).trim();
+    const call = zolaCall(inner);
+    // Zola reads only calls as shortcodes: any other braces are text.
+    if (opener === '{%' && inner === 'end') pieces.push({ start, end: end + 2, form: 'close', name: '', arguments: NO_ARGUMENTS, line: lines.lineAt(start) });
+    else if (call) pieces.push({ start, end: end + 2, form: opener === '{{' ? 'self' : 'open', ...call, line: lines.lineAt(start) });
+    cursor = pieces.at(-1)?.start === start ? end + 2 : start + 2;
+  }
+  return pieces;
+}
+
+function zolaCall(inner: string): { name: string; arguments: Arguments } | undefined {
+  const name = /^[A-Za-z_]\w*/.exec(inner)?.[0];
+  if (!name) return undefined;
+  const call = inner.slice(name.length).trim();
+  if (!call.startsWith('(') || !call.endsWith(')')) return undefined;
+  return { name, arguments: zolaArguments(call.slice(1, -1)) };
+}
+
+/** Zola's arguments: `name=value` pairs between commas; values quoted ("", '', ``), [arrays] or bare. */
+function zolaArguments(text: string): Arguments {
+  const named = new Map<string, string>();
+  let index = 0;
+  while (index < text.length) {
+    const name = /[A-Za-z_]\w*/y;
+    name.lastIndex = index;
+    const match = name.exec(text);
+    if (!match) {
+      index += 1;
+      continue;
+    }
+    index += match[0].length;
+    while (text[index] === ' ' || text[index] === '\t' || text[index] === '\n') index += 1;
+    if (text[index] !== '=') continue;
+    index += 1;
+    while (text[index] === ' ' || text[index] === '\t' || text[index] === '\n') index += 1;
+    const quote = text[index];
+    let end: number;
+    if (quote === '"' || quote === "'" || quote === '`') {
+      end = text.indexOf(quote, index + 1);
+      if (end < 0) end = text.length;
+      named.set(match[0], text.slice(index + 1, end));
+      index = end + 1;
+    } else {
+      end = index;
+      while (end < text.length && text[end] !== ',') end += 1;
+      named.set(match[0], text.slice(index, end).trim());
+      index = end;
+    }
+  }
+  return { positional: [], named };
+}
+
+// An escaped shortcode (Hugo's `{{</* x */>}}`, Zola's `{{/* x */}}`): written without the comment marks.
+function escapedShortcode(markdown: string, search: ForwardSearch, start: number, opener: string, closer: string): Literal | undefined {
+  let index = start + opener.length;
+  while (markdown[index] === ' ' || markdown[index] === '\t') index += 1;
+  if (!markdown.startsWith('/*', index)) return undefined;
+  const end = search.indexOf(`*/${closer}`, index + 2);
+  if (end < 0) return undefined;
+  return { start, end: end + 2 + closer.length, text: opener + markdown.slice(index + 2, end) + closer };
+}
+
+/** Where the opener at `start` closes, or -1 when it does not close before another opener of its kind. */
+function closerOf(search: ForwardSearch, start: number, opener: string, closer: string): number {
+  const end = search.indexOf(closer, start + opener.length);
+  const next = search.indexOf(opener, start + opener.length);
+  return next >= 0 && next < end ? -1 : end;
+}
+
+function earliest(a: number, b: number): number {
+  return a < 0 || b < 0 ? Math.max(a, b) : Math.min(a, b);
+}
