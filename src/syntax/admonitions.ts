@@ -12,6 +12,10 @@ const LABELS: Record<string, string> = {
   important: 'Important',
 };
 
+// Deeper admonitions are unwrapped instead: a `> ` per level on every line would make hostile
+// nesting square the size of the body.
+const MAX_QUOTED_DEPTH = 8;
+
 export interface AdmonitionLayout {
   /** How many admonitions each line is inside: the number of `> ` it gets. */
   depth: number[];
@@ -40,11 +44,14 @@ export function layOutAdmonitions(lines: readonly string[], skip: (index: number
       if (top.quoted) quotedDepth -= 1;
       markers.set(index, '');
     } else if (marker && marker.type !== '') {
-      const label = LABELS[marker.type];
+      const label = quotedDepth < MAX_QUOTED_DEPTH ? LABELS[marker.type] : undefined;
       open.push({ colons: marker.colons, type: marker.type, line: index + 1, quoted: label !== undefined });
       if (label) {
         quotedDepth += 1;
         markers.set(index, marker.title ? `**${marker.title}**` : `**${label}:**`);
+      } else if (marker.type in LABELS) {
+        warnings.add('too deep', index + 1, 'mdx-component', `:::${marker.type} on line ${index + 1} is nested more than ${MAX_QUOTED_DEPTH} deep: its marker left out, its content kept unquoted`);
+        markers.set(index, '');
       } else {
         warnings.add(`directive ${marker.type}`, index + 1, 'mdx-component', `Directive :::${marker.type} on line ${index + 1} left out, its content kept: postfeed knows only admonitions (${Object.keys(LABELS).join(', ')})`);
         markers.set(index, '');
@@ -52,8 +59,10 @@ export function layOutAdmonitions(lines: readonly string[], skip: (index: number
     }
     depth.push(quotedDepth);
   });
-  for (const container of open) {
-    warnings.add(`unclosed :::${container.line}`, container.line, 'mdx-component', `:::${container.type} on line ${container.line} is never closed: it runs to the end of the post`);
+  // The outermost is named: closing it shows the next, if any.
+  const [unclosed] = open;
+  if (unclosed) {
+    warnings.add('unclosed', unclosed.line, 'mdx-component', `:::${unclosed.type} on line ${unclosed.line} is never closed: it runs to the end of the post`);
   }
   return { depth, markers };
 }

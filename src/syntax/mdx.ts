@@ -140,7 +140,8 @@ function rewriteParagraph(text: string, firstLine: number, warnings: SyntaxWarni
         unclosed.tags = true;
         const line = lineAt(start);
         warnings.add(`unclosed tag ${line}`, line, 'mdx-component', `Tag on line ${line} is never closed with >: the rest of its paragraph kept as written`);
-      } else if (tag?.isComponent) {
+      } else if (tag?.name === '') replace(start, tag.end, '');
+      else if (tag?.isComponent) {
         const line = lineAt(start);
         const written = text.slice(start, tag.end);
         const what = written.endsWith('/>') ? `<${tag.name} />` : `<${tag.name}>`;
@@ -164,7 +165,7 @@ function runEnd(text: string, start: number): number {
 }
 
 interface JsxTag {
-  /** '' for a fragment (`<>`, `</>`). */
+  /** '' for a fragment (`<>`, `</>`): removed without a warning, since it only groups what it holds. */
   name: string;
   isComponent: boolean;
   end: number;

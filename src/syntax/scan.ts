@@ -44,16 +44,22 @@ export class ForwardSearch {
 export class LineCounter {
   private offset = 0;
   private line = 1;
+  /** The first line break at or after `offset`, or -1: remembered, so a text without one is not searched again. */
+  private nextBreak: number;
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string) {
+    this.nextBreak = text.indexOf('\n');
+  }
 
   lineAt(offset: number): number {
     if (offset < this.offset) {
       this.offset = 0;
       this.line = 1;
+      this.nextBreak = this.text.indexOf('\n');
     }
-    for (let index = this.text.indexOf('\n', this.offset); index >= 0 && index < offset; index = this.text.indexOf('\n', index + 1)) {
+    while (this.nextBreak >= 0 && this.nextBreak < offset) {
       this.line += 1;
+      this.nextBreak = this.text.indexOf('\n', this.nextBreak + 1);
     }
     this.offset = offset;
     return this.line;

@@ -41,6 +41,8 @@ const NOT_RUN = 'postfeed does not run templates';
 interface Family {
   /** Which open shortcode a closer closes: Hugo's names its own, Zola's `{% end %}` the latest. */
   pairKey: (shortcode: Shortcode) => string;
+  /** How the closer is written when every opener needs one (Zola's body shortcodes); Hugo's may stand alone. */
+  requiredCloser?: string;
   /** How a warning names the shortcode: `{{< notice >}}`, `notice()`. */
   shown: (name: string) => string;
   /** The replacement of a shortcode standing alone (not around content), or undefined if unknown. */
@@ -75,6 +77,7 @@ const HUGO: Family = {
 
 const ZOLA: Family = {
   pairKey: () => '',
+  requiredCloser: '{% end %}',
   shown: (name) => `${name}()`,
   standalone: (shortcode, rewrite) => {
     const { name, arguments: args } = shortcode;
@@ -109,6 +112,7 @@ class ShortcodeRewrite {
       if ('text' in piece) this.output += piece.text;
       else if (piece.form === 'close') this.close(piece, index, partners.has(index), written);
       else if (partners.has(index)) this.open(piece, partners.get(index)!, pieces, written);
+      else if (piece.form === 'open' && this.family.requiredCloser) this.unclosed(piece, written, this.family.requiredCloser);
       else this.output += this.family.standalone(piece, this) ?? this.leftOut(piece, written, false);
     });
     this.output += this.markdown.slice(this.cursor);
@@ -133,6 +137,12 @@ class ShortcodeRewrite {
       if (!paired) this.warn(`stray ${written}`, shortcode.line, 'shortcode', `Shortcode ${quoted(written)} on line ${shortcode.line} closes nothing: left out`);
       this.output += lineBreaksIn(written);
     }
+  }
+
+  private unclosed(shortcode: Shortcode, written: string, closer: string): void {
+    const shown = this.family.shown(shortcode.name);
+    this.warn(`unclosed ${shortcode.name}`, shortcode.line, 'shortcode', `Shortcode ${shown} on line ${shortcode.line} has no ${closer}: its tag left out, the text after it kept`);
+    this.output += lineBreaksIn(written);
   }
 
   /** Removes a shortcode postfeed cannot show, once warned about per name. */
