@@ -362,6 +362,15 @@ describe('MDX (Docusaurus, Astro, Gatsby, Next.js)', () => {
     expect(html(result.markdown)).toContain('<p>An <strong>apple</strong>.</p>');
   });
 
+  it('dedents children indented inside components, which MDX never reads as indented code', () => {
+    const body = ['<Tabs>', '  <TabItem value="a">', '    An apple:', '', '    - red', '      - and round', '', '    ```js', '    eat();', '    ```', '  </TabItem>', '</Tabs>', '', '    plain indented'].join('\n');
+    const result = rewriteMdx(body, context);
+    expect(result.markdown).toBe(['', '', 'An apple:', '', '- red', '  - and round', '', '```js', 'eat();', '```', '', '', '', '    plain indented'].join('\n'));
+    const rendered = html(result.markdown);
+    expect(rendered).toContain('<p>An apple:</p>');
+    expect(rendered).toContain('<pre><code class="language-js">eat();\n</code></pre>');
+  });
+
   it('leaves lowercase HTML alone, braces in its attributes included', () => {
     const body = '<div style={{color: "red"}} class="x">A <b>bold</b> <a href="https://example.org/">link</a></div> <https://example.org/>';
     const result = rewriteMdx(body, context);

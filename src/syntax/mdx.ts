@@ -21,6 +21,7 @@ export function rewriteMdx(markdown: string, _context: BodySyntaxContext): Rewri
   const layout = layOutAdmonitions(lines, (index) => inCode[index]! || esm.has(index), warnings);
   const rewritten = [...lines];
   for (const index of esm) rewritten[index] = '';
+  const nestingChanges: number[] = new Array(lines.length + 1).fill(0);
   const isProse = (index: number) => !inCode[index] && !esm.has(index) && !layout.markers.has(index) && /\S/.test(lines[index]!);
   for (let start = 0; start < lines.length; ) {
     if (!isProse(start)) {
@@ -29,11 +30,47 @@ export function rewriteMdx(markdown: string, _context: BodySyntaxContext): Rewri
     }
     let end = start;
     while (end < lines.length && isProse(end)) end += 1;
-    const paragraph = rewriteParagraph(lines.slice(start, end).join('\n'), start + 1, warnings).split('\n');
+    const paragraph = rewriteParagraph(lines.slice(start, end).join('\n'), start + 1, warnings, nestingChanges).split('\n');
     paragraph.forEach((line, offset) => (rewritten[start + offset] = line));
     start = end;
   }
+  dedentComponentChildren(rewritten, nestingChanges);
   return { markdown: applyAdmonitions(rewritten, layout).join('\n'), warnings: warnings.sorted() };
+}
+
+/**
+ * MDX has no indented code blocks, so children indented inside a component (`<TabItem>` under
+ * `<Tabs>`) would turn into code once the tags are gone: each run of lines inside components loses
+ * the indentation its non-blank lines share. `changes[i]` is how many components open (or, when
+ * negative, close) before line i.
+ */
+function dedentComponentChildren(lines: string[], changes: readonly number[]): void {
+  let depth = 0;
+  let runStart = -1;
+  for (let index = 0; index <= lines.length; index += 1) {
+    depth = Math.max(0, depth + changes[index]!);
+    const inside = index < lines.length && depth > 0;
+    if (inside && runStart < 0) runStart = index;
+    if (!inside && runStart >= 0) {
+      dedent(lines, runStart, index);
+      runStart = -1;
+    }
+  }
+}
+
+function dedent(lines: string[], start: number, end: number): void {
+  let common = Infinity;
+  for (let index = start; index < end; index += 1) {
+    if (/\S/.test(lines[index]!)) common = Math.min(common, indentation(lines[index]!));
+  }
+  if (common === Infinity || common === 0) return;
+  for (let index = start; index < end; index += 1) lines[index] = lines[index]!.slice(Math.min(common, indentation(lines[index]!)));
+}
+
+function indentation(line: string): number {
+  let length = 0;
+  while (line[length] === ' ' || line[length] === '\t') length += 1;
+  return length;
 }
 
 const ESM_START = /^(?:import|export)(?=[\s{*'"])/;
@@ -97,7 +134,7 @@ function goesOn(line: string, next: string | undefined): boolean {
  * never closes keeps the rest of its kind in the paragraph as written: scanning again from each
  * later `<` or `{` would cost the square of the paragraph's length.
  */
-function rewriteParagraph(text: string, firstLine: number, warnings: SyntaxWarnings): string {
+function rewriteParagraph(text: string, firstLine: number, warnings: SyntaxWarnings, nestingChanges: number[]): string {
   const spans = inlineCodeSpans(text);
   const search = new ForwardSearch(text);
   const lines = new LineCounter(text);
@@ -144,8 +181,11 @@ function rewriteParagraph(text: string, firstLine: number, warnings: SyntaxWarni
       else if (tag?.isComponent) {
         const line = lineAt(start);
         const written = text.slice(start, tag.end);
-        const what = written.endsWith('/>') ? `<${tag.name} />` : `<${tag.name}>`;
+        const what = tag.form === 'self' ? `<${tag.name} />` : `<${tag.name}>`;
         warnings.add(`component ${tag.name}`, line, 'mdx-component', `MDX component ${what} on line ${line} left out, any content between its tags kept: ${NOT_RUN}`);
+        // Children start after an opening tag's last line; a closing tag's own line is still inside.
+        if (tag.form === 'open') nestingChanges[lineAt(tag.end - 1)]! += 1;
+        else if (tag.form === 'close') nestingChanges[line]! -= 1;
         replace(start, tag.end, lineBreaksIn(written));
       } else if (tag) syntax.lastIndex = tag.end;
     }
@@ -168,6 +208,7 @@ interface JsxTag {
   /** '' for a fragment (`<>`, `</>`): removed without a warning, since it only groups what it holds. */
   name: string;
   isComponent: boolean;
+  form: 'open' | 'close' | 'self';
   end: number;
 }
 
@@ -179,14 +220,16 @@ const TAG_NAME = /[A-Za-z][\w.:-]*/y;
  */
 function jsxTagAt(text: string, start: number): JsxTag | 'unclosed' | undefined {
   const nameStart = text[start + 1] === '/' ? start + 2 : start + 1;
-  if (text[nameStart] === '>') return { name: '', isComponent: true, end: nameStart + 1 };
+  const closing = nameStart === start + 2;
+  if (text[nameStart] === '>') return { name: '', isComponent: true, form: closing ? 'close' : 'open', end: nameStart + 1 };
   TAG_NAME.lastIndex = nameStart;
   const name = TAG_NAME.exec(text)?.[0];
   if (!name) return undefined;
   const end = tagEnd(text, nameStart + name.length);
   if (end < 0) return 'unclosed';
   // MDX reads a capitalised or dotted name as a component; lowercase names are HTML elements.
-  return { name, isComponent: /^[A-Z]/.test(name) || name.includes('.'), end };
+  const form = closing ? 'close' : text[end - 2] === '/' ? 'self' : 'open';
+  return { name, isComponent: /^[A-Z]/.test(name) || name.includes('.'), form, end };
 }
 
 /** Just past the `>` that ends a tag, past quoted attribute values and `{…}` attribute expressions; -1 if none. */
