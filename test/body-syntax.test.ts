@@ -371,11 +371,22 @@ describe('MDX (Docusaurus, Astro, Gatsby, Next.js)', () => {
     expect(rendered).toContain('<pre><code class="language-js">eat();\n</code></pre>');
   });
 
-  it('leaves lowercase HTML alone, braces in its attributes included', () => {
-    const body = '<div style={{color: "red"}} class="x">A <b>bold</b> <a href="https://example.org/">link</a></div> <https://example.org/>';
+  it('leaves lowercase HTML alone, autolinks included', () => {
+    const body = '<div class="x">A <b>bold</b> <a href="https://example.org/">link</a> a > b</div> <https://example.org/>';
     const result = rewriteMdx(body, context);
     expect(result.markdown).toBe(body);
     expect(result.warnings).toEqual([]);
+  });
+
+  it('keeps HTML elements without the attributes whose values are JavaScript, and warns', () => {
+    const body = '<img src={logo} alt="Logo" {...rest} />\n<div style={{ color: "red" }}\n  class="x">y</div>';
+    const result = rewriteMdx(body, context);
+    expect(result.markdown).toBe('<img alt="Logo" />\n<div\n  class="x">y</div>');
+    expect(result.warnings).toEqual([
+      { line: 1, code: 'mdx-expression', message: 'MDX expression {logo} in <img> on line 1 left out: postfeed does not run JavaScript' },
+      { line: 1, code: 'mdx-expression', message: 'MDX expression {...rest} in <img> on line 1 left out: postfeed does not run JavaScript' },
+      { line: 2, code: 'mdx-expression', message: 'MDX expression {{ color: "red" }} in <div> on line 2 left out: postfeed does not run JavaScript' },
+    ]);
   });
 
   it('leaves out JSX expressions with a warning naming each', () => {
