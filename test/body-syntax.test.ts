@@ -64,6 +64,10 @@ describe('Liquid (Jekyll, Eleventy)', () => {
     expect(rendered).not.toContain('<h1');
   });
 
+  it("takes Eleventy's quoted language", () => {
+    expect(rewriteLiquid('{% highlight "js" %}\nx\n{% endhighlight %}', context).markdown).toBe('```js\nx\n```');
+  });
+
   it('puts the fences on lines of their own when the tags share a line with code', () => {
     const result = rewriteLiquid('Text {% highlight js %}let a = 1;{% endhighlight %} more', context);
     expect(result.markdown).toBe('Text \n```js\nlet a = 1;\n```\n more');
@@ -418,6 +422,17 @@ describe('MDX (Docusaurus, Astro, Gatsby, Next.js)', () => {
   });
 });
 
+describe('names that are properties of every JavaScript object', () => {
+  it('are unknown names like any other', () => {
+    expect(where(rewriteHugoShortcodes('{{< constructor >}} {{< toString x >}}', context))).toEqual(['shortcode@1', 'shortcode@1']);
+    expect(where(rewriteZolaShortcodes('{{ constructor() }}', context))).toEqual(['shortcode@1']);
+    expect(where(rewriteLiquid('{% constructor %}{{ constructor }}', context))).toEqual(['template-tag@1', 'template-tag@1']);
+    const mdx = rewriteMdx(':::constructor\nx\n:::\n<hasOwnProperty />', context);
+    expect(mdx.markdown).toBe('\nx\n\n<hasOwnProperty />');
+    expect(where(mdx)).toEqual(['mdx-component@1']);
+  });
+});
+
 describe('hostile input: each rewrite is linear', () => {
   const SIZE = 200_000;
   const nested = (open: string, close: string, times: number) => open.repeat(times) + close.repeat(times);
@@ -443,6 +458,9 @@ describe('hostile input: each rewrite is linear', () => {
     ['MDX: backtick runs of every length', () => rewriteMdx(Array.from({ length: 600 }, (_, n) => '`'.repeat(n + 1)).join(' '), context)],
     ['MDX: admonitions with no end', () => rewriteMdx(':::note\n'.repeat(SIZE / 8), context)],
     ['MDX: imports that never end', () => rewriteMdx(`import {\n${'a,\n'.repeat(SIZE / 3)}`, context)],
+    ['MDX: spreads in an HTML tag', () => rewriteMdx(`<a${' {x}'.repeat(SIZE / 4)}>`, context)],
+    ['MDX: attribute values with no end', () => rewriteMdx('<a b={'.repeat(SIZE / 6), context)],
+    ['MDX: white space before attribute values', () => rewriteMdx(`<a${`${' '.repeat(100)}={x}`.repeat(SIZE / 104)}>`, context)],
     ['MDX: paragraphs', () => rewriteMdx('a {b} <C>\n\n'.repeat(SIZE / 12), context)],
   ];
   it.each(cases)('%s: under 2 s on 200 KB', (_name, work) => {

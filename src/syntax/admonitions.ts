@@ -2,15 +2,16 @@
 // bold label: every line of one keeps its place and gains a `> ` per admonition around it.
 import { SyntaxWarnings } from './context.js';
 
-const LABELS: Record<string, string> = {
-  note: 'Note',
-  tip: 'Tip',
-  info: 'Info',
-  warning: 'Warning',
-  danger: 'Danger',
-  caution: 'Caution',
-  important: 'Important',
-};
+// A Map, not an object: `:::constructor` must not find Object.prototype.constructor.
+const LABELS = new Map([
+  ['note', 'Note'],
+  ['tip', 'Tip'],
+  ['info', 'Info'],
+  ['warning', 'Warning'],
+  ['danger', 'Danger'],
+  ['caution', 'Caution'],
+  ['important', 'Important'],
+]);
 
 // Deeper admonitions are unwrapped instead: a `> ` per level on every line would make hostile
 // nesting square the size of the body.
@@ -44,16 +45,16 @@ export function layOutAdmonitions(lines: readonly string[], skip: (index: number
       if (top.quoted) quotedDepth -= 1;
       markers.set(index, '');
     } else if (marker && marker.type !== '') {
-      const label = quotedDepth < MAX_QUOTED_DEPTH ? LABELS[marker.type] : undefined;
+      const label = quotedDepth < MAX_QUOTED_DEPTH ? LABELS.get(marker.type) : undefined;
       open.push({ colons: marker.colons, type: marker.type, line: index + 1, quoted: label !== undefined });
       if (label) {
         quotedDepth += 1;
         markers.set(index, marker.title ? `**${marker.title}**` : `**${label}:**`);
-      } else if (marker.type in LABELS) {
+      } else if (LABELS.has(marker.type)) {
         warnings.add('too deep', index + 1, 'mdx-component', `:::${marker.type} on line ${index + 1} is nested more than ${MAX_QUOTED_DEPTH} deep: its marker left out, its content kept unquoted`);
         markers.set(index, '');
       } else {
-        warnings.add(`directive ${marker.type}`, index + 1, 'mdx-component', `Directive :::${marker.type} on line ${index + 1} left out, its content kept: postfeed knows only admonitions (${Object.keys(LABELS).join(', ')})`);
+        warnings.add(`directive ${marker.type}`, index + 1, 'mdx-component', `Directive :::${marker.type} on line ${index + 1} left out, its content kept: postfeed knows only admonitions (${[...LABELS.keys()].join(', ')})`);
         markers.set(index, '');
       }
     }

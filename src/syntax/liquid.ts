@@ -145,7 +145,8 @@ class LiquidRewrite {
     }
     const end = this.search.search(END_TAG.highlight, this.cursor);
     const fence = fenceFor(this.markdown.slice(this.cursor, end ? end.index : undefined));
-    const language = /^[\w+#.-]+/.exec(argument)?.[0] ?? '';
+    // Eleventy's Nunjucks plugin quotes the language: `{% highlight "js" %}`.
+    const language = /^["']?([\w+#.-]+)/.exec(argument)?.[1] ?? '';
     this.output += fenceInPlace(fence + language, this.output, this.markdown, this.cursor);
     this.openFence = { fence, line };
   }

@@ -18,7 +18,7 @@ export class ForwardSearch {
     }).index;
   }
 
-  /** The first match of `pattern` (global or sticky-free, with the `g` flag) at or after `from`. */
+  /** The first match of `pattern` (which has the `g` flag) at or after `from`. */
   search(pattern: RegExp, from: number): { index: number; length: number } | undefined {
     const answer = this.remembered(pattern.source, from, () => {
       pattern.lastIndex = from;

@@ -31,10 +31,11 @@ interface Literal {
 
 type Piece = Shortcode | Literal;
 
-const VIDEO_PAGES: Record<string, { label: string; url: (id: string) => string }> = {
-  youtube: { label: 'YouTube video', url: (id) => `https://www.youtube.com/watch?v=${encodeURIComponent(id)}` },
-  vimeo: { label: 'Vimeo video', url: (id) => `https://vimeo.com/${encodeURIComponent(id)}` },
-};
+// A Map, not an object: a shortcode named `constructor` must not find Object.prototype's.
+const VIDEO_PAGES = new Map<string, { label: string; url: (id: string) => string }>([
+  ['youtube', { label: 'YouTube video', url: (id) => `https://www.youtube.com/watch?v=${encodeURIComponent(id)}` }],
+  ['vimeo', { label: 'Vimeo video', url: (id) => `https://vimeo.com/${encodeURIComponent(id)}` }],
+]);
 
 const NOT_RUN = 'postfeed does not run templates';
 
@@ -70,7 +71,7 @@ const HUGO: Family = {
     const { name, arguments: args } = shortcode;
     if (name === 'figure') return figureHtml(args, shortcode, rewrite);
     if (name === 'ref' || name === 'relref') return rewrite.reference(valueOf(args, 'path', 0), shortcode, HUGO.shown(name));
-    if (name in VIDEO_PAGES) return rewrite.videoLink(name, valueOf(args, 'id', 0), valueOf(args, 'title'), shortcode, HUGO.shown(name));
+    if (VIDEO_PAGES.has(name)) return rewrite.videoLink(name, valueOf(args, 'id', 0), valueOf(args, 'title'), shortcode, HUGO.shown(name));
     return undefined;
   },
 };
@@ -81,7 +82,7 @@ const ZOLA: Family = {
   shown: (name) => `${name}()`,
   standalone: (shortcode, rewrite) => {
     const { name, arguments: args } = shortcode;
-    if (name in VIDEO_PAGES) return rewrite.videoLink(name, valueOf(args, 'id'), undefined, shortcode, ZOLA.shown(name));
+    if (VIDEO_PAGES.has(name)) return rewrite.videoLink(name, valueOf(args, 'id'), undefined, shortcode, ZOLA.shown(name));
     return undefined;
   },
 };
@@ -172,7 +173,7 @@ class ShortcodeRewrite {
 
   /** A video embed as a link to the video's page: feed readers do not run iframes. */
   videoLink(name: string, id: string | undefined, title: string | undefined, shortcode: Shortcode, shown: string): string {
-    const page = VIDEO_PAGES[name]!;
+    const page = VIDEO_PAGES.get(name)!;
     if (!id) {
       this.warn(`no id ${name}`, shortcode.line, 'shortcode', `Shortcode ${shown} on line ${shortcode.line} left out: it names no video`);
       return '';
