@@ -302,6 +302,14 @@ describe('MDX (Docusaurus, Astro, Gatsby, Next.js)', () => {
     expect(result.warnings).toEqual([]);
   });
 
+  it('warns when a statement never closes its brackets, naming the lines removed', () => {
+    const result = rewriteMdx("import {\n  A,\nText meant as prose\n\nKept.", context);
+    expect(result.markdown).toBe('\n\n\n\nKept.');
+    expect(result.warnings).toEqual([
+      { line: 1, code: 'mdx-expression', message: 'The import statement on line 1 never closes its brackets: lines 1 to 3 left out' },
+    ]);
+  });
+
   it('removes comments, keeping the truncate marker as the HTML comment the summary looks for', () => {
     const result = rewriteMdx('First.\n\n{/* truncate */}\n\nMore {/* a\nnote */} here.', context);
     expect(result.markdown).toBe('First.\n\n<!-- truncate -->\n\nMore \n here.');

@@ -15,7 +15,7 @@ export function rewriteMdx(markdown: string, _context: BodySyntaxContext): Rewri
   const lines = markdown.split('\n');
   const inCode = fencedCodeLines(lines);
   const warnings = new SyntaxWarnings();
-  const esm = esmStatementLines(lines, inCode);
+  const esm = esmStatementLines(lines, inCode, warnings);
   const layout = layOutAdmonitions(lines, (index) => inCode[index]! || esm.has(index), warnings);
   const rewritten = [...lines];
   for (const index of esm) rewritten[index] = '';
@@ -76,30 +76,35 @@ const ESM_START = /^(?:import|export)(?=[\s{*'"])/;
 /**
  * Indexes of the lines of top-level `import` and `export` statements: they start a block at the
  * start of a line and run until their brackets close and the line does not go on (or a blank line).
- * They are removed without a warning: MDX shows nothing of them.
+ * They are removed without a warning, since MDX shows nothing of them, unless their brackets never
+ * close: then the lines removed may have been meant as text.
  */
-function esmStatementLines(lines: readonly string[], inCode: readonly boolean[]): Set<number> {
+function esmStatementLines(lines: readonly string[], inCode: readonly boolean[], warnings: SyntaxWarnings): Set<number> {
   const statementLines = new Set<number>();
   for (let index = 0; index < lines.length; index += 1) {
     const startsBlock = index === 0 || !/\S/.test(lines[index - 1]!) || statementLines.has(index - 1);
     if (inCode[index] || !startsBlock || !ESM_START.test(lines[index]!)) continue;
-    const last = statementEnd(lines, index);
+    const { last, complete } = statementEnd(lines, index);
+    if (!complete) {
+      const keyword = ESM_START.exec(lines[index]!)![0];
+      warnings.add(`unclosed ${index}`, index + 1, 'mdx-expression', `The ${keyword} statement on line ${index + 1} never closes its brackets: lines ${index + 1} to ${last + 1} left out`);
+    }
     for (let line = index; line <= last; line += 1) statementLines.add(line);
     index = last;
   }
   return statementLines;
 }
 
-function statementEnd(lines: readonly string[], first: number): number {
+function statementEnd(lines: readonly string[], first: number): { last: number; complete: boolean } {
   let depth = 0;
   let inTemplate = false;
   for (let index = first; index < lines.length; index += 1) {
     const line = lines[index]!;
-    if (index > first && !/\S/.test(line)) return index - 1;
+    if (index > first && !/\S/.test(line)) return { last: index - 1, complete: depth <= 0 && !inTemplate };
     ({ depth, inTemplate } = bracketDepth(line, depth, inTemplate));
-    if (depth <= 0 && !inTemplate && !goesOn(line, lines[index + 1])) return index;
+    if (depth <= 0 && !inTemplate && !goesOn(line, lines[index + 1])) return { last: index, complete: true };
   }
-  return lines.length - 1;
+  return { last: lines.length - 1, complete: depth <= 0 && !inTemplate };
 }
 
 /** Bracket depth after a line of JavaScript; strings and comments do not count, template literals span lines. */
