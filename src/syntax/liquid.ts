@@ -2,7 +2,7 @@
 // before Markdown, so it is rewritten everywhere, code blocks included — except inside raw.
 import { type BodySyntaxContext, type Rewritten, SyntaxWarnings } from './context.js';
 import { fenceFor, fenceInPlace } from './code-regions.js';
-import { ForwardSearch, LineCounter, lineBreaksIn, quoted } from './scan.js';
+import { closerOf, earliest, ForwardSearch, LineCounter, lineBreaksIn, quoted } from './scan.js';
 
 const END_TAG = {
   raw: /\{%-?\s*endraw\s*-?%\}/g,
@@ -42,10 +42,10 @@ class LiquidRewrite {
 
   run(): Rewritten {
     for (;;) {
-      const start = this.nextOpener();
+      const start = earliest(this.search.indexOf('{%', this.cursor), this.search.indexOf('{{', this.cursor));
       if (start < 0) break;
       const isTag = this.markdown.startsWith('{%', start);
-      const end = this.closerOf(start, isTag ? '{%' : '{{', isTag ? '%}' : '}}');
+      const end = closerOf(this.search, start, isTag ? '{%' : '{{', isTag ? '%}' : '}}');
       if (end < 0) {
         const line = this.lines.lineAt(start);
         this.warnings.add(`unclosed ${isTag ? 'tag' : 'expression'}`, line, 'template-tag', `Liquid ${isTag ? 'tag' : 'expression'} opened with ${isTag ? '{%' : '{{'} on line ${line} is never closed: kept as written`);
@@ -66,20 +66,6 @@ class LiquidRewrite {
       this.output += `${this.output.endsWith('\n') ? '' : '\n'}${fence}`;
     }
     return { markdown: this.output, warnings: this.warnings.sorted() };
-  }
-
-  private nextOpener(): number {
-    const tag = this.search.indexOf('{%', this.cursor);
-    const expression = this.search.indexOf('{{', this.cursor);
-    if (tag < 0 || expression < 0) return Math.max(tag, expression);
-    return Math.min(tag, expression);
-  }
-
-  /** The closer of the opener at `start`, or -1 when another opener of its kind comes first. */
-  private closerOf(start: number, opener: string, closer: string): number {
-    const end = this.search.indexOf(closer, start + 2);
-    const nextOpener = this.search.indexOf(opener, start + 2);
-    return nextOpener >= 0 && nextOpener < end ? -1 : end;
   }
 
   private copyUpTo(end: number): void {

@@ -37,6 +37,18 @@ export class ForwardSearch {
   }
 }
 
+/** Where the opener at `start` closes, or -1 when no closer comes before another opener of its kind. */
+export function closerOf(search: ForwardSearch, start: number, opener: string, closer: string): number {
+  const end = search.indexOf(closer, start + opener.length);
+  const next = search.indexOf(opener, start + opener.length);
+  return next >= 0 && next < end ? -1 : end;
+}
+
+/** The earlier of two `indexOf` answers, -1 meaning not found. */
+export function earliest(a: number, b: number): number {
+  return a < 0 || b < 0 ? Math.max(a, b) : Math.min(a, b);
+}
+
 /**
  * 1-based line of an offset, counted forward from the previous question: the rewrites ask in text
  * order, so a whole body costs one pass (parse/lines.ts counts from the start on every call).

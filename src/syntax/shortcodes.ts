@@ -5,7 +5,7 @@
 import { htmlFromText } from '../formats/xml.js';
 import { type BodySyntaxContext, type Rewritten, type SyntaxWarningCode, SyntaxWarnings } from './context.js';
 import { fenceFor, fenceInPlace } from './code-regions.js';
-import { ForwardSearch, LineCounter, lineBreaksIn, quoted } from './scan.js';
+import { closerOf, earliest, ForwardSearch, LineCounter, lineBreaksIn, quoted } from './scan.js';
 
 interface Arguments {
   positional: string[];
@@ -386,15 +386,4 @@ function escapedShortcode(markdown: string, search: ForwardSearch, start: number
   const end = search.indexOf(`*/${closer}`, index + 2);
   if (end < 0) return undefined;
   return { start, end: end + 2 + closer.length, text: opener + markdown.slice(index + 2, end) + closer };
-}
-
-/** Where the opener at `start` closes, or -1 when it does not close before another opener of its kind. */
-function closerOf(search: ForwardSearch, start: number, opener: string, closer: string): number {
-  const end = search.indexOf(closer, start + opener.length);
-  const next = search.indexOf(opener, start + opener.length);
-  return next >= 0 && next < end ? -1 : end;
-}
-
-function earliest(a: number, b: number): number {
-  return a < 0 || b < 0 ? Math.max(a, b) : Math.min(a, b);
 }
