@@ -451,6 +451,7 @@ describe('hostile input: each rewrite is linear', () => {
     ['Liquid: unclosed comments', () => rewriteLiquid('{% comment %}'.repeat(SIZE / 13), context)],
     ['Liquid: unclosed highlights', () => rewriteLiquid('{% highlight x %}`'.repeat(SIZE / 18), context)],
     ['Liquid: whitespace inside almost-end tags', () => rewriteLiquid(`{% raw %}${`{%-${' '.repeat(1000)}endra`.repeat(SIZE / 1010)}`, context)],
+    ['Liquid: base URLs before links', () => rewriteLiquid('{{ site.url }}{% link a.pdf %}'.repeat(SIZE / 30), context)],
     ['Liquid: many tags on one line', () => rewriteLiquid('{% highlight a %}   {% endhighlight %}'.repeat(SIZE / 38), context)],
     ['Hugo: {{< with no >}}', () => rewriteHugoShortcodes('{{<'.repeat(SIZE / 3), context)],
     ['Hugo: escapes with no end', () => rewriteHugoShortcodes('{{</*'.repeat(SIZE / 5), context)],

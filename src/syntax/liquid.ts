@@ -27,8 +27,11 @@ class LiquidRewrite {
   private readonly baseWithoutSlash: string;
   private output = '';
   private cursor = 0;
-  /** Where the last bare base URL was written, so that a URL following it replaces it. */
-  private lastBase = { start: -1, end: -1 };
+  /**
+   * A bare base URL (`{{ site.baseurl }}`) not yet written: written before the next text, dropped
+   * when a URL that is already absolute follows it (`{{ site.baseurl }}{% post_url x %}`).
+   */
+  private pendingBase = false;
   private openFence: { fence: string; line: number } | undefined;
 
   constructor(
@@ -60,6 +63,7 @@ class LiquidRewrite {
       else this.expression(inner, whole, start);
     }
     this.copyUpTo(this.markdown.length);
+    this.writePendingBase();
     if (this.openFence) {
       const { fence, line } = this.openFence;
       this.warnings.add('unclosed highlight', line, 'template-tag', `Liquid tag {% highlight %} on line ${line} has no {% endhighlight %}: the rest of the post is shown as code`);
@@ -69,7 +73,7 @@ class LiquidRewrite {
   }
 
   private copyUpTo(end: number): void {
-    this.output += this.markdown.slice(this.cursor, end);
+    this.write(this.markdown.slice(this.cursor, end));
     this.cursor = end;
   }
 
@@ -92,7 +96,7 @@ class LiquidRewrite {
         const line = this.lines.lineAt(start);
         const key = name === 'include' || name === 'include_relative' ? whole : `tag ${name}`;
         this.warnings.add(key, line, 'template-tag', `Liquid tag ${quoted(whole)} on line ${line} left out: ${NOT_RUN}`);
-        this.output += lineBreaksIn(whole);
+        this.write(lineBreaksIn(whole));
       }
     }
   }
@@ -115,10 +119,10 @@ class LiquidRewrite {
       // Removing the rest of the post would lose text the author may not know is commented out.
       const line = this.lines.lineAt(start);
       this.warnings.add(`unclosed comment`, line, 'template-tag', `Liquid tag {% comment %} on line ${line} has no {% endcomment %}: the text after it is kept`);
-      this.output += lineBreaksIn(whole);
+      this.write(lineBreaksIn(whole));
       return;
     }
-    this.output += lineBreaksIn(this.markdown.slice(start, end.index + end.length));
+    this.write(lineBreaksIn(this.markdown.slice(start, end.index + end.length)));
     this.cursor = end.index + end.length;
   }
 
@@ -133,6 +137,7 @@ class LiquidRewrite {
     const fence = fenceFor(this.markdown.slice(this.cursor, end ? end.index : undefined));
     // Eleventy's Nunjucks plugin quotes the language: `{% highlight "js" %}`.
     const language = /^["']?([\w+#.-]+)/.exec(argument)?.[1] ?? '';
+    this.writePendingBase();
     this.output += fenceInPlace(fence + language, this.output, this.markdown, this.cursor);
     this.openFence = { fence, line };
   }
@@ -143,6 +148,7 @@ class LiquidRewrite {
       this.warnings.add(`stray endhighlight`, line, 'template-tag', `Liquid tag ${quoted(whole)} on line ${line} closes no highlight: left out`);
       return;
     }
+    this.writePendingBase();
     this.output += fenceInPlace(this.openFence.fence, this.output, this.markdown, this.cursor);
     this.openFence = undefined;
   }
@@ -167,7 +173,7 @@ class LiquidRewrite {
     if (path !== undefined) return this.writeUrl(this.urlOfPath(path));
     const line = this.lines.lineAt(start);
     this.warnings.add(`expression ${inner}`, line, 'template-tag', `Liquid expression ${quoted(whole)} on line ${line} left out: ${NOT_RUN}`);
-    this.output += lineBreaksIn(whole);
+    this.write(lineBreaksIn(whole));
   }
 
   private urlOfPath(path: string): string {
@@ -176,15 +182,23 @@ class LiquidRewrite {
 
   /** `{{ site.url }}` and `{{ site.baseurl }}`, alone or together, are the base URL once. */
   private writeBase(): void {
-    if (this.output.length === this.lastBase.end) return;
-    this.lastBase = { start: this.output.length, end: this.output.length + this.baseWithoutSlash.length };
-    this.output += this.baseWithoutSlash;
+    this.pendingBase = true;
   }
 
-  /** An absolute URL replaces a base URL written just before it (`{{ site.baseurl }}{% post_url x %}`). */
   private writeUrl(url: string): void {
-    if (this.output.length === this.lastBase.end) this.output = this.output.slice(0, this.lastBase.start);
-    this.output += url;
+    this.pendingBase = false;
+    this.write(url);
+  }
+
+  private write(text: string): void {
+    if (text === '') return;
+    this.writePendingBase();
+    this.output += text;
+  }
+
+  private writePendingBase(): void {
+    if (this.pendingBase) this.output += this.baseWithoutSlash;
+    this.pendingBase = false;
   }
 }
 
