@@ -423,6 +423,13 @@ describe('MDX (Docusaurus, Astro, Gatsby, Next.js)', () => {
     expect(where(result)).toEqual(['mdx-component@1', 'mdx-component@3']);
   });
 
+  it('reads backslashes as escapes outside code spans only, as CommonMark does', () => {
+    const result = rewriteMdx('\\`{a}` and `x\\` {b} \\``{c}`', context);
+    // markdown-it reads the same spans: `{a}<code> and </code>x` {b} `<code>{c}</code>
+    expect(result.markdown).toBe('\\`` and `x\\`  \\``{c}`');
+    expect(where(result)).toEqual(['mdx-expression@1', 'mdx-expression@1']);
+  });
+
   it('keeps escaped braces and angle brackets as text', () => {
     const result = rewriteMdx('Set \\{ and a < b and 3<4.', context);
     expect(result.markdown).toBe('Set \\{ and a < b and 3<4.');

@@ -67,43 +67,55 @@ function startsWithText(source: string, from: number): boolean {
 
 /**
  * Where each inline code span of a paragraph starts and ends (end exclusive): a run of n backticks
- * opens one that the next run of exactly n closes. Runs are indexed by length, so finding every
- * closer is one pass even for runs of every length.
+ * opens one that the next run of exactly n closes. A backslash escapes a backtick only outside a
+ * span. Runs are indexed by length, so finding every closer is one pass even for runs of every length.
  */
 export function inlineCodeSpans(paragraph: string): Map<number, number> {
-  const runsByLength = new Map<number, number[]>();
-  const runs: Array<{ start: number; length: number }> = [];
-  for (let index = 0; index < paragraph.length; ) {
-    if (paragraph[index] === '\\') {
-      index += 2;
-      continue;
-    }
-    if (paragraph[index] !== '`') {
-      index += 1;
-      continue;
-    }
-    const start = index;
-    while (paragraph[index] === '`') index += 1;
-    runs.push({ start, length: index - start });
-  }
+  const runs = backtickRuns(paragraph);
+  const startsByLength = new Map<number, number[]>();
   for (const run of runs) {
-    const starts = runsByLength.get(run.length) ?? [];
-    starts.push(run.start);
-    runsByLength.set(run.length, starts);
+    if (!startsByLength.has(run.length)) startsByLength.set(run.length, []);
+    startsByLength.get(run.length)!.push(run.start);
   }
+  const nextCloser = new Map<number, number>();
+  /** The first run of exactly `length` backticks starting after `from`; asked with growing `from`. */
+  const closerAfter = (length: number, from: number) => {
+    const starts = startsByLength.get(length) ?? [];
+    let position = nextCloser.get(length) ?? 0;
+    while (position < starts.length && starts[position]! <= from) position += 1;
+    nextCloser.set(length, position);
+    return starts[position];
+  };
   const spans = new Map<number, number>();
-  const next = new Map<number, number>();
   let covered = 0;
-  for (const run of runs) {
-    if (run.start < covered) continue;
-    const starts = runsByLength.get(run.length)!;
-    let position = next.get(run.length) ?? 0;
-    while (position < starts.length && starts[position]! <= run.start) position += 1;
-    next.set(run.length, position);
-    const closer = starts[position];
+  for (let { start, length } of runs) {
+    if (start < covered) continue;
+    if (escapedAt(paragraph, start, covered)) {
+      start += 1;
+      length -= 1;
+      if (length === 0) continue;
+    }
+    const closer = closerAfter(length, start);
     if (closer === undefined) continue;
-    spans.set(run.start, closer + run.length);
-    covered = closer + run.length;
+    spans.set(start, closer + length);
+    covered = closer + length;
   }
   return spans;
+}
+
+function backtickRuns(text: string): Array<{ start: number; length: number }> {
+  const runs: Array<{ start: number; length: number }> = [];
+  for (let index = text.indexOf('`'); index >= 0; index = text.indexOf('`', index)) {
+    const start = index;
+    while (text[index] === '`') index += 1;
+    runs.push({ start, length: index - start });
+  }
+  return runs;
+}
+
+/** Whether an odd number of backslashes (none before `floor`) stands just before `index`. */
+function escapedAt(text: string, index: number, floor: number): boolean {
+  let backslashes = 0;
+  while (index - backslashes - 1 >= floor && text[index - backslashes - 1] === '\\') backslashes += 1;
+  return backslashes % 2 === 1;
 }
