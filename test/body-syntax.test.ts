@@ -187,6 +187,12 @@ describe('Hugo shortcodes', () => {
     expect(lineCount(result.markdown)).toBe(lineCount(body));
   });
 
+  it('keeps the lines of a figure written over several', () => {
+    const result = rewriteHugoShortcodes('{{< figure\n  src="a.png"\n  alt="A"\n>}}\nText', context);
+    expect(result.markdown).toBe('<figure><img src="a.png" alt="A"></figure>\n\n\n\nText');
+    expect(html(result.markdown)).toContain('<p>Text</p>');
+  });
+
   it('takes figure attributes quoted with backticks, and a self-closing figure', () => {
     const result = rewriteHugoShortcodes('{{< figure src=`x.png` caption=`Cap` />}}', context);
     expect(result.markdown).toBe('<figure><img src="x.png" alt="Cap"><figcaption>Cap</figcaption></figure>');

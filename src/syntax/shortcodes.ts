@@ -47,7 +47,7 @@ interface Family {
   /** How a warning names the shortcode: `{{< notice >}}`, `notice()`. */
   shown: (name: string) => string;
   /** The replacement of a shortcode standing alone (not around content), or undefined if unknown. */
-  standalone: (shortcode: Shortcode, rewrite: ShortcodeRewrite) => string | undefined;
+  standalone: (shortcode: Shortcode, rewrite: ShortcodeRewrite, written: string) => string | undefined;
 }
 
 /** Rewrites Hugo shortcodes: figure, youtube, vimeo, ref, relref and highlight by what they show; others left out with a warning, content kept. */
@@ -67,9 +67,10 @@ export function rewriteZolaShortcodes(markdown: string, context: BodySyntaxConte
 const HUGO: Family = {
   pairKey: (shortcode) => shortcode.name,
   shown: (name) => `{{< ${name} >}}`,
-  standalone: (shortcode, rewrite) => {
+  standalone: (shortcode, rewrite, written) => {
     const { name, arguments: args } = shortcode;
-    if (name === 'figure') return figureHtml(args, shortcode, rewrite);
+    // A figure written over several lines keeps them, as blank lines after its HTML.
+    if (name === 'figure') return figureHtml(args, shortcode, rewrite) + lineBreaksIn(written);
     if (name === 'ref' || name === 'relref') return rewrite.reference(valueOf(args, 'path', 0), shortcode, HUGO.shown(name));
     if (VIDEO_PAGES.has(name)) return rewrite.videoLink(name, valueOf(args, 'id', 0), valueOf(args, 'title'), shortcode, HUGO.shown(name));
     return undefined;
@@ -114,7 +115,7 @@ class ShortcodeRewrite {
       else if (piece.form === 'close') this.close(piece, index, partners.has(index), written);
       else if (partners.has(index)) this.open(piece, partners.get(index)!, pieces, written);
       else if (piece.form === 'open' && this.family.requiredCloser) this.unclosed(piece, written, this.family.requiredCloser);
-      else this.output += this.family.standalone(piece, this) ?? this.leftOut(piece, written, false);
+      else this.output += this.family.standalone(piece, this, written) ?? this.leftOut(piece, written, false);
     });
     this.output += this.markdown.slice(this.cursor);
     return { markdown: this.output, warnings: this.warnings.sorted() };
