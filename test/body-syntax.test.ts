@@ -263,6 +263,11 @@ describe('Zola shortcodes', () => {
     expect(result.warnings).toEqual([]);
   });
 
+  it('reads arrays among the arguments whole: what is inside one is no argument', () => {
+    const result = rewriteZolaShortcodes('{{ youtube(id="abc", pairs=[1, id=2]) }}', context);
+    expect(result.markdown).toBe('[YouTube video](https://www.youtube.com/watch?v=abc)');
+  });
+
   it('keeps the body of other body shortcodes and warns once per name', () => {
     const body = '{% quote(author="A, B") %}\nA *quote*\n{% end %}\n{% quote() %}two{% end %}\n{{ gallery(dir="x") }}';
     const result = rewriteZolaShortcodes(body, context);

@@ -178,7 +178,11 @@ function zolaArguments(text: string): Arguments {
       index = end + 1;
     } else {
       end = index;
-      while (end < text.length && text[end] !== ',') end += 1;
+      // An array's commas are inside its brackets.
+      for (let depth = 0; end < text.length && (depth > 0 || text[end] !== ','); end += 1) {
+        if (text[end] === '[') depth += 1;
+        else if (text[end] === ']') depth -= 1;
+      }
       named.set(match[0], text.slice(index, end).trim());
       index = end;
     }
