@@ -116,6 +116,7 @@ describe('Liquid (Jekyll, Eleventy)', () => {
       '![i]({{ "/assets/x.png" | relative_url }})',
       "![i]({{ 'assets/y.png' | absolute_url }})",
       '![i]({{ "/z.png" | prepend: site.baseurl }})',
+      '![i]({{ "/z.png" | prepend: site.baseurl | prepend: site.url }})',
       '{{- site.url -}}',
     ].join('\n');
     const result = rewriteLiquid(body, context);
@@ -126,6 +127,7 @@ describe('Liquid (Jekyll, Eleventy)', () => {
         'https://example.org/blog/x',
         '![i](https://example.org/blog/assets/x.png)',
         '![i](https://example.org/blog/assets/y.png)',
+        '![i](https://example.org/blog/z.png)',
         '![i](https://example.org/blog/z.png)',
         'https://example.org/blog',
       ].join('\n'),

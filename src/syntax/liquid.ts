@@ -212,16 +212,17 @@ function trimWhitespaceControl(inner: string): string {
 
 /**
  * The path in `"/x" | relative_url`, `"/x" | absolute_url` or `"/x" | prepend: site.baseurl`
- * (or site.url), or undefined for any other expression.
+ * (or site.url, or a chain of these), or undefined for any other expression.
  */
 function pathOfUrlFilter(expression: string): string | undefined {
   const quote = expression[0];
   if (quote !== '"' && quote !== "'") return undefined;
   const close = expression.indexOf(quote, 1);
   if (close < 0) return undefined;
-  const filter = expression.slice(close + 1).trim();
-  if (!filter.startsWith('|')) return undefined;
-  const name = filter.slice(1).trim();
-  const known = name === 'relative_url' || name === 'absolute_url' || /^prepend:\s*site\.(?:url|baseurl)$/.test(name);
+  const [before, ...filters] = expression.slice(close + 1).split('|');
+  if (before!.trim() !== '' || filters.length === 0) return undefined;
+  const known = filters.every((filter) => URL_FILTERS.test(filter.trim()));
   return known ? expression.slice(1, close) : undefined;
 }
+
+const URL_FILTERS = /^(?:relative_url|absolute_url|prepend:\s*site\.(?:url|baseurl))$/;
