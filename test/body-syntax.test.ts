@@ -103,8 +103,8 @@ describe('Liquid (Jekyll, Eleventy)', () => {
     const result = rewriteLiquid('ok\n[A]({% post_url 1999-01-01-gone %}) and {% link _posts/gone.md %}', context);
     expect(result.markdown).toBe('ok\n[A]() and ');
     expect(result.warnings).toEqual([
-      { line: 2, code: 'unresolved-reference', message: 'Liquid tag {% post_url 1999-01-01-gone %} on line 2 left out: no post 1999-01-01-gone to link to' },
-      { line: 2, code: 'unresolved-reference', message: 'Liquid tag {% link _posts/gone.md %} on line 2 left out: no post _posts/gone.md to link to' },
+      { line: 2, code: 'unresolved-reference', message: 'Liquid tag {% post_url 1999-01-01-gone %} left out: no post 1999-01-01-gone to link to' },
+      { line: 2, code: 'unresolved-reference', message: 'Liquid tag {% link _posts/gone.md %} left out: no post _posts/gone.md to link to' },
     ]);
   });
 
@@ -146,11 +146,11 @@ describe('Liquid (Jekyll, Eleventy)', () => {
     const result = rewriteLiquid(body, context);
     expect(result.markdown).toBe('\n\nkept\n\n\n');
     expect(result.warnings).toEqual([
-      { line: 1, code: 'template-tag', message: 'Liquid tag {% include toc.html %} on line 1 left out: postfeed does not run templates' },
-      { line: 2, code: 'template-tag', message: 'Liquid tag {% if page.x %} on line 2 left out: postfeed does not run templates' },
-      { line: 4, code: 'template-tag', message: 'Liquid tag {% endif %} on line 4 left out: postfeed does not run templates' },
-      { line: 5, code: 'template-tag', message: 'Liquid expression {{ page.title }} on line 5 left out: postfeed does not run templates' },
-      { line: 6, code: 'template-tag', message: 'Liquid tag {% include note.html %} on line 6 left out: postfeed does not run templates' },
+      { line: 1, code: 'template-tag', message: 'Liquid tag {% include toc.html %} left out: postfeed does not run templates' },
+      { line: 2, code: 'template-tag', message: 'Liquid tag {% if page.x %} left out: postfeed does not run templates' },
+      { line: 4, code: 'template-tag', message: 'Liquid tag {% endif %} left out: postfeed does not run templates' },
+      { line: 5, code: 'template-tag', message: 'Liquid expression {{ page.title }} left out: postfeed does not run templates' },
+      { line: 6, code: 'template-tag', message: 'Liquid tag {% include note.html %} left out: postfeed does not run templates' },
     ]);
   });
 
@@ -214,7 +214,7 @@ describe('Hugo shortcodes', () => {
     const result = rewriteHugoShortcodes(body, context);
     expect(result.markdown).toBe('[a](https://example.org/blog/my-post/) [b](https://example.org/blog/my-post/#part-2)\n[c]()');
     expect(result.warnings).toEqual([
-      { line: 2, code: 'unresolved-reference', message: 'Shortcode {{< ref >}} on line 2 left out: no post gone.md to link to' },
+      { line: 2, code: 'unresolved-reference', message: 'Shortcode {{< ref >}} left out: no post gone.md to link to' },
     ]);
   });
 
@@ -239,8 +239,8 @@ describe('Hugo shortcodes', () => {
     const result = rewriteHugoShortcodes(body, context);
     expect(result.markdown).toBe(['', '**Bold** advice', '', '', 'again', '', 'Hidden', ''].join('\n'));
     expect(result.warnings).toEqual([
-      { line: 1, code: 'shortcode', message: 'Shortcode {{< notice >}} on line 1 left out, the content between its tags kept: postfeed does not run templates' },
-      { line: 6, code: 'shortcode', message: 'Shortcode {{< details >}} on line 6 left out, the content between its tags kept: postfeed does not run templates' },
+      { line: 1, code: 'shortcode', message: 'Shortcode {{< notice >}} left out, the content between its tags kept: postfeed does not run templates' },
+      { line: 6, code: 'shortcode', message: 'Shortcode {{< details >}} left out, the content between its tags kept: postfeed does not run templates' },
     ]);
     expect(html(result.markdown)).toContain('<strong>Bold</strong>');
   });
@@ -275,8 +275,8 @@ describe('Zola shortcodes', () => {
     const result = rewriteZolaShortcodes(body, context);
     expect(result.markdown).toBe('\nA *quote*\n\ntwo\n');
     expect(result.warnings).toEqual([
-      { line: 1, code: 'shortcode', message: 'Shortcode quote() on line 1 left out, the content between its tags kept: postfeed does not run templates' },
-      { line: 5, code: 'shortcode', message: 'Shortcode gallery() on line 5 left out: postfeed does not run templates' },
+      { line: 1, code: 'shortcode', message: 'Shortcode quote() left out, the content between its tags kept: postfeed does not run templates' },
+      { line: 5, code: 'shortcode', message: 'Shortcode gallery() left out: postfeed does not run templates' },
     ]);
   });
 
@@ -290,7 +290,7 @@ describe('Zola shortcodes', () => {
     const result = rewriteZolaShortcodes('a\n{% note() %}\nrest', context);
     expect(result.markdown).toBe('a\n\nrest');
     expect(result.warnings).toEqual([
-      { line: 2, code: 'shortcode', message: 'Shortcode note() on line 2 has no {% end %}: its tag left out, the text after it kept' },
+      { line: 2, code: 'shortcode', message: 'Shortcode note() has no {% end %}: its tag left out, the text after it kept' },
     ]);
   });
 });
@@ -319,7 +319,7 @@ describe('MDX (Docusaurus, Astro, Gatsby, Next.js)', () => {
     const result = rewriteMdx("import {\n  A,\nText meant as prose\n\nKept.", context);
     expect(result.markdown).toBe('\n\n\n\nKept.');
     expect(result.warnings).toEqual([
-      { line: 1, code: 'mdx-expression', message: 'The import statement on line 1 never closes its brackets: lines 1 to 3 left out' },
+      { line: 1, code: 'mdx-expression', message: 'The import statement never closes its brackets: lines 1 to 3 left out' },
     ]);
   });
 
@@ -379,10 +379,10 @@ describe('MDX (Docusaurus, Astro, Gatsby, Next.js)', () => {
     const result = rewriteMdx(body, context);
     expect(result.markdown).toBe(['', '', '', 'An **apple**.', '', '', '', '', '', '', 'A pear. Red  frag', '', '', ''].join('\n'));
     expect(result.warnings.map((warning) => [warning.line, warning.message])).toEqual([
-      [1, 'MDX component <Tabs> on line 1 left out, any content between its tags kept: postfeed does not run components'],
-      [2, 'MDX component <TabItem> on line 2 left out, any content between its tags kept: postfeed does not run components'],
-      [11, 'MDX component <Highlight> on line 11 left out, any content between its tags kept: postfeed does not run components'],
-      [11, 'MDX component <Foo.Bar /> on line 11 left out, any content between its tags kept: postfeed does not run components'],
+      [1, 'MDX component <Tabs> left out, any content between its tags kept: postfeed does not run components'],
+      [2, 'MDX component <TabItem> left out, any content between its tags kept: postfeed does not run components'],
+      [11, 'MDX component <Highlight> left out, any content between its tags kept: postfeed does not run components'],
+      [11, 'MDX component <Foo.Bar /> left out, any content between its tags kept: postfeed does not run components'],
     ]);
     expect(html(result.markdown)).toContain('<p>An <strong>apple</strong>.</p>');
   });
@@ -408,9 +408,9 @@ describe('MDX (Docusaurus, Astro, Gatsby, Next.js)', () => {
     const result = rewriteMdx(body, context);
     expect(result.markdown).toBe('<img alt="Logo" />\n<div\n  class="x">y</div>');
     expect(result.warnings).toEqual([
-      { line: 1, code: 'mdx-expression', message: 'MDX expression {logo} in <img> on line 1 left out: postfeed does not run JavaScript' },
-      { line: 1, code: 'mdx-expression', message: 'MDX expression {...rest} in <img> on line 1 left out: postfeed does not run JavaScript' },
-      { line: 2, code: 'mdx-expression', message: 'MDX expression {{ color: "red" }} in <div> on line 2 left out: postfeed does not run JavaScript' },
+      { line: 1, code: 'mdx-expression', message: 'MDX expression {logo} in <img> left out: postfeed does not run JavaScript' },
+      { line: 1, code: 'mdx-expression', message: 'MDX expression {...rest} in <img> left out: postfeed does not run JavaScript' },
+      { line: 2, code: 'mdx-expression', message: 'MDX expression {{ color: "red" }} in <div> left out: postfeed does not run JavaScript' },
     ]);
   });
 
@@ -418,8 +418,8 @@ describe('MDX (Docusaurus, Astro, Gatsby, Next.js)', () => {
     const result = rewriteMdx('Year {new Date().getFullYear()} and {props.name}.\n\n{props.name}', context);
     expect(result.markdown).toBe('Year  and .\n\n');
     expect(result.warnings).toEqual([
-      { line: 1, code: 'mdx-expression', message: 'MDX expression {new Date().getFullYear()} on line 1 left out: postfeed does not run JavaScript' },
-      { line: 1, code: 'mdx-expression', message: 'MDX expression {props.name} on line 1 left out: postfeed does not run JavaScript' },
+      { line: 1, code: 'mdx-expression', message: 'MDX expression {new Date().getFullYear()} left out: postfeed does not run JavaScript' },
+      { line: 1, code: 'mdx-expression', message: 'MDX expression {props.name} left out: postfeed does not run JavaScript' },
     ]);
   });
 

@@ -5,18 +5,33 @@ import type { Diagnostic, Enclosure, FeedItem, Post, Site } from '../model.js';
 import type { MediaSize } from '../source/media.js';
 import { CONVENTIONS } from '../parse/conventions/index.js';
 import { renderContent } from './content.js';
+import type { PostResolver } from './references.js';
+import { rewriteTemplates } from './templates.js';
 import { resolveEnclosure } from './enclosure.js';
 import { summarize } from './summary.js';
 
-/** `media` is what the source stage found for a local `image:` file (undefined when there is none). */
-export function renderItem(post: Post, site: Site, config: Config, media: MediaSize | undefined, diagnostics: Diagnostic[]): FeedItem {
-  const content = renderContent(post, { summarySeparators: CONVENTIONS[config.conventions].summarySeparators });
+/**
+ * `media` is what the source stage found for a local `image:` file (undefined when there is none);
+ * `resolvePost` finds the post a template reference (`{% post_url %}`, `{{< ref >}}`) names.
+ */
+export function renderItem(
+  post: Post,
+  site: Site,
+  config: Config,
+  media: MediaSize | undefined,
+  resolvePost: PostResolver,
+  diagnostics: Diagnostic[],
+): FeedItem {
+  const convention = CONVENTIONS[config.conventions];
+  const rewritten = rewriteTemplates(post, convention, { baseUrl: site.baseUrl, resolvePost });
+  diagnostics.push(...rewritten.diagnostics);
+  const content = renderContent({ ...post, markdown: rewritten.markdown }, { summarySeparators: convention.summarySeparators });
   diagnostics.push(...content.diagnostics);
   let enclosure: Enclosure | undefined;
   if (post.image) {
     const resolved = resolveEnclosure(post.image.value, post.permalink, () => media ?? { problem: 'was not looked up in the posts folder' });
     if ('problem' in resolved) {
-      const severity = CONVENTIONS[config.conventions].unusableImage;
+      const severity = convention.unusableImage;
       diagnostics.push({
         severity,
         code: resolved.code,

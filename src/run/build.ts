@@ -19,6 +19,7 @@ import { planFeeds } from '../plan/feeds.js';
 import { selectPosts } from '../plan/select.js';
 import { isLocalReference } from '../render/enclosure.js';
 import { renderItem } from '../render/item.js';
+import { postResolver } from '../render/references.js';
 import { now as clock } from './clock.js';
 import { feedCharacters } from './size.js';
 
@@ -121,12 +122,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   );
   diagnostics.push(...selection.diagnostics);
   const items: FeedItem[] = [];
+  // References between posts resolve to any post, published in this feed or not.
+  const resolvePost = postResolver(posts);
   for (const [index, post] of selection.posts.entries()) {
     await offerTurn(index);
     // Sizes of local files a post attaches, judged by their real path inside the posts folder.
     const image = post.image?.value;
     const media = image && isLocalReference(image) ? await mediaFileSize(loaded.root, path.resolve(cwd, post.file), image) : undefined;
-    items.push(renderItem(post, site, config, media, diagnostics));
+    items.push(renderItem(post, site, config, media, resolvePost, diagnostics));
   }
 
   const characters = feedCharacters(items);

@@ -51,10 +51,10 @@ export function layOutAdmonitions(lines: readonly string[], skip: (index: number
         quotedDepth += 1;
         markers.set(index, marker.title ? `**${marker.title}**` : `**${label}:**`);
       } else if (LABELS.has(marker.type)) {
-        warnings.add('too deep', index + 1, 'mdx-component', `:::${marker.type} on line ${index + 1} is nested more than ${MAX_QUOTED_DEPTH} deep: its marker left out, its content kept unquoted`);
+        warnings.add('too deep', index + 1, 'mdx-component', `:::${marker.type} is nested more than ${MAX_QUOTED_DEPTH} deep: its marker left out, its content kept unquoted`);
         markers.set(index, '');
       } else {
-        warnings.add(`directive ${marker.type}`, index + 1, 'mdx-component', `Directive :::${marker.type} on line ${index + 1} left out, its content kept: postfeed knows only admonitions (${[...LABELS.keys()].join(', ')})`);
+        warnings.add(`directive ${marker.type}`, index + 1, 'mdx-component', `Directive :::${marker.type} left out, its content kept: postfeed knows only admonitions (${[...LABELS.keys()].join(', ')})`);
         markers.set(index, '');
       }
     }
@@ -63,7 +63,7 @@ export function layOutAdmonitions(lines: readonly string[], skip: (index: number
   // The outermost is named: closing it shows the next, if any.
   const [unclosed] = open;
   if (unclosed) {
-    warnings.add('unclosed', unclosed.line, 'mdx-component', `:::${unclosed.type} on line ${unclosed.line} is never closed: it runs to the end of the post`);
+    warnings.add('unclosed', unclosed.line, 'mdx-component', `:::${unclosed.type} is never closed: it runs to the end of the post`);
   }
   return { depth, markers };
 }

@@ -81,7 +81,7 @@ class JsxParagraph {
     } else if (!this.unclosed.expressions) {
       this.unclosed.expressions = true;
       const line = this.lineAt(start);
-      this.warnings.add(`unclosed comment ${line}`, line, 'mdx-expression', `MDX comment on line ${line} is never closed: kept as written`);
+      this.warnings.add(`unclosed comment ${line}`, line, 'mdx-expression', `MDX comment is never closed: kept as written`);
     }
   }
 
@@ -90,7 +90,7 @@ class JsxParagraph {
     const line = this.lineAt(start);
     if (end < 0) {
       this.unclosed.expressions = true;
-      this.warnings.add(`unclosed expression ${line}`, line, 'mdx-expression', `MDX expression on line ${line} is never closed: the rest of its paragraph kept as written`);
+      this.warnings.add(`unclosed expression ${line}`, line, 'mdx-expression', `MDX expression is never closed: the rest of its paragraph kept as written`);
       return;
     }
     this.warnExpression(this.text.slice(start, end), line);
@@ -98,7 +98,7 @@ class JsxParagraph {
   }
 
   private warnExpression(expression: string, line: number, where = ''): void {
-    this.warnings.add(`expression ${expression}`, line, 'mdx-expression', `MDX expression ${quoted(expression)}${where} on line ${line} left out: postfeed does not run JavaScript`);
+    this.warnings.add(`expression ${expression}`, line, 'mdx-expression', `MDX expression ${quoted(expression)}${where} left out: postfeed does not run JavaScript`);
   }
 
   private tag(start: number): void {
@@ -107,7 +107,7 @@ class JsxParagraph {
     const line = this.lineAt(start);
     if (tag === 'unclosed') {
       this.unclosed.tags = true;
-      this.warnings.add(`unclosed tag ${line}`, line, 'mdx-component', `Tag on line ${line} is never closed with >: the rest of its paragraph kept as written`);
+      this.warnings.add(`unclosed tag ${line}`, line, 'mdx-component', `Tag is never closed with >: the rest of its paragraph kept as written`);
     } else if (tag.name === '') this.replace(start, tag.end, '');
     else if (tag.isComponent) this.component(tag, start, line);
     else this.htmlTag(tag, start, line);
@@ -115,7 +115,7 @@ class JsxParagraph {
 
   private component(tag: JsxTag, start: number, line: number): void {
     const what = tag.form === 'self' ? `<${tag.name} />` : `<${tag.name}>`;
-    this.warnings.add(`component ${tag.name}`, line, 'mdx-component', `MDX component ${what} on line ${line} left out, any content between its tags kept: postfeed does not run components`);
+    this.warnings.add(`component ${tag.name}`, line, 'mdx-component', `MDX component ${what} left out, any content between its tags kept: postfeed does not run components`);
     // Children start after an opening tag's last line; a closing tag's own line is still inside.
     if (tag.form === 'open') this.nestingChanges[this.lineAt(tag.end - 1)]! += 1;
     else if (tag.form === 'close') this.nestingChanges[line]! -= 1;

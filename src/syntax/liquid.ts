@@ -51,7 +51,7 @@ class LiquidRewrite {
       const end = closerOf(this.search, start, isTag ? '{%' : '{{', isTag ? '%}' : '}}');
       if (end < 0) {
         const line = this.lines.lineAt(start);
-        this.warnings.add(`unclosed ${isTag ? 'tag' : 'expression'}`, line, 'template-tag', `Liquid ${isTag ? 'tag' : 'expression'} opened with ${isTag ? '{%' : '{{'} on line ${line} is never closed: kept as written`);
+        this.warnings.add(`unclosed ${isTag ? 'tag' : 'expression'}`, line, 'template-tag', `Liquid ${isTag ? 'tag' : 'expression'} opened with ${isTag ? '{%' : '{{'} is never closed: kept as written`);
         this.copyUpTo(start + 2);
         continue;
       }
@@ -66,7 +66,7 @@ class LiquidRewrite {
     this.writePendingBase();
     if (this.openFence) {
       const { fence, line } = this.openFence;
-      this.warnings.add('unclosed highlight', line, 'template-tag', `Liquid tag {% highlight %} on line ${line} has no {% endhighlight %}: the rest of the post is shown as code`);
+      this.warnings.add('unclosed highlight', line, 'template-tag', `Liquid tag {% highlight %} has no {% endhighlight %}: the rest of the post is shown as code`);
       this.output += `${this.output.endsWith('\n') ? '' : '\n'}${fence}`;
     }
     return { markdown: this.output, warnings: this.warnings.sorted() };
@@ -95,7 +95,7 @@ class LiquidRewrite {
       default: {
         const line = this.lines.lineAt(start);
         const key = name === 'include' || name === 'include_relative' ? whole : `tag ${name}`;
-        this.warnings.add(key, line, 'template-tag', `Liquid tag ${quoted(whole)} on line ${line} left out: ${NOT_RUN}`);
+        this.warnings.add(key, line, 'template-tag', `Liquid tag ${quoted(whole)} left out: ${NOT_RUN}`);
         this.write(lineBreaksIn(whole));
       }
     }
@@ -105,7 +105,7 @@ class LiquidRewrite {
     const end = this.search.search(END_TAG.raw, this.cursor);
     if (!end) {
       const line = this.lines.lineAt(start);
-      this.warnings.add(`unclosed raw ${start}`, line, 'template-tag', `Liquid tag {% raw %} on line ${line} has no {% endraw %}: the rest of the post is kept as written`);
+      this.warnings.add(`unclosed raw ${start}`, line, 'template-tag', `Liquid tag {% raw %} has no {% endraw %}: the rest of the post is kept as written`);
       this.copyUpTo(this.markdown.length);
       return;
     }
@@ -118,7 +118,7 @@ class LiquidRewrite {
     if (!end) {
       // Removing the rest of the post would lose text the author may not know is commented out.
       const line = this.lines.lineAt(start);
-      this.warnings.add(`unclosed comment`, line, 'template-tag', `Liquid tag {% comment %} on line ${line} has no {% endcomment %}: the text after it is kept`);
+      this.warnings.add(`unclosed comment`, line, 'template-tag', `Liquid tag {% comment %} has no {% endcomment %}: the text after it is kept`);
       this.write(lineBreaksIn(whole));
       return;
     }
@@ -130,7 +130,7 @@ class LiquidRewrite {
   private highlight(argument: string, start: number): void {
     const line = this.lines.lineAt(start);
     if (this.openFence) {
-      this.warnings.add(`nested highlight`, line, 'template-tag', `Liquid tag {% highlight %} on line ${line} is inside another highlight: left out`);
+      this.warnings.add(`nested highlight`, line, 'template-tag', `Liquid tag {% highlight %} is inside another highlight: left out`);
       return;
     }
     const end = this.search.search(END_TAG.highlight, this.cursor);
@@ -145,7 +145,7 @@ class LiquidRewrite {
   private endHighlight(whole: string, start: number): void {
     if (!this.openFence) {
       const line = this.lines.lineAt(start);
-      this.warnings.add(`stray endhighlight`, line, 'template-tag', `Liquid tag ${quoted(whole)} on line ${line} closes no highlight: left out`);
+      this.warnings.add(`stray endhighlight`, line, 'template-tag', `Liquid tag ${quoted(whole)} closes no highlight: left out`);
       return;
     }
     this.writePendingBase();
@@ -161,7 +161,7 @@ class LiquidRewrite {
       (name === 'link' && extension && !PAGE_EXTENSIONS.has(extension) ? this.urlOfPath(reference) : undefined);
     if (url === undefined) {
       const line = this.lines.lineAt(start);
-      this.warnings.add(whole, line, 'unresolved-reference', `Liquid tag ${quoted(whole)} on line ${line} left out: no post ${quoted(reference)} to link to`);
+      this.warnings.add(whole, line, 'unresolved-reference', `Liquid tag ${quoted(whole)} left out: no post ${quoted(reference)} to link to`);
       return;
     }
     this.writeUrl(url);
@@ -172,7 +172,7 @@ class LiquidRewrite {
     const path = pathOfUrlFilter(inner);
     if (path !== undefined) return this.writeUrl(this.urlOfPath(path));
     const line = this.lines.lineAt(start);
-    this.warnings.add(`expression ${inner}`, line, 'template-tag', `Liquid expression ${quoted(whole)} on line ${line} left out: ${NOT_RUN}`);
+    this.warnings.add(`expression ${inner}`, line, 'template-tag', `Liquid expression ${quoted(whole)} left out: ${NOT_RUN}`);
     this.write(lineBreaksIn(whole));
   }
 

@@ -87,7 +87,7 @@ function esmStatementLines(lines: readonly string[], inCode: readonly boolean[],
     const { last, complete } = statementEnd(lines, index);
     if (!complete) {
       const keyword = ESM_START.exec(lines[index]!)![0];
-      warnings.add(`unclosed ${index}`, index + 1, 'mdx-expression', `The ${keyword} statement on line ${index + 1} never closes its brackets: lines ${index + 1} to ${last + 1} left out`);
+      warnings.add(`unclosed ${index}`, index + 1, 'mdx-expression', `The ${keyword} statement never closes its brackets: lines ${index + 1} to ${last + 1} left out`);
     }
     for (let line = index; line <= last; line += 1) statementLines.add(line);
     index = last;

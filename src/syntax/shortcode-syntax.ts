@@ -53,7 +53,7 @@ export function hugoPieces(markdown: string, warnings: SyntaxWarnings): Piece[] 
     const end = closerOf(search, start, opener, closer);
     const line = lines.lineAt(start);
     if (end < 0) {
-      warnings.add('unclosed', line, 'shortcode', `Shortcode opened with ${opener} on line ${line} is never closed: kept as written`);
+      warnings.add('unclosed', line, 'shortcode', `Shortcode opened with ${opener} is never closed: kept as written`);
       cursor = start + 3;
       continue;
     }

@@ -109,14 +109,14 @@ class ShortcodeRewrite {
     const fence = this.fences.get(index);
     if (fence) this.output += fenceInPlace(fence, this.output, this.markdown, shortcode.end);
     else {
-      if (!paired) this.warn(`stray ${written}`, shortcode.line, 'shortcode', `Shortcode ${quoted(written)} on line ${shortcode.line} closes nothing: left out`);
+      if (!paired) this.warn(`stray ${written}`, shortcode.line, 'shortcode', `Shortcode ${quoted(written)} closes nothing: left out`);
       this.output += lineBreaksIn(written);
     }
   }
 
   private unclosed(shortcode: Shortcode, written: string, closer: string): void {
     const shown = this.family.shown(shortcode.name);
-    this.warn(`unclosed ${shortcode.name}`, shortcode.line, 'shortcode', `Shortcode ${shown} on line ${shortcode.line} has no ${closer}: its tag left out, the text after it kept`);
+    this.warn(`unclosed ${shortcode.name}`, shortcode.line, 'shortcode', `Shortcode ${shown} has no ${closer}: its tag left out, the text after it kept`);
     this.output += lineBreaksIn(written);
   }
 
@@ -124,7 +124,7 @@ class ShortcodeRewrite {
   private leftOut(shortcode: Shortcode, written: string, aroundContent: boolean): string {
     const what = aroundContent ? 'left out, the content between its tags kept' : 'left out';
     const shown = this.family.shown(shortcode.name);
-    this.warn(`name ${shortcode.name}`, shortcode.line, 'shortcode', `Shortcode ${shown} on line ${shortcode.line} ${what}: ${NOT_RUN}`);
+    this.warn(`name ${shortcode.name}`, shortcode.line, 'shortcode', `Shortcode ${shown} ${what}: ${NOT_RUN}`);
     return lineBreaksIn(written);
   }
 
@@ -139,7 +139,7 @@ class ShortcodeRewrite {
     const url = path ? this.context.resolvePost(path) : undefined;
     if (url === undefined) {
       const what = path ? `no post ${quoted(path)} to link to` : 'it names no post';
-      this.warn(`reference ${reference}`, shortcode.line, 'unresolved-reference', `Shortcode ${shown} on line ${shortcode.line} left out: ${what}`);
+      this.warn(`reference ${reference}`, shortcode.line, 'unresolved-reference', `Shortcode ${shown} left out: ${what}`);
       return '';
     }
     return hash < 0 ? url : url + reference!.slice(hash);
@@ -149,7 +149,7 @@ class ShortcodeRewrite {
   videoLink(name: string, id: string | undefined, title: string | undefined, shortcode: Shortcode, shown: string): string {
     const page = VIDEO_PAGES.get(name)!;
     if (!id) {
-      this.warn(`no id ${name}`, shortcode.line, 'shortcode', `Shortcode ${shown} on line ${shortcode.line} left out: it names no video`);
+      this.warn(`no id ${name}`, shortcode.line, 'shortcode', `Shortcode ${shown} left out: it names no video`);
       return '';
     }
     return `[${escapeLinkText(title || page.label)}](${page.url(id)})`;
@@ -164,7 +164,7 @@ function escapeLinkText(text: string): string {
 function figureHtml(args: Arguments, shortcode: Shortcode, rewrite: ShortcodeRewrite): string {
   const src = valueOf(args, 'src', 0);
   if (!src) {
-    rewrite.warn('figure without src', shortcode.line, 'shortcode', `Shortcode {{< figure >}} on line ${shortcode.line} left out: it has no src`);
+    rewrite.warn('figure without src', shortcode.line, 'shortcode', `Shortcode {{< figure >}} left out: it has no src`);
     return '';
   }
   const attribute = (name: string, value: string | undefined) => (value === undefined ? '' : ` ${name}="${htmlFromText(value)}"`);
