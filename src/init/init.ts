@@ -1,0 +1,23 @@
+// `postfeed init` as a library call: read a site, detect its generator, propose a config.
+// It never writes; the CLI writes the text it returns.
+import path from 'node:path';
+import { readSiteFiles } from '../source/site-files.js';
+import { CONVENTIONS, DATA_FILES } from './conventions.js';
+import { DETECTION_FILES, DETECTION_FOLDERS, detectGenerator } from './detect.js';
+import { initialConfig, type InitialConfig } from './initial-config.js';
+import { readSiteSettings } from './site-config.js';
+
+export interface InitOptions {
+  /** The site's root folder; default: the process's working directory. */
+  dir?: string;
+}
+
+export async function init(options: InitOptions = {}): Promise<InitialConfig> {
+  const dir = path.resolve(options.dir ?? process.cwd());
+  const site = await readSiteFiles(dir, { files: [...DETECTION_FILES, ...DATA_FILES], folders: DETECTION_FOLDERS });
+  const detection = detectGenerator(site);
+  const settings = readSiteSettings(detection.generator, site, 'decidedBy' in detection ? detection.decidedBy : undefined);
+  // Where posts may be depends on the generator, and for Jekyll on its config: a second look.
+  const folders = await readSiteFiles(dir, { folders: settings.postsFolders ?? CONVENTIONS[detection.generator].postsFolders });
+  return initialConfig(detection, settings, new Map([...site, ...folders]), path.basename(dir));
+}

@@ -1,0 +1,144 @@
+// The config `postfeed init` proposes: every value the site's own config gave that passes postfeed's
+// rules, the generator's conventions for the rest, placeholders where neither knows — and the lines
+// that tell the user which is which.
+import { resolveConfig } from '../config/resolve.js';
+import { AuthorSchema, ConfigSchema } from '../config/schema.js';
+import { canonicalLanguageTag } from '../parse/values.js';
+import type { SiteFiles } from '../source/site-files.js';
+import { CONVENTIONS, type Generator } from './conventions.js';
+import type { Detection } from './detect.js';
+import type { Found, SiteSettings } from './site-config.js';
+
+export const SCHEMA_REFERENCE = './node_modules/postfeed/postfeed.schema.json';
+const PLACEHOLDER_BASE_URL = 'https://example.org/';
+
+/** The config's keys in the order they are written. */
+const KEY_ORDER = ['$schema', 'title', 'baseUrl', 'description', 'language', 'author', 'timeZone', 'conventions', 'posts', 'permalink', 'authors'] as const;
+type ConfigKey = (typeof KEY_ORDER)[number];
+
+export interface InitialConfig {
+  generator: Generator;
+  /** The file that decided the generator; absent for a plain folder. */
+  decidedBy?: string;
+  /** The config as written, keys in a stable order. */
+  config: Record<string, unknown>;
+  /** The config file's text: JSON, two-space indent, final newline. */
+  text: string;
+  /** What was detected, each value and where it came from, and what to check. */
+  lines: string[];
+}
+
+interface Entry {
+  value: unknown;
+  /** Where the value came from: a file and key, or a convention. */
+  origin: string;
+}
+
+export function initialConfig(detection: Detection, settings: SiteSettings, site: SiteFiles, siteName: string): InitialConfig {
+  const convention = CONVENTIONS[detection.generator];
+  const entries = new Map<ConfigKey, Entry>();
+  const checks: string[] = [...settings.notes];
+  const set = (key: ConfigKey, value: unknown, origin: string) => entries.set(key, { value, origin });
+  const fromSite = (key: 'title' | 'baseUrl' | 'description' | 'language' | 'timeZone') => {
+    const value = settings[key] && accepted(key, settings[key], checks);
+    if (value !== undefined) set(key, value, settings[key]!.from);
+    return value;
+  };
+
+  const placeholder = (value: string, key: ConfigKey, check: string): string => {
+    set(key, value, 'placeholder');
+    checks.push(`${key}: ${check}`);
+    return value;
+  };
+
+  set('$schema', SCHEMA_REFERENCE, 'editor completion');
+  const title = fromSite('title') ?? placeholder(siteName || 'My site', 'title', 'no site title found; the folder name stands in');
+  if (fromSite('baseUrl') === undefined) placeholder(PLACEHOLDER_BASE_URL, 'baseUrl', 'no site URL found; set the address the site is published at');
+  fromSite('description');
+  if (fromSite('language') === undefined) placeholder('en', 'language', 'no language found; "en" is a guess');
+  const author = siteAuthor(settings.author, title, checks);
+  set('author', author.value, author.origin);
+  if (fromSite('timeZone') === undefined) placeholder('UTC', 'timeZone', 'no time zone found; dates written without one are read in UTC');
+  set('conventions', detection.generator, 'decidedBy' in detection ? `detected from ${detection.decidedBy}` : 'no generator detected');
+  const posts = postsFolder(settings.postsFolders ?? convention.postsFolders, site);
+  set('posts', posts.folder, posts.origin);
+  if (posts.check) checks.push(`posts: ${posts.check}`);
+  const permalink = sitePermalink(settings, posts.folder, checks) ?? { value: convention.permalink(posts.folder), origin: `${convention.label}'s default` };
+  set('permalink', permalink.value, permalink.origin);
+  if (convention.authorsFile && site.get(convention.authorsFile)?.kind === 'file') set('authors', convention.authorsFile, 'found');
+
+  const config = Object.fromEntries(KEY_ORDER.flatMap((key) => (entries.has(key) ? [[key, entries.get(key)!.value]] : [])));
+  assertValid(config);
+  return {
+    generator: detection.generator,
+    ...('decidedBy' in detection ? { decidedBy: detection.decidedBy } : {}),
+    config,
+    text: `${JSON.stringify(config, null, 2)}\n`,
+    lines: reportLines(detection, convention.label, entries, checks),
+  };
+}
+
+/** The value after postfeed's own rule for `key` (canonical URL, canonical language tag), or a check saying why it was dropped. */
+function accepted(key: 'title' | 'baseUrl' | 'description' | 'language' | 'timeZone' | 'permalink', found: Found, checks: string[]): string | undefined {
+  const result = ConfigSchema.shape[key].safeParse(found.value);
+  if (!result.success) {
+    checks.push(`${key}: ${JSON.stringify(found.value)} from ${found.from} ${result.error.issues[0]?.message ?? 'is not valid'}; dropped`);
+    return undefined;
+  }
+  if (key !== 'language') return String(result.data);
+  const tag = canonicalLanguageTag(found.value);
+  return 'tag' in tag ? tag.tag : undefined;
+}
+
+/** The site's author, each part checked by the schema's rule; without a valid name, the title stands in. */
+function siteAuthor(author: SiteSettings['author'], title: string, checks: string[]): Entry {
+  const field = (key: 'name' | 'email' | 'url'): string | undefined => {
+    const found = author?.[key];
+    if (!found) return undefined;
+    const result = AuthorSchema.shape[key].safeParse(found.value);
+    if (result.success && result.data !== undefined) return result.data;
+    checks.push(`author.${key}: ${JSON.stringify(found.value)} from ${found.from} ${result.error?.issues[0]?.message ?? 'is not valid'}; dropped`);
+    return undefined;
+  };
+  const name = field('name');
+  const email = field('email');
+  const url = field('url');
+  if (name === undefined) checks.push('author: no author name found; the site title stands in (every feed item needs an author)');
+  return { value: { name: name ?? title, ...(email ? { email } : {}), ...(url ? { url } : {}) }, origin: name ? author!.name!.from : 'placeholder' };
+}
+
+/** The first candidate that holds Markdown, else the first that exists, else the first named. */
+function postsFolder(candidates: readonly string[], site: SiteFiles): { folder: string; origin: string; check?: string } {
+  const folder = (path: string) => site.get(path);
+  const withPosts = candidates.find((candidate) => { const entry = folder(candidate); return entry?.kind === 'folder' && entry.hasMarkdown; });
+  if (withPosts) return { folder: withPosts, origin: 'holds Markdown' };
+  const existing = candidates.find((candidate) => folder(candidate)?.kind === 'folder');
+  if (existing) return { folder: existing, origin: 'exists', check: `${existing}/ holds no .md files yet` };
+  return { folder: candidates[0]!, origin: 'placeholder', check: `none of ${candidates.map((candidate) => `${candidate}/`).join(', ')} exists; set the folder your posts are in` };
+}
+
+function sitePermalink(settings: SiteSettings, folder: string, checks: string[]): Entry | undefined {
+  const translated = settings.permalink?.(folder);
+  if (!translated) return undefined;
+  checks.push(...translated.notes);
+  if (translated.permalink === undefined) return undefined;
+  const value = accepted('permalink', { value: translated.permalink, from: translated.from }, checks);
+  return value === undefined ? undefined : { value, origin: translated.from };
+}
+
+/** Values the schema does not know yet are left out; the rest must pass exactly as `build` will check them. */
+function assertValid(config: Record<string, unknown>): void {
+  const known = Object.fromEntries(Object.entries(config).filter(([key]) => Object.hasOwn(ConfigSchema.shape, key)));
+  const resolved = resolveConfig(known);
+  if (!resolved.ok) throw new Error(`init proposed an invalid config: ${resolved.issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`);
+}
+
+function reportLines(detection: Detection, label: string, entries: ReadonlyMap<ConfigKey, Entry>, checks: readonly string[]): string[] {
+  const lines = ['decidedBy' in detection ? `Detected ${label} (decided by ${detection.decidedBy}).` : 'No site generator detected: a plain folder of posts.'];
+  for (const [key, entry] of entries) {
+    if (key === '$schema') continue;
+    lines.push(`  ${key.padEnd(12)} ${JSON.stringify(entry.value).padEnd(40)} ${entry.origin}`);
+  }
+  if (checks.length > 0) lines.push('Check before the first build:', ...checks.map((check) => `  - ${check}`));
+  return lines;
+}
