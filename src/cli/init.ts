@@ -21,7 +21,8 @@ export const initCommand = (terminal: Terminal): CommandSpec => ({
     // Loaded only for init, so --help and --version answer at once.
     const [{ init }, { DEFAULT_CONFIG_FILE }] = await Promise.all([import('../init/init.js'), import('../run/build.js')]);
     const target = path.join(dir, DEFAULT_CONFIG_FILE);
-    const shown = escapeControls(path.relative(process.cwd(), target) || target);
+    const relative = path.relative(process.cwd(), target);
+    const shown = escapeControls(relative.startsWith('..') ? target : relative);
     const exists = () => `postfeed: ${shown} already exists; nothing written. Run postfeed init --force to replace it.`;
     const replacing = (await fs.lstat(target).catch(() => undefined)) !== undefined;
     if (replacing && values.force !== true) {

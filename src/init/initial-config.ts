@@ -1,6 +1,7 @@
 // The config `postfeed init` proposes: every value the site's own config gave that passes postfeed's
 // rules, the generator's conventions for the rest, placeholders where neither knows — and the lines
 // that tell the user which is which.
+import type { z } from 'zod';
 import { resolveConfig } from '../config/resolve.js';
 import { AuthorSchema, ConfigSchema } from '../config/schema.js';
 import { canonicalLanguageTag } from '../parse/values.js';
@@ -9,8 +10,10 @@ import { CONVENTIONS, type Generator } from './conventions.js';
 import type { Detection } from './detect.js';
 import type { Found, SiteSettings } from './site-config.js';
 
-export const SCHEMA_REFERENCE = './node_modules/postfeed/postfeed.schema.json';
+const SCHEMA_REFERENCE = './node_modules/postfeed/postfeed.schema.json';
 const PLACEHOLDER_BASE_URL = 'https://example.org/';
+
+type SiteKey = 'title' | 'baseUrl' | 'description' | 'language' | 'timeZone';
 
 /** The config's keys in the order they are written. */
 const KEY_ORDER = ['$schema', 'title', 'baseUrl', 'description', 'language', 'author', 'timeZone', 'conventions', 'posts', 'permalink', 'authors'] as const;
@@ -39,26 +42,30 @@ export function initialConfig(detection: Detection, settings: SiteSettings, site
   const entries = new Map<ConfigKey, Entry>();
   const checks: string[] = [...settings.notes];
   const set = (key: ConfigKey, value: unknown, origin: string) => entries.set(key, { value, origin });
-  const fromSite = (key: 'title' | 'baseUrl' | 'description' | 'language' | 'timeZone') => {
-    const value = settings[key] && accepted(key, settings[key], checks);
-    if (value !== undefined) set(key, value, settings[key]!.from);
-    return value;
-  };
-
-  const placeholder = (value: string, key: ConfigKey, check: string): string => {
-    set(key, value, 'placeholder');
-    checks.push(`${key}: ${check}`);
-    return value;
+  /** The site's value for `key` if postfeed accepts it; else `fallback`, with a check saying why. */
+  const fromSite = (key: SiteKey, fallback?: { value: string; absent: string }): string | undefined => {
+    const found = settings[key];
+    const checked = found && accepted(ConfigSchema.shape[key], found);
+    if (checked && 'value' in checked) {
+      const value = key === 'language' ? canonicalLanguage(checked.value) : checked.value;
+      set(key, value, found!.from);
+      return value;
+    }
+    const refused = checked && `${JSON.stringify(found.value)} from ${found.from} ${checked.problem}`;
+    if (fallback) set(key, fallback.value, 'placeholder');
+    if (refused) checks.push(`${key}: ${refused}; ${fallback ? `${JSON.stringify(fallback.value)} stands in` : 'left out'}`);
+    else if (fallback) checks.push(`${key}: ${fallback.absent}`);
+    return fallback?.value;
   };
 
   set('$schema', SCHEMA_REFERENCE, 'editor completion');
-  const title = fromSite('title') ?? placeholder(siteName || 'My site', 'title', 'no site title found; the folder name stands in');
-  if (fromSite('baseUrl') === undefined) placeholder(PLACEHOLDER_BASE_URL, 'baseUrl', 'no site URL found; set the address the site is published at');
+  const title = fromSite('title', { value: siteName || 'My site', absent: 'no site title found; the folder name stands in' })!;
+  fromSite('baseUrl', { value: PLACEHOLDER_BASE_URL, absent: 'no site URL found; set the address the site is published at' });
   fromSite('description');
-  if (fromSite('language') === undefined) placeholder('en', 'language', 'no language found; "en" is a guess');
+  fromSite('language', { value: 'en', absent: 'no language found; "en" is a guess' });
   const author = siteAuthor(settings.author, title, checks);
   set('author', author.value, author.origin);
-  if (fromSite('timeZone') === undefined) placeholder('UTC', 'timeZone', 'no time zone found; dates written without one are read in UTC');
+  fromSite('timeZone', { value: 'UTC', absent: 'no time zone found; dates written without one are read in UTC' });
   set('conventions', detection.generator, 'decidedBy' in detection ? `detected from ${detection.decidedBy}` : 'no generator detected');
   const posts = postsFolder(settings.postsFolders ?? convention.postsFolders, site);
   set('posts', posts.folder, posts.origin);
@@ -78,27 +85,29 @@ export function initialConfig(detection: Detection, settings: SiteSettings, site
   };
 }
 
-/** The value after postfeed's own rule for `key` (canonical URL, canonical language tag), or a check saying why it was dropped. */
-function accepted(key: 'title' | 'baseUrl' | 'description' | 'language' | 'timeZone' | 'permalink', found: Found, checks: string[]): string | undefined {
-  const result = ConfigSchema.shape[key].safeParse(found.value);
-  if (!result.success) {
-    checks.push(`${key}: ${JSON.stringify(found.value)} from ${found.from} ${result.error.issues[0]?.message ?? 'is not valid'}; dropped`);
-    return undefined;
-  }
-  if (key !== 'language') return String(result.data);
-  const tag = canonicalLanguageTag(found.value);
-  return 'tag' in tag ? tag.tag : undefined;
+/** The value in the form the schema gives it (canonical URL, collapsed white space), or why it refuses it. */
+function accepted(schema: z.ZodType, found: Found): { value: string } | { problem: string } {
+  const result = schema.safeParse(found.value);
+  if (result.success) return { value: String(result.data) };
+  const message = result.error.issues[0]?.message ?? 'is not valid';
+  // URL messages start by quoting the value, which the check already shows.
+  const quoted = JSON.stringify(found.value);
+  return { problem: message.startsWith(quoted) ? message.slice(quoted.length).trimStart() : message };
+}
+
+/** The canonical form of a tag the schema accepted (`en-us` → `en-US`), as resolve.ts writes it. */
+function canonicalLanguage(tag: string): string {
+  const result = canonicalLanguageTag(tag);
+  return 'tag' in result ? result.tag : tag;
 }
 
 /** The site's author, each part checked by the schema's rule; without a valid name, the title stands in. */
 function siteAuthor(author: SiteSettings['author'], title: string, checks: string[]): Entry {
   const field = (key: 'name' | 'email' | 'url'): string | undefined => {
     const found = author?.[key];
-    if (!found) return undefined;
-    const result = AuthorSchema.shape[key].safeParse(found.value);
-    if (result.success && result.data !== undefined) return result.data;
-    checks.push(`author.${key}: ${JSON.stringify(found.value)} from ${found.from} ${result.error?.issues[0]?.message ?? 'is not valid'}; dropped`);
-    return undefined;
+    const checked = found && accepted(AuthorSchema.shape[key], found);
+    if (checked && 'problem' in checked) checks.push(`author.${key}: ${JSON.stringify(found.value)} from ${found.from} ${checked.problem}; left out`);
+    return checked && 'value' in checked ? checked.value : undefined;
   };
   const name = field('name');
   const email = field('email');
@@ -122,8 +131,11 @@ function sitePermalink(settings: SiteSettings, folder: string, checks: string[])
   if (!translated) return undefined;
   checks.push(...translated.notes);
   if (translated.permalink === undefined) return undefined;
-  const value = accepted('permalink', { value: translated.permalink, from: translated.from }, checks);
-  return value === undefined ? undefined : { value, origin: translated.from };
+  const found = { value: translated.permalink, from: translated.from };
+  const checked = accepted(ConfigSchema.shape.permalink, found);
+  if ('value' in checked) return { value: checked.value, origin: translated.from };
+  checks.push(`permalink: ${JSON.stringify(found.value)} from ${found.from} ${checked.problem}; the convention's default stands in`);
+  return undefined;
 }
 
 /** Values the schema does not know yet are left out; the rest must pass exactly as `build` will check them. */
