@@ -315,6 +315,13 @@ describe('postfeed init never replaces a config without --force', () => {
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('is in the help with its options', async () => {
+    const out: string[] = [];
+    const terminal: Terminal = { stdout: (line) => out.push(line), stderr: () => undefined, interrupt: new AbortController(), writing: false };
+    expect(await main(['--help'], terminal)).toBe(0);
+    expect(out.join('\n')).toMatch(/postfeed init: .*\n {2}--dir <path> .*\n {2}--force /);
+  });
+
   it('refuses a --dir that is not a folder as a usage error', async () => {
     const run = await runInit(['--dir', path.join(tempDir(), 'missing')]);
     expect(run.status).toBe(2);

@@ -1,5 +1,6 @@
 // What `postfeed init` knows about each site generator, as one table: the files that identify it,
 // where its posts live, and the URL it gives a post. Detection order is the order of DETECTION_RULES.
+import { ConfigSchema } from '../config/schema.js';
 
 export type Generator = 'plain' | 'jekyll' | 'hugo' | 'zola' | 'astro' | 'docusaurus' | 'eleventy' | 'gatsby' | 'next';
 
@@ -19,9 +20,11 @@ const bySection = (root: string) => (folder: string) => {
   return section ? `/${section}/:slug/` : '/:slug/';
 };
 const byFolderName = (folder: string) => `/${folder.split('/').pop()}/:slug/`;
+/** A plain folder gets the schema's default, written out so the user sees it. */
+const DEFAULT_PERMALINK = ConfigSchema.shape.permalink.parse(undefined);
 
 export const CONVENTIONS: Record<Generator, Convention> = {
-  plain: { label: 'no site generator', postsFolders: ['posts'], permalink: () => '/:year/:month/:day/:slug/' },
+  plain: { label: 'no site generator', postsFolders: ['posts'], permalink: () => DEFAULT_PERMALINK },
   // Jekyll's default permalink style is "date"; init reads the site's own `permalink` over it.
   jekyll: { label: 'Jekyll', postsFolders: ['_posts'], permalink: () => '/:categories/:year/:month/:day/:slug.html', authorsFile: '_data/authors.yml' },
   hugo: { label: 'Hugo', postsFolders: ['content/posts', 'content/blog', 'content'], permalink: bySection('content') },
@@ -55,14 +58,3 @@ export const DETECTION_RULES: readonly DetectionRule[] = [
   { generator: 'gatsby', files: ['gatsby-config.js', 'gatsby-config.ts', 'gatsby-config.mjs'] },
   { generator: 'next', files: ['next.config.js', 'next.config.mjs', 'next.config.ts'] },
 ];
-
-/** Files besides the generators' configs that init reads values from. */
-export const DATA_FILES = [
-  '_data/authors.yml',
-  'blog/authors.yml',
-  '_data/metadata.json',
-  '_data/metadata.js',
-  'src/_data/metadata.json',
-  'src/_data/metadata.js',
-  'src/consts.ts',
-] as const;

@@ -2,10 +2,12 @@
 // It never writes; the CLI writes the text it returns.
 import path from 'node:path';
 import { readSiteFiles } from '../source/site-files.js';
-import { CONVENTIONS, DATA_FILES } from './conventions.js';
+import { CONVENTIONS } from './conventions.js';
 import { DETECTION_FILES, DETECTION_FOLDERS, detectGenerator } from './detect.js';
 import { initialConfig, type InitialConfig } from './initial-config.js';
-import { readSiteSettings } from './site-config.js';
+import { readSiteSettings, SETTINGS_FILES } from './site-config.js';
+
+const AUTHORS_FILES = Object.values(CONVENTIONS).flatMap((convention) => convention.authorsFile ?? []);
 
 export interface InitOptions {
   /** The site's root folder; default: the process's working directory. */
@@ -14,7 +16,7 @@ export interface InitOptions {
 
 export async function init(options: InitOptions = {}): Promise<InitialConfig> {
   const dir = path.resolve(options.dir ?? process.cwd());
-  const site = await readSiteFiles(dir, { files: [...DETECTION_FILES, ...DATA_FILES], folders: DETECTION_FOLDERS });
+  const site = await readSiteFiles(dir, { files: [...DETECTION_FILES, ...SETTINGS_FILES, ...AUTHORS_FILES], folders: DETECTION_FOLDERS });
   const detection = detectGenerator(site);
   const settings = readSiteSettings(detection.generator, site, 'decidedBy' in detection ? detection.decidedBy : undefined);
   // Where posts may be depends on the generator, and for Jekyll on its config: a second look.

@@ -59,7 +59,9 @@ export function initialConfig(detection: Detection, settings: SiteSettings, site
   };
 
   set('$schema', SCHEMA_REFERENCE, 'editor completion');
-  const title = fromSite('title', { value: siteName || 'My site', absent: 'no site title found; the folder name stands in' })!;
+  // The folder's name stands in for a missing title, unless a title may not be written that way.
+  const nameAsTitle = 'value' in accepted(ConfigSchema.shape.title, { value: siteName, from: '' }) ? siteName : 'My site';
+  const title = fromSite('title', { value: nameAsTitle, absent: `no site title found; ${JSON.stringify(nameAsTitle)} stands in` })!;
   fromSite('baseUrl', { value: PLACEHOLDER_BASE_URL, absent: 'no site URL found; set the address the site is published at' });
   fromSite('description');
   fromSite('language', { value: 'en', absent: 'no language found; "en" is a guess' });
@@ -119,7 +121,10 @@ function siteAuthor(author: SiteSettings['author'], title: string, checks: strin
 /** The first candidate that holds Markdown, else the first that exists, else the first named. */
 function postsFolder(candidates: readonly string[], site: SiteFiles): { folder: string; origin: string; check?: string } {
   const folder = (path: string) => site.get(path);
-  const withPosts = candidates.find((candidate) => { const entry = folder(candidate); return entry?.kind === 'folder' && entry.hasMarkdown; });
+  const withPosts = candidates.find((candidate) => {
+    const entry = folder(candidate);
+    return entry?.kind === 'folder' && entry.hasMarkdown;
+  });
   if (withPosts) return { folder: withPosts, origin: 'holds Markdown' };
   const existing = candidates.find((candidate) => folder(candidate)?.kind === 'folder');
   if (existing) return { folder: existing, origin: 'exists', check: `${existing}/ holds no .md files yet` };

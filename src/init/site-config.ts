@@ -31,6 +31,9 @@ export interface SiteSettings {
 
 type Data = Record<string, unknown>;
 
+/** Files other than the generator's config that the readers below take values from. */
+export const SETTINGS_FILES = ['_data/metadata.json', '_data/metadata.js', 'src/_data/metadata.json', 'src/_data/metadata.js', 'src/consts.ts'];
+
 const READERS: Record<Generator, (site: SiteFiles, file: string) => SiteSettings> = {
   plain: () => ({ notes: [] }),
   jekyll: readJekyll,
@@ -75,8 +78,11 @@ function readHugo(site: SiteFiles, file: string): SiteSettings {
   const parsed = parseData(site, file);
   if ('note' in parsed) return { notes: [parsed.note] };
   // Hugo's keys are case-insensitive: baseURL, baseurl and BaseURL are one key.
-  const get = (data: unknown, key: string): unknown =>
-    isRecord(data) ? data[Object.keys(data).find((candidate) => candidate.toLowerCase() === key.toLowerCase()) ?? ''] : undefined;
+  const get = (data: unknown, key: string): unknown => {
+    if (!isRecord(data)) return undefined;
+    const written = Object.keys(data).find((candidate) => candidate.toLowerCase() === key.toLowerCase());
+    return written === undefined ? undefined : data[written];
+  };
   const { data } = parsed;
   const params = get(data, 'params');
   const from = (key: string) => `${file} (${key})`;
@@ -89,11 +95,14 @@ function readHugo(site: SiteFiles, file: string): SiteSettings {
     timeZone: found(text(get(data, 'timeZone')), from('timeZone')),
     author: paramsAuthor !== undefined ? authorOf(paramsAuthor, 'params.author', from) : authorOf(get(data, 'author'), 'author', from),
     permalink: (folder) => {
-      const section = folder === 'content' ? '' : folder.slice('content/'.length);
+      // Permalinks are set per section; posts right in content/ are in none.
+      if (!folder.startsWith('content/')) return undefined;
+      const section = folder.slice('content/'.length);
       const permalinks = get(data, 'permalinks');
-      // Hugo ≥ 0.120 nests them by page kind: [permalinks.page].
-      for (const [setting, key] of [[get(permalinks, section), `permalinks.${section}`], [get(get(permalinks, 'page'), section), `permalinks.page.${section}`]] as const) {
-        const pattern = section ? text(setting) : undefined;
+      // Hugo ≥ 0.120 may also nest them by page kind: [permalinks.page].
+      const settings = [[`permalinks.${section}`, get(permalinks, section)], [`permalinks.page.${section}`, get(get(permalinks, 'page'), section)]] as const;
+      for (const [key, setting] of settings) {
+        const pattern = text(setting);
         if (pattern) return { ...hugoPermalink(pattern, section), from: from(key) };
       }
       return undefined;
