@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import type { Terminal } from '../src/cli/terminal.js';
-import { ConfigSchema, build, resolveConfig } from '../src/index.js';
+import { ConfigSchema, build, init, resolveConfig } from '../src/index.js';
 import { detectGenerator } from '../src/init/detect.js';
 import { hugoPermalink, jekyllPermalink } from '../src/init/permalinks.js';
 import { literalString, objectLiteral } from '../src/init/script-literals.js';
@@ -229,6 +229,15 @@ describe('postfeed init on a site of each generator', () => {
     expect(run.stdout).toContain('No site generator detected');
     expect(writtenConfig(dir)).toMatchObject({ conventions: 'plain', posts: 'posts', baseUrl: 'https://example.org/', permalink: '/:year/:month/:day/:slug/' });
     expect((await build({ cwd: dir, config: knownKeys(writtenConfig(dir)) as never })).posts).toBe(1);
+  });
+
+  it('init() in the library proposes the same config and writes nothing', async () => {
+    const dir = siteCopy('zola');
+    const proposal = await init({ dir });
+    expect(proposal).toMatchObject({ generator: 'zola', decidedBy: 'config.toml', config: SITES.zola!.config });
+    expect(proposal.text).toBe(`${JSON.stringify(SITES.zola!.config, null, 2)}\n`);
+    expect(proposal.lines[0]).toBe('Detected Zola (decided by config.toml).');
+    expect(existsSync(path.join(dir, 'postfeed.config.json'))).toBe(false);
   });
 
   it('writes pretty JSON with a final newline, keys in a fixed order', async () => {

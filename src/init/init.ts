@@ -18,7 +18,7 @@ export async function init(options: InitOptions = {}): Promise<InitialConfig> {
   const dir = path.resolve(options.dir ?? process.cwd());
   const site = await readSiteFiles(dir, { files: [...DETECTION_FILES, ...SETTINGS_FILES, ...AUTHORS_FILES], folders: DETECTION_FOLDERS });
   const detection = detectGenerator(site);
-  const settings = readSiteSettings(detection.generator, site, 'decidedBy' in detection ? detection.decidedBy : undefined);
+  const settings = readSiteSettings(detection, site);
   // Where posts may be depends on the generator, and for Jekyll on its config: a second look.
   const folders = await readSiteFiles(dir, { folders: settings.postsFolders ?? CONVENTIONS[detection.generator].postsFolders });
   return initialConfig(detection, settings, new Map([...site, ...folders]), path.basename(dir));

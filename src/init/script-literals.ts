@@ -3,7 +3,7 @@
 // Every pattern here runs in linear time: a string body cannot hold its own closing quote or a
 // line break, so a failed match never rescans what an earlier attempt already passed.
 
-/** A quoted string on one line, or a template literal without `${…}`. */
+/** A quoted string on one line, or a template literal with no `$` in it (so no `${…}`). */
 const STRING_LITERAL = String.raw`(?:'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|` + '`((?:[^`\\\\$]|\\\\.)*)`)';
 
 /** `key:` with the key maybe quoted (`"title": …`); `editUrl:` does not count as `url:`. */

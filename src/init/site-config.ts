@@ -4,7 +4,7 @@
 import { parse as parseToml } from 'smol-toml';
 import { parseDocument } from 'yaml';
 import type { SiteFiles } from '../source/site-files.js';
-import type { Generator } from './conventions.js';
+import type { Detection } from './detect.js';
 import { hugoPermalink, jekyllPermalink, type TranslatedPermalink } from './permalinks.js';
 import { literalString, objectLiteral } from './script-literals.js';
 
@@ -34,8 +34,7 @@ type Data = Record<string, unknown>;
 /** Files other than the generator's config that the readers below take values from. */
 export const SETTINGS_FILES = ['_data/metadata.json', '_data/metadata.js', 'src/_data/metadata.json', 'src/_data/metadata.js', 'src/consts.ts'];
 
-const READERS: Record<Generator, (site: SiteFiles, file: string) => SiteSettings> = {
-  plain: () => ({ notes: [] }),
+const READERS: Record<Exclude<Detection['generator'], 'plain'>, (site: SiteFiles, file: string) => SiteSettings> = {
   jekyll: readJekyll,
   hugo: readHugo,
   zola: readZola,
@@ -47,9 +46,9 @@ const READERS: Record<Generator, (site: SiteFiles, file: string) => SiteSettings
   next: () => ({ notes: [] }),
 };
 
-/** `file` is the file that decided the generator (none for a plain folder). */
-export function readSiteSettings(generator: Generator, site: SiteFiles, file = ''): SiteSettings {
-  return READERS[generator](site, file);
+/** The generator's reader, given the file that decided it; a plain folder has no config to read. */
+export function readSiteSettings(detection: Detection, site: SiteFiles): SiteSettings {
+  return 'decidedBy' in detection ? READERS[detection.generator](site, detection.decidedBy) : { notes: [] };
 }
 
 function readJekyll(site: SiteFiles, file: string): SiteSettings {
