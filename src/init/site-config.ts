@@ -67,7 +67,7 @@ function readJekyll(site: SiteFiles, file: string): SiteSettings {
     language: found(text(data.lang), from('lang')),
     timeZone: found(text(data.timezone), from('timezone')),
     author: authorOf(data.author, 'author', from, found(text(data.email), from('email'))),
-    ...(collections ? { postsFolders: [`${collections.replace(/^\/+|\/+$/g, '')}/_posts`] } : {}),
+    ...(collections ? { postsFolders: [[...pathSegments(collections), '_posts'].join('/')] } : {}),
     ...(permalink ? { permalink: () => ({ ...jekyllPermalink(permalink), from: from('permalink') }) } : {}),
     notes: [],
   };
@@ -251,8 +251,14 @@ function found(value: string | undefined, from: string): Found | undefined {
 
 /** A site URL plus a path prefix (Jekyll's baseurl, Docusaurus' baseUrl), ending in "/". */
 function joinUrl(url: string, prefix: string | undefined): string {
-  const parts = [url.replace(/\/+$/, ''), ...(prefix ?? '').split('/').filter(Boolean)];
-  return `${parts.join('/')}/`;
+  let end = url.length;
+  while (end > 0 && url[end - 1] === '/') end--;
+  return `${[url.slice(0, end), ...pathSegments(prefix ?? '')].join('/')}/`;
+}
+
+/** The non-empty segments of a path; split, not /^\/+|\/+$/, which is quadratic on a long run of slashes. */
+function pathSegments(path: string): string[] {
+  return path.split('/').filter(Boolean);
 }
 
 /** An author written as a name or as `{ name, email, url }`; `email` is the site's own address, if any. */
