@@ -4,7 +4,7 @@ import { ConfigSchema } from '../config/schema.js';
 
 export type Generator = 'plain' | 'jekyll' | 'hugo' | 'zola' | 'astro' | 'docusaurus' | 'eleventy' | 'gatsby' | 'next';
 
-export interface Convention {
+interface Convention {
   label: string;
   /** Posts folder candidates, best first: the first that holds Markdown wins, else the first that exists. */
   postsFolders: readonly string[];
@@ -36,7 +36,7 @@ export const CONVENTIONS: Record<Generator, Convention> = {
   next: { label: 'Next.js', postsFolders: ['_posts', 'posts', 'content/posts', 'data/blog'], permalink: () => '/posts/:slug' },
 };
 
-export interface DetectionRule {
+interface DetectionRule {
   generator: Exclude<Generator, 'plain'>;
   files: readonly string[];
   /** An extra condition on the site, given the text of the file that matched. */
