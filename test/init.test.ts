@@ -10,7 +10,7 @@ import type { Terminal } from '../src/cli/terminal.js';
 import { ConfigSchema, build, init, resolveConfig } from '../src/index.js';
 import { detectGenerator } from '../src/init/detect.js';
 import { hugoPermalink, jekyllPermalink } from '../src/init/permalinks.js';
-import { literalString, objectLiteral } from '../src/init/script-literals.js';
+import { literalString, objectLiteral, shallowText } from '../src/init/script-literals.js';
 import type { SiteEntry } from '../src/source/site-files.js';
 import { ROOT, tempDir } from './helpers.js';
 
@@ -291,7 +291,16 @@ describe('site config variants', () => {
   it('Eleventy: metadata as a JavaScript module is read for literals only', async () => {
     const dir = makeSite('eleventy-js', {
       '.eleventy.js': 'module.exports = () => {};\n',
-      'src/_data/metadata.js': 'export default {\n  title: "JS metadata",\n  url: "https://e.example/",\n  language: "nl",\n  author: { name: "Ele", email: "ele@e.example" },\n};\n',
+      'src/_data/metadata.js': [
+        '// Don\'t run this: it only holds data.',
+        'export default {',
+        '  author: { name: "Ele", email: "ele@e.example", url: "https://e.example/ele/" },',
+        '  title: "JS metadata",',
+        '  url: "https://e.example/",',
+        '  language: "nl",',
+        '};',
+        '',
+      ].join('\n'),
       'blog/a.md': post,
     });
     await runInit(['--dir', dir]);
@@ -299,7 +308,7 @@ describe('site config variants', () => {
       title: 'JS metadata',
       baseUrl: 'https://e.example/',
       language: 'nl',
-      author: { name: 'Ele', email: 'ele@e.example' },
+      author: { name: 'Ele', email: 'ele@e.example', url: 'https://e.example/ele/' },
       posts: 'blog',
       permalink: '/blog/:slug/',
     });
@@ -440,6 +449,9 @@ describe('reading site configs as text', () => {
     expect(literalString('title: `${name} blog`', 'title')).toBeUndefined();
     expect(literalString('title: siteConfig.title', 'title')).toBeUndefined();
     expect(objectLiteral("siteMetadata: { a: '}', b: { c: 1 } }, x: 2", 'siteMetadata')).toBe(" a: '}', b: { c: 1 } ");
+    expect(objectLiteral("siteMetadata: {\n  // it's a comment\n  a: 1 }, b: '}'", 'siteMetadata')).toBe("\n  // it's a comment\n  a: 1 ");
+    const nested = "{ title: 'B', s: '{' }";
+    expect(shallowText(`x = { title: 'A', nav: ${nested} }`, 1)).toBe(`x = { title: 'A', nav: ${' '.repeat(nested.length)} }`);
   });
 
   it('run in linear time on 200 KB worst cases', async () => {
@@ -451,6 +463,7 @@ describe('reading site configs as text', () => {
       () => literalString(`title: '${'\\'.repeat(200_000)}`, 'title'),
       () => objectLiteral(`siteMetadata: {${'{'.repeat(200_000)}`, 'siteMetadata'),
       () => objectLiteral('siteMetadata: {'.repeat(15_000), 'siteMetadata'),
+      () => shallowText(`{${"'{\\".repeat(70_000)}`, 0),
     ];
     const slashes = '/'.repeat(200_000);
     const site = makeSite('slashes', { '_config.yml': `url: "https://x.example${slashes}a"\nbaseurl: "${slashes}b"\ncollections_dir: "${slashes}c"\n` });

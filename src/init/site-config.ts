@@ -6,7 +6,7 @@ import { parseDocument } from 'yaml';
 import type { SiteFiles } from '../source/site-files.js';
 import type { Detection } from './detect.js';
 import { hugoPermalink, jekyllPermalink, type TranslatedPermalink } from './permalinks.js';
-import { literalString, objectLiteral } from './script-literals.js';
+import { literalString, objectLiteral, shallowText } from './script-literals.js';
 
 /** A value read from the site, and where: `_config.yml (url + baseurl)`. */
 export interface Found {
@@ -142,12 +142,14 @@ function readAstro(site: SiteFiles, file: string): SiteSettings {
 function readDocusaurus(site: SiteFiles, file: string): SiteSettings {
   const code = scriptText(site, file);
   if ('note' in code) return { notes: [code.note] };
-  const url = literalString(code.text, 'url');
-  const baseUrl = literalString(code.text, 'baseUrl');
+  // The config object's own keys, not the navbar's title or a plugin's url.
+  const config = shallowText(code.text, 1);
+  const url = literalString(config, 'url');
+  const baseUrl = literalString(config, 'baseUrl');
   return {
     baseUrl: found(url === undefined ? undefined : joinUrl(url, baseUrl), `${file} (${baseUrl ? 'url + baseUrl' : 'url'})`),
-    title: found(literalString(code.text, 'title'), `${file} (title)`),
-    description: found(literalString(code.text, 'tagline'), `${file} (tagline)`),
+    title: found(literalString(config, 'title'), `${file} (title)`),
+    description: found(literalString(config, 'tagline'), `${file} (tagline)`),
     notes: [],
   };
 }
@@ -174,7 +176,7 @@ function readEleventy(site: SiteFiles): SiteSettings {
     if (site.get(script)?.kind === 'file') {
       const code = scriptText(site, script);
       if ('note' in code) return { notes: [code.note] };
-      return { ...literalSiteMetadata(code.text, (key) => `${script} (${key})`, { baseUrl: 'url', language: 'language' }), notes: [] };
+      return { ...literalSiteMetadata(shallowText(code.text, 1), code.text, (key) => `${script} (${key})`, { baseUrl: 'url', language: 'language' }), notes: [] };
     }
   }
   return { notes: [] };
@@ -185,20 +187,23 @@ function readGatsby(site: SiteFiles, file: string): SiteSettings {
   if ('note' in code) return { notes: [code.note] };
   const metadata = objectLiteral(code.text, 'siteMetadata');
   if (metadata === undefined) return { notes: [`${file}: no siteMetadata: { … } found`] };
-  return { ...literalSiteMetadata(metadata, (key) => `${file} (siteMetadata.${key})`, { baseUrl: 'siteUrl' }), notes: [] };
+  return { ...literalSiteMetadata(shallowText(metadata, 0), metadata, (key) => `${file} (siteMetadata.${key})`, { baseUrl: 'siteUrl' }), notes: [] };
 }
 
-/** title, description, the URL and author (a name, or `{ name, email, url }`) as literals in an object's code. */
-function literalSiteMetadata(code: string, from: (key: string) => string, keys: { baseUrl: string; language?: string }): Omit<SiteSettings, 'notes'> {
+/**
+ * title, description, the URL and author (a name, or `{ name, email, url }`) as literals: the
+ * metadata object's own keys from `shallow` (nested objects blanked), the author's from `code`.
+ */
+function literalSiteMetadata(shallow: string, code: string, from: (key: string) => string, keys: { baseUrl: string; language?: string }): Omit<SiteSettings, 'notes'> {
   const author = objectLiteral(code, 'author');
   return {
-    title: found(literalString(code, 'title'), from('title')),
-    description: found(literalString(code, 'description'), from('description')),
-    baseUrl: found(literalString(code, keys.baseUrl), from(keys.baseUrl)),
-    ...(keys.language ? { language: found(literalString(code, keys.language), from(keys.language)) } : {}),
+    title: found(literalString(shallow, 'title'), from('title')),
+    description: found(literalString(shallow, 'description'), from('description')),
+    baseUrl: found(literalString(shallow, keys.baseUrl), from(keys.baseUrl)),
+    ...(keys.language ? { language: found(literalString(shallow, keys.language), from(keys.language)) } : {}),
     author:
       author === undefined
-        ? { name: found(literalString(code, 'author'), from('author')) }
+        ? { name: found(literalString(shallow, 'author'), from('author')) }
         : {
             name: found(literalString(author, 'name'), from('author.name')),
             email: found(literalString(author, 'email'), from('author.email')),
