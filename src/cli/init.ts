@@ -15,8 +15,8 @@ export const initCommand = (terminal: Terminal): CommandSpec => ({
     force: { type: 'boolean', help: 'replace an existing postfeed.config.json' },
   },
   async run(values) {
-    const dir = path.resolve((values.dir as string | undefined) ?? '.');
     if (values.dir === '') throw new UsageError('--dir: must not be empty');
+    const dir = path.resolve((values.dir as string | undefined) ?? '.');
     if (!(await fs.stat(dir).catch(() => undefined))?.isDirectory()) throw new UsageError(`--dir: "${values.dir as string}" is not a folder`);
     // Loaded only for init, so --help and --version answer at once.
     const [{ init }, { DEFAULT_CONFIG_FILE }] = await Promise.all([import('../init/init.js'), import('../run/build.js')]);
