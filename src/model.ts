@@ -65,7 +65,17 @@ export interface ParsedPost {
   description?: string;
   authors: Author[];
   tags: string[];
+  /** Jekyll-style categories as written, for the `:categories` permalink token. */
+  categories: string[];
   draft: boolean;
+  /** What leaves the post out of every feed under its convention (`published: false`), as written. */
+  hiddenBy?: string;
+  /** When the post becomes public (Hugo `publishDate`): later than now, it is held back like a future post. */
+  publishAt?: Date;
+  /** When the post stops being public (Hugo `expiryDate`): earlier than now, it is left out. */
+  expiresAt?: Date;
+  /** A URL path the post sets for itself (`permalink:`, Hugo `url:`), instead of the pattern. */
+  permalinkPath?: Located<string>;
   /** `slug:` as written, when the front matter sets one. */
   slug?: Located<string>;
   /** `id:` normalized, when the front matter sets one. */

@@ -34,7 +34,6 @@ const ERRORS: Array<[string, number | undefined, string, RegExp]> = [
   ['missing-closing-delimiter.md', 1, 'front matter', /never closed/],
   ['blank-line-before-opener.md', 2, 'front matter', /must start on line 1/],
   ['opener-with-comment.md', 1, 'front matter', /opening line must be exactly "---"/],
-  ['toml-front-matter.md', 1, 'front matter', /TOML/],
   ['front-matter-string.md', 2, 'front matter', /must be a mapping/],
   ['front-matter-list.md', 2, 'front matter', /must be a mapping/],
   ['front-matter-empty.md', 1, 'title', /is required/],
@@ -57,10 +56,8 @@ const ERRORS: Array<[string, number | undefined, string, RegExp]> = [
   ['date-number.md', 3, 'date', /"12345" is not a date/],
   ['date-boolean.md', 3, 'date', /"true" is not a date/],
   ['updated-invalid.md', 4, 'updated', /is not a date/],
-  ['tags-string.md', 4, 'tags', /must be a list/],
   ['tags-mapping.md', 4, 'tags', /must be a list/],
   ['tag-object.md', 6, 'tags[1]', /must be text, found a mapping/],
-  ['authors-string.md', 4, 'authors', /must be a list/],
   ['author-list-of-lists.md', 5, 'authors[0]', /must be a name or \{name, email, url\}/],
   ['author-bad-email.md', 4, 'author.email', /not an e-mail address/],
   ['draft-yes.md', 4, 'draft', /must be true or false/],
@@ -186,7 +183,7 @@ describe('the file system', () => {
   it('refuses an empty posts/ and a missing posts/', async () => {
     const { cwd, before } = await publishedProject();
     rmSync(path.join(cwd, 'posts', 'good.md'));
-    await expectRefused(cwd, before, /^posts: posts: holds no \.md posts; refusing to publish empty feeds/m);
+    await expectRefused(cwd, before, /^posts: posts: holds no posts \(\.md .*\); refusing to publish empty feeds/m);
     rmSync(path.join(cwd, 'posts'), { recursive: true });
     await expectRefused(cwd, before, /^posts: posts: the posts folder does not exist/m);
   });

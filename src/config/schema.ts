@@ -1,6 +1,8 @@
 // The config schema: the single place where every option and its default is defined.
 // `postfeed.schema.json` is generated from it (npm run schema) for editor completion.
 import { z } from 'zod';
+import { CONVENTION_NAMES } from '../parse/conventions/index.js';
+import { POST_FIELDS } from '../parse/conventions/convention.js';
 import { isValidTimeZone } from '../parse/dates.js';
 import { absoluteHttpUrl, checkOutputNames, configLine, configText, emailAddress, languageTag, outputFileName, siteUrlReference } from './values.js';
 
@@ -9,6 +11,9 @@ export const AuthorSchema = z.strictObject({
   email: emailAddress.optional(),
   url: absoluteHttpUrl.optional(),
 });
+
+/** A front-matter key, dotted for a nested table (`extra.subtitle`). */
+const frontMatterKey = z.string().regex(/^[^.\s]+(?:\.[^.\s]+)*$/, 'must be a front-matter key like "newstitle" or "extra.summary"');
 
 export const ConfigSchema = z
   .strictObject({
@@ -41,6 +46,22 @@ export const ConfigSchema = z
       .default('UTC')
       .describe('Time zone for dates written without an offset'),
     posts: z.string().min(1).default('posts').describe('Folder of Markdown posts'),
+    conventions: z
+      .enum(CONVENTION_NAMES)
+      .default('plain')
+      .describe("Whose posts these are: which files are posts, which keys mean what, which template syntax bodies carry (see README: Existing sites)"),
+    fields: z
+      .strictObject(Object.fromEntries(POST_FIELDS.map((field) => [field, frontMatterKey.optional()])) as Record<(typeof POST_FIELDS)[number], z.ZodOptional<typeof frontMatterKey>>)
+      .default({})
+      .describe('Site-specific front-matter keys read for a field, like { "title": "newstitle", "date": "publishedDate" }'),
+    authors: z
+      .union([z.string().min(1, 'must not be empty'), z.record(z.string().min(1), AuthorSchema)])
+      .optional()
+      .describe('Authors posts name by key: a map from key to {name, email, url}, or the path of a YAML/JSON file of that shape (Docusaurus authors.yml)'),
+    exclude: z
+      .array(z.string().min(1, 'must not be empty'))
+      .default([])
+      .describe('Glob patterns (*, **, ?) of files under the posts folder that are not posts, like ["blog.md", "drafts/**"]'),
     out: z.string().min(1).default('dist').describe('Output folder'),
     output: z
       .strictObject({

@@ -1,15 +1,13 @@
-// The URL segment of a post: `slug:` from the front matter, else the file name without its
-// extension and without a `YYYY-MM-DD-` date prefix.
-import path from 'node:path';
+// The URL segment of a post: `slug:` from the front matter, else what the file name gives under
+// the convention (conventions/file-name.ts: no date prefix, a bundle's folder name).
 import type { Diagnostic, ParsedPost } from '../model.js';
+import type { Convention } from '../parse/conventions/convention.js';
+import { postName } from '../parse/conventions/file-name.js';
 import { SLUG_PATTERN } from '../parse/fields.js';
 
-const DATE_PREFIX = /^\d{4}-\d{2}-\d{2}-/;
-const POST_EXTENSION = /\.[^./]+$/;
-
-export function slugOf(post: ParsedPost): { slug: string } | { diagnostic: Diagnostic } {
+export function slugOf(post: ParsedPost, convention: Convention): { slug: string } | { diagnostic: Diagnostic } {
   if (post.slug) return { slug: post.slug.value };
-  const derived = path.basename(post.file).replace(POST_EXTENSION, '').replace(DATE_PREFIX, '');
+  const derived = postName(post.file, convention).slug;
   if (SLUG_PATTERN.test(derived)) return { slug: derived };
   return {
     diagnostic: {

@@ -54,6 +54,13 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+/** The calendar date an instant falls on in `timeZone` (Jekyll puts this date in URLs). */
+export function calendarIn(date: Date, timeZone: string): CalendarDate {
+  const parts: Record<string, string> = {};
+  for (const part of zoneFormatter(timeZone).formatToParts(date)) parts[part.type] = part.value;
+  return { year: parts.year!.padStart(4, '0'), month: parts.month!.padStart(2, '0'), day: parts.day!.padStart(2, '0') };
+}
+
 /** Offset of `timeZone` from UTC at the instant `utcMillis`, in milliseconds. */
 function zoneOffset(timeZone: string, utcMillis: number): number {
   const parts: Record<string, number> = {};

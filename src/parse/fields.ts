@@ -2,6 +2,9 @@
 // key's line, and returns the typed value (or undefined when it is unusable).
 import type { Config } from '../config/schema.js';
 import type { Author, Located } from '../model.js';
+import type { Convention } from './conventions/convention.js';
+import { styleSlug } from './conventions/file-name.js';
+import type { FoundKey } from './conventions/keys.js';
 import { parseDate, type CalendarDate } from './dates.js';
 import type { FrontMatter } from './front-matter.js';
 import { describe, isRecord, type DataPath, type PostReport } from './report.js';
@@ -10,8 +13,12 @@ import { canonicalLanguageTag, httpUrl, isEmailAddress, normalizeId } from './va
 
 export interface FieldContext {
   report: PostReport;
+  /** Keyed by field (`data.date`), whichever key the convention read it from. */
   frontMatter: FrontMatter;
   config: Config;
+  convention: Convention;
+  /** Authors by key (config `authors`). */
+  authors: ReadonlyMap<string, Author>;
 }
 
 /** Slugs end up in URLs: only unreserved characters (letters and digits of any script). */
@@ -75,43 +82,63 @@ export function parseDateField(
   return parsed;
 }
 
-/** `description` or `summary`: the author's plain-text summary. */
-export function parseDescription(context: FieldContext, data: Record<string, unknown>): string | undefined {
-  if ('description' in data && 'summary' in data) {
-    context.report.error('conflicting-fields', 'summary', 'both description and summary are set; keep one');
-  }
-  const key = 'description' in data ? 'description' : 'summary' in data ? 'summary' : undefined;
-  return key ? textField(context, key, data[key]) || undefined : undefined;
+/** The author's plain-text summary (`description`, `summary`, `excerpt`: whichever the convention reads). */
+export function parseSummary(context: FieldContext, data: Record<string, unknown>): string | undefined {
+  return 'summary' in data ? textField(context, 'summary', data.summary) || undefined : undefined;
 }
 
-/** `author` (one) or `authors` (a list): each a name or `{name, email, url}`. */
-export function parseAuthors(context: FieldContext, data: Record<string, unknown>): Author[] {
-  const { report } = context;
-  if ('author' in data && 'authors' in data) report.error('conflicting-fields', 'authors', 'both author and authors are set; keep one');
+/**
+ * The post's authors: a name, a key into the config's `authors`, `{name, email, url}`, or a list
+ * of these — under `author` or `authors` alike. `url` is a single author's URL written beside it.
+ */
+export function parseAuthors(context: FieldContext, data: Record<string, unknown>, url?: { key: string; value: unknown }): Author[] {
+  if (!('authors' in data) || data.authors === null || data.authors === '') return [];
+  const value = data.authors;
   const authors: Author[] = [];
-  const add = (author: Author | undefined) => author && authors.push(author);
-  if ('author' in data) add(parseAuthor(context, 'author', data.author, ['author']));
-  else if ('authors' in data) {
-    if (!Array.isArray(data.authors)) report.error('wrong-type', 'authors', `must be a list, found ${describe(data.authors)}`);
-    else data.authors.forEach((value, index) => add(parseAuthor(context, `authors[${index}]`, value, ['authors', index])));
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => {
+      const author = parseAuthor(context, `authors[${index}]`, item, ['authors', index]);
+      if (author) authors.push(author);
+    });
+  } else {
+    const author = parseAuthor(context, 'authors', value, ['authors']);
+    if (author) authors.push(author);
+  }
+  if (url && authors.length === 1 && !authors[0]!.url) {
+    const text = textField(context, url.key, url.value, []);
+    const result = text ? httpUrl(text) : undefined;
+    if (result && 'problem' in result) context.report.warn('url-invalid', url.key, `"${text}" ${result.problem}; left out`, []);
+    else if (result) authors[0] = { ...authors[0]!, url: result.url };
   }
   return authors;
 }
 
+/** Keys an author mapping may carry that feeds have no place for (Docusaurus `image_url`, `title`). */
+const IGNORED_AUTHOR_KEYS = new Set(['title', 'image_url', 'imageURL', 'image', 'picture', 'avatar', 'socials', 'twitter', 'github', 'bio', 'page', 'key', 'uri', 'link', 'website', 'web']);
+
 function parseAuthor(context: FieldContext, field: string, value: unknown, where: Array<string | number>): Author | undefined {
-  const { report } = context;
+  const { report, authors, convention } = context;
   if (typeof value === 'string') {
     const name = textField(context, field, value, where);
     if (name === '') report.error('empty-field', field, 'is empty', where);
-    return name ? { name } : undefined;
+    if (!name) return undefined;
+    const known = authors.get(name);
+    if (known) return known;
+    // With an authors map, a single word is a key more often than a name: say it was not found.
+    if (authors.size > 0 && !/\s/.test(name)) report.warn('unknown-author', field, `"${name}" is not a key of the config's authors; used as the name`, where);
+    return { name };
   }
   if (!isRecord(value)) {
     report.error('wrong-type', field, `must be a name or {name, email, url}, found ${describe(value)}`, where);
     return undefined;
   }
+  if (typeof value.key === 'string' && authors.has(value.key)) return authors.get(value.key);
   for (const key of Object.keys(value)) {
-    if (!['name', 'email', 'url'].includes(key)) report.warn('unknown-key', `${field}.${key}`, 'unknown author key, ignored', [...where, key]);
+    if (['name', 'email', 'url'].includes(key)) continue;
+    if (convention.name === 'plain' || !IGNORED_AUTHOR_KEYS.has(key)) report.warn('unknown-key', `${field}.${key}`, 'unknown author key, ignored', [...where, key]);
   }
+  // `uri`, `link` or `website` stand for the URL when `url` is absent (Jekyll data files, Atom habits).
+  const urlValue = value.url ?? value.uri ?? value.link ?? value.website;
   const name = textField(context, `${field}.name`, value.name ?? '', [...where, 'name']);
   if (!name) {
     report.error('missing-field', `${field}.name`, 'is required', where);
@@ -123,8 +150,8 @@ function parseAuthor(context: FieldContext, field: string, value: unknown, where
     if (email !== undefined && !isEmailAddress(email)) report.error('email-invalid', `${field}.email`, `"${email}" is not an e-mail address`, [...where, 'email']);
     else if (email) author.email = email;
   }
-  if (value.url !== undefined) {
-    const url = textField(context, `${field}.url`, value.url, [...where, 'url']);
+  if (urlValue !== undefined) {
+    const url = textField(context, `${field}.url`, urlValue, [...where, 'url']);
     if (url !== undefined) {
       const result = httpUrl(url);
       if ('problem' in result) report.error('url-invalid', `${field}.url`, `"${url}" ${result.problem}`, [...where, 'url']);
@@ -134,27 +161,45 @@ function parseAuthor(context: FieldContext, field: string, value: unknown, where
   return author;
 }
 
-export function parseTags(context: FieldContext, data: Record<string, unknown>): string[] {
-  const { report, config } = context;
+/**
+ * Tags from every key the convention reads for them (`tags` and `categories`), merged: a list, a
+ * string (one tag; space-separated words under Jekyll), or nothing.
+ */
+export function parseTags(context: FieldContext, found: readonly FoundKey[]): string[] {
+  const { report, config, convention } = context;
   const tags: string[] = [];
-  if (!('tags' in data)) return tags;
-  const value = data.tags;
-  if (!Array.isArray(value)) {
-    report.error('wrong-type', 'tags', `must be a list like [Mali, Russia], found ${describe(value)}`);
-    return tags;
-  }
-  if (value.length > config.limits.maxTags) {
-    report.error('too-many', 'tags', `has ${value.length} tags; the limit is ${config.limits.maxTags} (limits.maxTags)`);
-    return tags;
-  }
   const seen = new Set<string>();
-  value.forEach((item, index) => {
-    const tag = textField(context, `tags[${index}]`, item, ['tags', index]);
-    if (tag === undefined) return;
-    if (tag === '') return report.error('empty-field', `tags[${index}]`, 'is empty', ['tags', index]);
-    if (!seen.has(tag)) tags.push(tag);
-    seen.add(tag);
-  });
+  for (const { value, path } of found) {
+    const field = path.join('.');
+    if (value === null || value === undefined || value === '') continue;
+    const items: Array<{ value: unknown; where: Array<string | number>; field: string }> = [];
+    if (typeof value === 'string') {
+      const words = convention.tagsSeparatedBySpaces ? value.split(/\s+/).filter(Boolean) : [value];
+      if (!convention.tagsSeparatedBySpaces && value.includes(',')) {
+        report.warn('tags-comma', field, `"${value}" is one tag; write a list like [${value.split(',').map((word) => word.trim()).join(', ')}] for several`, path);
+      }
+      items.push(...words.map((word) => ({ value: word, where: path, field })));
+    } else if (Array.isArray(value)) {
+      items.push(...value.map((item, index) => ({ value: item, where: [...path, index], field: `${field}[${index}]` })));
+    } else {
+      report.error('wrong-type', field, `must be a list like [Mali, Russia] or one tag, found ${describe(value)}`, path);
+      continue;
+    }
+    for (const item of items) {
+      const tag = textField(context, item.field, item.value, item.where);
+      if (tag === undefined) continue;
+      if (tag === '') {
+        report.error('empty-field', item.field, 'is empty', item.where);
+        continue;
+      }
+      if (!seen.has(tag)) tags.push(tag);
+      seen.add(tag);
+    }
+  }
+  if (tags.length > config.limits.maxTags) {
+    report.error('too-many', found[0]!.path.join('.'), `has ${tags.length} tags; the limit is ${config.limits.maxTags} (limits.maxTags)`, found[0]!.path);
+    return [];
+  }
   return tags;
 }
 
@@ -173,10 +218,13 @@ export function parseDraft({ report, frontMatter }: FieldContext, data: Record<s
 
 export function parseSlug(context: FieldContext, data: Record<string, unknown>): Located<string> | undefined {
   if (!('slug' in data)) return undefined;
-  const value = textField(context, 'slug', data.slug);
-  if (value === undefined) return undefined;
+  const written = textField(context, 'slug', data.slug);
+  if (written === undefined) return undefined;
+  // A generator makes a URL segment of any slug (Jekyll slugifies it); postfeed's own rule is to refuse.
+  const { convention } = context;
+  const value = convention.name === 'plain' ? written : styleSlug(written, convention.slugStyle === 'as-written' ? 'jekyll' : convention.slugStyle);
   if (!SLUG_PATTERN.test(value)) {
-    context.report.error('slug-invalid', 'slug', `"${value}" is not URL-safe: use letters, digits, ".", "_", "~" and "-", starting with a letter or digit`);
+    context.report.error('slug-invalid', 'slug', `"${written}" is not URL-safe: use letters, digits, ".", "_", "~" and "-", starting with a letter or digit`);
     return undefined;
   }
   return { value, line: context.report.lineOf(['slug']) };
@@ -191,11 +239,15 @@ export function parseLang(context: FieldContext, data: Record<string, unknown>):
   return 'tag' in result ? result.tag : undefined;
 }
 
+/** `image`: a path or URL; a list (Hugo `images`) gives its first. */
 export function parseImage(context: FieldContext, data: Record<string, unknown>): Located<string> | undefined {
   if (!('image' in data)) return undefined;
-  const value = textField(context, 'image', data.image);
+  const listed = Array.isArray(data.image);
+  if (listed && (data.image as unknown[]).length === 0) return undefined;
+  const where = listed ? ['image', 0] : ['image'];
+  const value = textField(context, listed ? 'image[0]' : 'image', listed ? (data.image as unknown[])[0] : data.image, where);
   if (value === '') context.report.error('empty-field', 'image', 'is empty');
-  return value ? { value, line: context.report.lineOf(['image']) } : undefined;
+  return value ? { value, line: context.report.lineOf(where) } : undefined;
 }
 
 /** `id`: an absolute http(s) URL, a `tag:` URI (RFC 4151) or a `urn:` (RFC 8141), normalized once. */

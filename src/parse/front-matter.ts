@@ -1,9 +1,11 @@
-// Splits a post into front matter and Markdown body, and parses the front matter as YAML
-// without type guessing: every scalar stays the string the author wrote (`slug: 007` is "007",
-// `title: 2024` is "2024"); the post validator decides what each field means.
+// Splits a post into front matter and Markdown body, and parses the front matter as YAML (between
+// `---` lines) or TOML (between `+++` lines, in toml-front-matter.ts) without type guessing: every
+// scalar stays the string the author wrote (`slug: 007` is "007", `title: 2024` is "2024"); the
+// post validator decides what each field means.
 //
 // Front matter is plain data: no tags, no code, and bounded work. Every limit below is checked in
-// one linear walk over the parsed document, before anything else looks at the data.
+// one linear walk over the parsed document, before anything else looks at the data (TOML: in the
+// scan that comes before its parser).
 import matter from 'gray-matter';
 import {
   CST,
@@ -22,6 +24,7 @@ import {
   type YAMLError,
 } from 'yaml';
 import { lineNumberAt } from './lines.js';
+import { parseTomlFrontMatter } from './toml-front-matter.js';
 
 /** Past this many alias expansions the YAML is treated as a "billion laughs" bomb. */
 const MAX_ALIAS_COUNT = 100;
@@ -54,11 +57,28 @@ export interface FrontMatter {
   isPlainScalar(key: string): boolean;
 }
 
+/** What every front matter language is held to, and how going over a limit is worded. */
+export interface FrontMatterLimits {
+  maxKeys: number;
+  maxNodes: number;
+  /** Levels of [ and { (and, in TOML, separately, of tables and dotted keys). */
+  maxDepth: number;
+  tooManyKeys(keys: number, atLeast: boolean): string;
+  tooManyValues(): string;
+}
+
+export interface ParsedFrontMatter {
+  /** Errors when `frontMatter` is missing, warnings when it is there. */
+  problems: FrontMatterProblem[];
+  frontMatter?: FrontMatter;
+}
+
 export type SplitResult =
   | { ok: true; frontMatter: FrontMatter; body: string; bodyLine: number; warnings: FrontMatterProblem[] }
   | { ok: false; problems: FrontMatterProblem[] };
 
 const DELIMITER = /^---[ \t]*$/;
+const TOML_DELIMITER = /^\+\+\+[ \t]*$/;
 
 /** CRLF and lone CR (classic Mac) become LF, so no stray CR ends up in a value or a delimiter. */
 function normalizeLineEndings(text: string): string {
@@ -70,21 +90,18 @@ export function splitFrontMatter(original: string): SplitResult {
   const firstNewline = text.indexOf('\n');
   const firstLine = firstNewline < 0 ? text : text.slice(0, firstNewline);
 
+  if (TOML_DELIMITER.test(firstLine)) return splitToml(text, firstNewline);
   if (!DELIMITER.test(firstLine)) return openingProblem(text, firstLine);
 
-  const closing = closingLine(text, firstNewline);
-  if (!closing) return fail(1, 'front-matter-delimiter', 'the front matter opened on line 1 is never closed with a "---" line');
-  const closingLineNumber = lineNumberAt(text, closing.index);
-  if (!DELIMITER.test(closing.line)) {
-    return fail(closingLineNumber, 'front-matter-delimiter', `the closing line must be exactly "---", found "${closing.line}"`);
-  }
+  const closing = closingLine(text, firstNewline, '---');
+  if ('ok' in closing) return closing;
 
   // gray-matter does the split (the delimiters are checked above, so it splits where they say),
   // always with an options object: without one it caches results and shares `data` between calls.
   // Its YAML engine is replaced by the failsafe parser below; every other engine refuses, since its
   // js/javascript engines would call eval. The YAML starts right after the opening `---`, so YAML
   // line N is file line N.
-  let yaml: ParsedYaml | undefined;
+  let yaml: ParsedFrontMatter | undefined;
   const { content } = matter(text, {
     language: 'yaml',
     engines: {
@@ -105,6 +122,17 @@ export function splitFrontMatter(original: string): SplitResult {
   return { ok: true, frontMatter: yaml.frontMatter, body, bodyLine, warnings: yaml.problems };
 }
 
+function splitToml(text: string, firstNewline: number): SplitResult {
+  const closing = closingLine(text, firstNewline, '+++');
+  if ('ok' in closing) return closing;
+  // The TOML starts with the newline that ends the opening line, so TOML line N is file line N.
+  const toml = parseTomlFrontMatter(text.slice(firstNewline, closing.index), LIMITS);
+  if (!toml.frontMatter) return { ok: false, problems: toml.problems };
+  const closingEnd = text.indexOf('\n', closing.index);
+  const body = closingEnd < 0 ? '' : text.slice(closingEnd + 1);
+  return { ok: true, frontMatter: toml.frontMatter, body, bodyLine: lineNumberAt(text, text.length - body.length), warnings: toml.problems };
+}
+
 /** Every engine gray-matter knows besides YAML is refused (never reached: the opening line is checked first). */
 const REFUSED_ENGINES = Object.fromEntries(
   ['js', 'javascript', 'coffee', 'coffeescript', 'cson', 'json', 'toml'].map((name) => [
@@ -118,32 +146,33 @@ const REFUSED_ENGINES = Object.fromEntries(
 );
 
 /**
- * The first line after the opening one that starts with `---` closes the front matter (and must
- * then be exactly `---`). Lines end at LF only: a regular expression's `^` with the m flag would
- * also start a line after U+2028, which YAML reads as text.
+ * The first line after the opening one that starts with the delimiter closes the front matter (and
+ * must then be exactly the delimiter); without one, the problem. Lines end at LF only: a regular
+ * expression's `^` with the m flag would also start a line after U+2028, which YAML reads as text.
  */
-function closingLine(text: string, firstNewline: number): { index: number; line: string } | undefined {
-  if (firstNewline < 0) return undefined;
-  const newline = text.indexOf('\n---', firstNewline);
-  if (newline < 0) return undefined;
+function closingLine(text: string, firstNewline: number, delimiter: '---' | '+++'): { index: number; line: string } | SplitResult {
+  const newline = firstNewline < 0 ? -1 : text.indexOf(`\n${delimiter}`, firstNewline);
+  if (newline < 0) return fail(1, 'front-matter-delimiter', `the front matter opened on line 1 is never closed with a "${delimiter}" line`);
   const end = text.indexOf('\n', newline + 1);
-  return { index: newline + 1, line: text.slice(newline + 1, end < 0 ? undefined : end) };
+  const line = text.slice(newline + 1, end < 0 ? undefined : end);
+  if (!(delimiter === '---' ? DELIMITER : TOML_DELIMITER).test(line)) {
+    return fail(lineNumberAt(text, newline + 1), 'front-matter-delimiter', `the closing line must be exactly "${delimiter}", found "${line}"`);
+  }
+  return { index: newline + 1, line };
 }
 
 function openingProblem(text: string, firstLine: string): SplitResult {
-  if (firstLine.startsWith('+++')) {
-    return fail(1, 'front-matter-delimiter', 'TOML front matter (+++) is not supported; write YAML between --- lines');
-  }
+  if (firstLine.startsWith('+++')) return fail(1, 'front-matter-delimiter', `the opening line must be exactly "+++", found "${firstLine}"`);
   if (firstLine.startsWith('---')) {
     const language = firstLine.slice(3).trim();
     if (/^[a-z]+$/i.test(language) && language.toLowerCase() !== 'yaml') return fail(1, 'front-matter-language', refusedMessage(language));
     return fail(1, 'front-matter-delimiter', `the opening line must be exactly "---", found "${firstLine}"`);
   }
   const lines = text.split('\n');
-  const opener = lines.findIndex((line) => DELIMITER.test(line));
+  const opener = lines.findIndex((line) => DELIMITER.test(line) || TOML_DELIMITER.test(line));
   const onlyBlankBefore = opener > 0 && lines.slice(0, opener).every((line) => line.trim() === '');
   if (onlyBlankBefore) {
-    return fail(opener + 1, 'front-matter-delimiter', `front matter must start on line 1; remove the ${opener} blank line(s) before "---"`);
+    return fail(opener + 1, 'front-matter-delimiter', `front matter must start on line 1; remove the ${opener} blank line(s) before "${lines[opener]!.trim()}"`);
   }
   return fail(1, 'front-matter-missing', 'no front matter: a post starts with a "---" line, then title: and date:, then "---"');
 }
@@ -157,14 +186,8 @@ function fail(line: number, code: string, message: string): SplitResult {
   return { ok: false, problems: [{ line, field: 'front matter', message, code }] };
 }
 
-interface ParsedYaml {
-  /** Errors when `frontMatter` is missing, warnings when it is there. */
-  problems: FrontMatterProblem[];
-  frontMatter?: FrontMatter;
-}
-
 /** Parses the raw front matter block (starting with the rest of the opening line). */
-function parseYaml(source: string): ParsedYaml {
+function parseYaml(source: string): ParsedFrontMatter {
   const lineCounter = new LineCounter();
   let document: Document.Parsed;
   try {
@@ -294,6 +317,8 @@ function tokenLimits(source: string): FrontMatterProblem | undefined {
   if (overValues !== undefined) return { ...sourcePosition(source, overValues), field: 'front matter', code: 'front-matter-too-many-nodes', message: tooManyValues() };
   return undefined;
 }
+
+const LIMITS: FrontMatterLimits = { maxKeys: MAX_KEYS, maxNodes: MAX_NODES, maxDepth: MAX_FLOW_DEPTH, tooManyKeys, tooManyValues };
 
 function tooManyKeys(keys: number, atLeast = false): string {
   return `has ${atLeast ? 'at least ' : ''}${count(keys)} keys; the limit is ${count(MAX_KEYS)} (front matter is for a post's metadata)`;
@@ -502,12 +527,13 @@ function walkDocument(source: string, root: unknown, at: Locate): Walked {
         error(offset, 'front-matter-too-many-keys', tooManyKeys(keys, true));
         break;
       }
-      const names = new Set<string>();
+      const firstOffsets = new Map<string, number>();
       for (const pair of items as Pair[]) {
         if (!isScalar(pair.key)) continue;
         const name = String(pair.key.value);
-        if (names.has(name)) error(pair.key.range![0], 'yaml-duplicate-key', `YAML: the key "${name}" is repeated; each key may appear once`);
-        names.add(name);
+        const first = firstOffsets.get(name);
+        if (first === undefined) firstOffsets.set(name, pair.key.range![0]);
+        else error(pair.key.range![0], 'yaml-duplicate-key', `YAML: the key "${name}" is repeated (first set on line ${at(first).line}); each key may appear once`);
       }
     }
     for (let index = items.length - 1; index >= 0; index -= 1) {

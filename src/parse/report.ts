@@ -12,6 +12,8 @@ export class PostReport {
     readonly file: string,
     private readonly text: string,
     private readonly frontMatter?: FrontMatter,
+    /** Field → the key it was read from (`date` → `pubDate`): messages name the key the author wrote. */
+    private readonly keyNames: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   add(severity: Diagnostic['severity'], code: string, field: string, message: string, line?: number, column?: number): void {
@@ -27,12 +29,16 @@ export class PostReport {
       ...(excerpt !== undefined ? { excerpt: excerpt.length > 200 ? `${excerpt.slice(0, 200)}…` : excerpt } : {}),
     });
   }
-  /** An error at the line of `where` in the front matter (line 1 when it has no line). */
+  /** An error in a field at the line of `where` in the front matter (line 1 when it has no line). */
   error(code: string, field: string, message: string, where: DataPath = [field]): void {
-    this.add('error', code, field, message, this.lineOf(where) ?? 1);
+    this.add('error', code, this.keyName(field), message, this.lineOf(where) ?? 1);
   }
   warn(code: string, field: string, message: string, where: DataPath = [field]): void {
-    this.add('warning', code, field, message, this.lineOf(where) ?? 1);
+    this.add('warning', code, this.keyName(field), message, this.lineOf(where) ?? 1);
+  }
+  /** `date` → `pubDate`, `authors[1].url` → `author[1].url`: the field as the key it was read from. */
+  private keyName(field: string): string {
+    return field.replace(/^[a-z]+/, (name) => this.keyNames.get(name) ?? name);
   }
   lineOf(where: DataPath): number | undefined {
     return where.length > 0 ? this.frontMatter?.lineOf(where) : undefined;

@@ -27,9 +27,15 @@ export function selectPosts(posts: readonly Post[], options: SelectOptions, wher
   const now = options.now.getTime();
   let drafts = 0;
   let future = 0;
+  let hidden = 0;
+  let expired = 0;
   const chosen = posts.filter((post) => {
+    if (post.hiddenBy) return (hidden += 1), false;
     if (!options.drafts && post.draft) return (drafts += 1), false;
-    if (!options.future && post.date.getTime() > now) return (future += 1), false;
+    // Held back until both its date and its publish date (Hugo `publishDate`) have come.
+    const publicFrom = Math.max(post.date.getTime(), post.publishAt?.getTime() ?? -Infinity);
+    if (!options.future && publicFrom > now) return (future += 1), false;
+    if (post.expiresAt && post.expiresAt.getTime() <= now) return (expired += 1), false;
     return true;
   });
   chosen.sort(comparePosts);
@@ -38,6 +44,8 @@ export function selectPosts(posts: readonly Post[], options: SelectOptions, wher
     const reasons = [
       drafts > 0 ? `${drafts} ${drafts === 1 ? 'is a draft' : 'are drafts'} (--drafts includes them)` : '',
       future > 0 ? `${future} ${future === 1 ? 'is' : 'are'} dated after ${options.now.toISOString()} (--future includes them)` : '',
+      hidden > 0 ? `${hidden} ${hidden === 1 ? 'is' : 'are'} left out by the front matter (like published: false)` : '',
+      expired > 0 ? `${expired} expired before ${options.now.toISOString()}` : '',
     ].filter(Boolean);
     diagnostics.push({
       severity: 'warning',

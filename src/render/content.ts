@@ -4,17 +4,22 @@ import type { Diagnostic, Post } from '../model.js';
 import { stripForbiddenCharacters } from '../parse/text.js';
 import { parseMarkdown, renderTokens } from './markdown.js';
 import { MAX_OPEN_ELEMENTS, sanitize } from './sanitize.js';
-import { firstParagraphText, showsAnything } from './summary.js';
+import { leadText, showsAnything, type Lead } from './summary.js';
 
 export interface RenderedContent {
   /** The HTML itself: escaping it for XML (CDATA, `]]>`) is the formats' job. */
   html: string;
-  /** Plain text of the first paragraph with text, or the title when the post has none: never empty. */
-  firstParagraph: string;
+  /** What the summary is made from: the text before a separator or the first paragraph with text, else the title. */
+  lead: Lead;
   diagnostics: Diagnostic[];
 }
 
 type RenderablePost = Pick<Post, 'file' | 'markdown' | 'permalink' | 'bodyLine' | 'title' | 'description'>;
+
+export interface RenderOptions {
+  /** HTML comments that end the summary (`more` for `<!--more-->`): the convention's. */
+  summarySeparators: readonly string[];
+}
 
 /** What was removed: the first few things named, in order, and the first line anything was removed from. */
 class Removals {
@@ -45,7 +50,7 @@ const MAX_NAMED = 8;
 const listed = (items: string[]) => (items.length > MAX_NAMED ? [...items.slice(0, MAX_NAMED), '…'] : items).join(', ');
 
 /** Renders a post's Markdown to sanitized HTML whose every URL is absolute. */
-export function renderContent(post: RenderablePost): RenderedContent {
+export function renderContent(post: RenderablePost, options: RenderOptions): RenderedContent {
   const removals = new Removals();
   const { tokens, hasRawHtml } = parseMarkdown(post.markdown, post.permalink, {
     removed: (what, line) => removals.add(what, line),
@@ -57,7 +62,7 @@ export function renderContent(post: RenderablePost): RenderedContent {
   if (hasRawHtml) {
     const sanitized = sanitize(rendered.html, post.permalink, (what, offset) => removals.add(what, rendered.lineAt(offset)));
     if ('tooDeepAt' in sanitized) {
-      return { html: '', firstParagraph: post.title, diagnostics: [tooDeep(post, post.bodyLine + rendered.lineAt(sanitized.tooDeepAt))] };
+      return { html: '', lead: { text: post.title, marked: false }, diagnostics: [tooDeep(post, post.bodyLine + rendered.lineAt(sanitized.tooDeepAt))] };
     }
     html = sanitized.html;
   }
@@ -87,7 +92,8 @@ export function renderContent(post: RenderablePost): RenderedContent {
       message: 'the post has no text; readers will show an empty item',
     });
   }
-  return { html: stripped.text, firstParagraph: firstParagraphText(tokens) || post.title, diagnostics };
+  const lead = leadText(tokens, options.summarySeparators);
+  return { html: stripped.text, lead: lead.text ? lead : { text: post.title, marked: false }, diagnostics };
 }
 
 function tooDeep(post: RenderablePost, line: number): Diagnostic {

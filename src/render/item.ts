@@ -3,13 +3,14 @@
 import type { Config } from '../config/schema.js';
 import type { Diagnostic, Enclosure, FeedItem, Post, Site } from '../model.js';
 import type { MediaSize } from '../source/media.js';
+import { CONVENTIONS } from '../parse/conventions/index.js';
 import { renderContent } from './content.js';
 import { resolveEnclosure } from './enclosure.js';
 import { summarize } from './summary.js';
 
 /** `media` is what the source stage found for a local `image:` file (undefined when there is none). */
 export function renderItem(post: Post, site: Site, config: Config, media: MediaSize | undefined, diagnostics: Diagnostic[]): FeedItem {
-  const content = renderContent(post);
+  const content = renderContent(post, { summarySeparators: CONVENTIONS[config.conventions].summarySeparators });
   diagnostics.push(...content.diagnostics);
   let enclosure: Enclosure | undefined;
   if (post.image) {
@@ -31,7 +32,7 @@ export function renderItem(post: Post, site: Site, config: Config, media: MediaS
     title: post.title,
     date: post.date,
     ...(post.updated ? { updated: post.updated } : {}),
-    summary: summarize(post.description, content.firstParagraph),
+    summary: summarize(post.description, content.lead),
     ...(config.content === 'full' ? { html: content.html } : {}),
     authors: post.authors.length > 0 ? post.authors : [site.author],
     tags: post.tags,

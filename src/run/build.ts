@@ -2,7 +2,9 @@
 // Returns the files it would write and every diagnostic; writing is a separate step (output/),
 // so a failed build touches nothing.
 import path from 'node:path';
-import type { ConfigInput } from '../config/schema.js';
+import { authorIndex } from '../config/authors.js';
+import type { Config, ConfigInput } from '../config/schema.js';
+import { loadAuthorsFile } from '../source/authors-file.js';
 import { resolveConfig } from '../config/resolve.js';
 import { serializeFeeds } from '../formats/registry.js';
 import { assignIdentities } from '../identity/assign.js';
@@ -10,7 +12,8 @@ import { checkOutputPlacement } from '../output/placement.js';
 import { loadConfigFile } from '../source/config-file.js';
 import { mediaFileSize } from '../source/media.js';
 import { loadPosts } from '../source/posts.js';
-import type { Diagnostic, FeedItem, OutputFile, ParsedPost } from '../model.js';
+import type { Author, Diagnostic, FeedItem, OutputFile, ParsedPost } from '../model.js';
+import { CONVENTIONS } from '../parse/conventions/index.js';
 import { parsePost } from '../parse/post.js';
 import { planFeeds } from '../plan/feeds.js';
 import { selectPosts } from '../plan/select.js';
@@ -88,12 +91,21 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   if (placement) return failed([{ severity: 'error', code: 'out-overlaps-posts', file: display(outDir), field: 'out', message: placement }], outDir);
 
   // Source and parse: every post, so every problem is reported at once.
-  const loaded = await loadPosts(postsDir, { cwd, maxFileBytes: config.limits.maxFileBytes, maxPosts: config.limits.maxPosts });
+  const convention = CONVENTIONS[config.conventions];
+  const loaded = await loadPosts(postsDir, {
+    cwd,
+    maxFileBytes: config.limits.maxFileBytes,
+    maxPosts: config.limits.maxPosts,
+    convention,
+    exclude: config.exclude,
+  });
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
+  const authors = await loadAuthors(config.authors, cwd, configName, display);
+  diagnostics.push(...authors.diagnostics);
   const parsed: ParsedPost[] = [];
   for (const [index, source] of loaded.sources.entries()) {
     await offerTurn(index);
-    const result = parsePost(source, config);
+    const result = parsePost(source, config, authors.authors);
     diagnostics.push(...result.diagnostics);
     if (result.post) parsed.push(result.post);
   }
@@ -136,6 +148,20 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   const documents = planFeeds(site, config, items, posts);
   return { ok: true, files: serializeFeeds(documents), diagnostics, outDir, posts: posts.length };
+}
+
+/** The config's `authors`: a map written in the config, or the path of a file holding one. */
+async function loadAuthors(
+  setting: Config['authors'],
+  cwd: string,
+  configName: string,
+  display: (absolute: string) => string,
+): Promise<{ authors: Map<string, Author>; diagnostics: Diagnostic[] }> {
+  if (typeof setting !== 'string') return authorIndex(setting, configName);
+  const absolute = path.resolve(cwd, setting);
+  const loaded = await loadAuthorsFile(absolute, display(absolute));
+  if (loaded.diagnostics.length > 0) return { authors: new Map(), diagnostics: loaded.diagnostics };
+  return authorIndex(loaded.raw, display(absolute));
 }
 
 /** Posts between two turns of the event loop: often enough that a signal is handled within moments. */

@@ -29,35 +29,40 @@ export async function loadConfigFile(configPath: string, displayPath: string): P
   }
 }
 
+/** Why a small text file could not be read: the errno code, or what it is instead of a file. */
+export type SmallFileProblem = { errno: string } | { notRegular: true } | { tooLarge: number };
+
 /**
  * The file's text. Only a regular file is read: a FIFO, a device or a folder named by --config
  * would block forever or never end. It is opened without blocking and checked again on the open
  * descriptor, so swapping the file for a FIFO between the two checks cannot hang the build either.
  */
-async function readConfigText(configPath: string): Promise<{ text: string } | { code: string; message: string }> {
-  const cannotRead = (error: unknown) => {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { code: 'config-missing', message: 'config file not found; create it (see README: Configuration) or pass --config' };
-    return { code: 'config-unreadable', message: `cannot read the config file (${code ?? (error as Error).message})` };
-  };
-  const notRegular = { code: 'config-not-regular-file', message: 'is not a regular file; --config must name a JSON file' };
+export async function readSmallFile(filePath: string): Promise<{ text: string } | SmallFileProblem> {
+  const failed = (error: unknown) => ({ errno: (error as NodeJS.ErrnoException).code ?? (error as Error).message });
   try {
-    if (!(await fs.stat(configPath)).isFile()) return notRegular;
+    if (!(await fs.stat(filePath)).isFile()) return { notRegular: true };
   } catch (error) {
-    return cannotRead(error);
+    return failed(error);
   }
   let handle: fs.FileHandle | undefined;
   try {
-    handle = await fs.open(configPath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    handle = await fs.open(filePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     const stat = await handle.stat();
-    if (!stat.isFile()) return notRegular;
-    if (stat.size > MAX_CONFIG_BYTES) {
-      return { code: 'config-too-large', message: `is ${stat.size} bytes; a config file may have at most ${MAX_CONFIG_BYTES}` };
-    }
+    if (!stat.isFile()) return { notRegular: true };
+    if (stat.size > MAX_CONFIG_BYTES) return { tooLarge: stat.size };
     return { text: await handle.readFile('utf8') };
   } catch (error) {
-    return cannotRead(error);
+    return failed(error);
   } finally {
     await handle?.close();
   }
+}
+
+async function readConfigText(configPath: string): Promise<{ text: string } | { code: string; message: string }> {
+  const read = await readSmallFile(configPath);
+  if ('text' in read) return read;
+  if ('notRegular' in read) return { code: 'config-not-regular-file', message: 'is not a regular file; --config must name a JSON file' };
+  if ('tooLarge' in read) return { code: 'config-too-large', message: `is ${read.tooLarge} bytes; a config file may have at most ${MAX_CONFIG_BYTES}` };
+  if (read.errno === 'ENOENT') return { code: 'config-missing', message: 'config file not found; create it (see README: Configuration) or pass --config' };
+  return { code: 'config-unreadable', message: `cannot read the config file (${read.errno})` };
 }

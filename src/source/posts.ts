@@ -1,11 +1,12 @@
-// Reads the posts: every .md/.markdown file under the posts folder, on its real path, as UTF-8.
+// Reads the posts: every file under the posts folder that the convention calls a post, on its
+// real path, as UTF-8.
 import { closeSync, constants, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../model.js';
+import type { Convention } from '../parse/conventions/index.js';
 import type { SourceFile } from '../parse/post.js';
 import { lineNumberAt } from '../parse/lines.js';
-
-export const POST_EXTENSIONS = /\.(md|markdown)$/i;
+import { globMatcher } from './globs.js';
 
 export interface LoadedPosts {
   sources: SourceFile[];
@@ -19,6 +20,10 @@ export interface LoadPostsOptions {
   cwd: string;
   maxFileBytes: number;
   maxPosts: number;
+  /** Which file names are posts, which are list pages, whether `slug/index.md` is a bundle. */
+  convention: Pick<Convention, 'extensions' | 'listPages' | 'bundles'>;
+  /** Glob patterns of files below the posts folder that are not posts. */
+  exclude: readonly string[];
 }
 
 /** A post found by the walk: the path the user knows it by, and the vetted path it is read from. */
@@ -28,11 +33,16 @@ interface Found {
 }
 
 /**
- * Lists every .md/.markdown file below `postsDir` (sorted, so output never depends on directory
- * order) and reads them as UTF-8. Symlinks are followed only when their real path stays inside the
- * posts folder's real path, and every post is read from that vetted real path.
+ * Lists every post file below `postsDir` (sorted, so output never depends on directory order) and
+ * reads them as UTF-8. Symlinks are followed only when their real path stays inside the posts
+ * folder's real path, and every post is read from that vetted real path. In a page bundle (a
+ * folder with an `index` post) the other files are the post's resources, not posts.
  */
 export async function loadPosts(postsDir: string, options: LoadPostsOptions): Promise<LoadedPosts> {
+  const { convention } = options;
+  const hasPostExtension = (name: string) => convention.extensions.includes(path.extname(name).toLowerCase());
+  const isPostName = (name: string) => hasPostExtension(name) && !convention.listPages.includes(name);
+  const excluded = globMatcher(options.exclude);
   const diagnostics: Diagnostic[] = [];
   const display = (absolute: string) => path.relative(options.cwd, absolute) || '.';
   const problem = (absolute: string, code: string, message: string, field = 'file', line?: number): void => {
@@ -64,9 +74,11 @@ export async function loadPosts(postsDir: string, options: LoadPostsOptions): Pr
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
+    const bundleIndex = convention.bundles && directory !== root ? entries.find((entry) => isBundleIndex(entry.name)) : undefined;
+    for (const entry of bundleIndex ? [bundleIndex] : entries) {
       if (entry.name.startsWith('.')) continue;
       const shown = path.join(shownAs, entry.name);
+      if (excluded(path.relative(postsDir, shown).split(path.sep).join('/'))) continue;
       let real = path.join(directory, entry.name);
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
@@ -76,7 +88,7 @@ export async function loadPosts(postsDir: string, options: LoadPostsOptions): Pr
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
           if (code === 'ELOOP') problem(shown, 'symlink-loop', 'symlink loop');
-          else if (POST_EXTENSIONS.test(entry.name)) problem(shown, 'symlink-broken', `broken symlink (${code})`);
+          else if (isPostName(entry.name)) problem(shown, 'symlink-broken', `broken symlink (${code})`);
           continue;
         }
         if (!isInside(real, root)) {
@@ -93,12 +105,12 @@ export async function loadPosts(postsDir: string, options: LoadPostsOptions): Pr
           continue;
         }
         visited.add(real);
-        if (POST_EXTENSIONS.test(entry.name)) {
+        if (hasPostExtension(entry.name)) {
           problem(shown, 'post-is-folder', 'is a folder, not a Markdown file');
           continue;
         }
         await walk(real, shown);
-      } else if (POST_EXTENSIONS.test(entry.name)) {
+      } else if (isPostName(entry.name)) {
         if (isFile) found.push({ shown, real });
         else problem(shown, 'post-not-regular-file', 'is not a regular file');
       }
@@ -119,9 +131,13 @@ export async function loadPosts(postsDir: string, options: LoadPostsOptions): Pr
   }
 
   if (found.length === 0 && diagnostics.length === 0) {
-    problem(postsDir, 'no-posts', 'holds no .md posts; refusing to publish empty feeds', 'posts');
+    problem(postsDir, 'no-posts', `holds no posts (${convention.extensions.join(' ')} files); refusing to publish empty feeds`, 'posts');
   }
   return { sources, diagnostics, root };
+
+  function isBundleIndex(name: string): boolean {
+    return path.basename(name, path.extname(name)) === 'index' && isPostName(name);
+  }
 }
 
 /** Whether the real path `real` is `root` or below it. */

@@ -1,0 +1,38 @@
+// Astro content collections (src/content/blog/): pubDate, updatedDate, heroImage, .md and .mdx,
+// entries named by file or by bundle folder, lower-cased like Astro's slugger.
+import type { Convention } from './convention.js';
+
+export const astro: Convention = {
+  name: 'astro',
+  extensions: ['.md', '.mdx', '.markdown', '.mdoc'],
+  listPages: [],
+  bundles: true,
+  dateInName: false,
+  keys: {
+    title: ['title'],
+    date: ['pubDate', 'date', 'publishDate', 'publishedDate', 'pubDatetime', 'published'],
+    updated: ['updatedDate', 'updated', 'modDatetime', 'lastmod', 'updatedAt'],
+    summary: ['description', 'summary', 'excerpt'],
+    authors: ['authors', 'author'],
+    tags: ['tags', 'categories', 'category'],
+    image: ['heroImage', 'image', 'image.src', 'cover', 'coverImage', 'ogImage'],
+    slug: ['slug'],
+    id: ['id'],
+    draft: ['draft'],
+    lang: ['lang', 'language'],
+  },
+  oneKeyPerField: false,
+  caseInsensitiveKeys: false,
+  permalinkKeys: [],
+  hiddenWhen: [],
+  publishKeys: [],
+  expiryKeys: [],
+  authorUrlKeys: [],
+  ignored: ['layout', 'featured', 'image', 'canonicalURL', 'hideEditPost', 'timezone', 'readingTime', 'minutesRead', 'series', 'keywords', 'heroImageAlt', 'imageAlt', 'ogImage'],
+  summarySeparators: ['more'],
+  tagsSeparatedBySpaces: false,
+  slugStyle: 'lowercase',
+  lowercasePaths: false,
+  urlDateInTimeZone: false,
+  bodySyntax: [],
+};

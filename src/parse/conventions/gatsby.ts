@@ -1,0 +1,37 @@
+// Gatsby blogs (content/blog/slug/index.md): the folder names the post, .md and .mdx.
+import type { Convention } from './convention.js';
+
+export const gatsby: Convention = {
+  name: 'gatsby',
+  extensions: ['.md', '.mdx', '.markdown'],
+  listPages: [],
+  bundles: true,
+  dateInName: false,
+  keys: {
+    title: ['title'],
+    date: ['date', 'publishedDate', 'published'],
+    updated: ['updated', 'updatedDate', 'lastUpdated'],
+    summary: ['description', 'excerpt', 'spoiler', 'summary'],
+    authors: ['author', 'authors'],
+    tags: ['tags', 'categories', 'category'],
+    image: ['image', 'cover', 'featuredImage', 'thumbnail', 'hero'],
+    slug: ['slug'],
+    id: ['id'],
+    draft: ['draft'],
+    lang: ['lang', 'langKey'],
+  },
+  oneKeyPerField: false,
+  caseInsensitiveKeys: false,
+  permalinkKeys: ['path'],
+  hiddenWhen: [{ key: 'published', value: 'false' }],
+  publishKeys: [],
+  expiryKeys: [],
+  authorUrlKeys: [],
+  ignored: ['template', 'layout', 'published', 'path', 'keywords', 'featured', 'type', 'series', 'imageAlt', 'canonical', 'discussionId'],
+  summarySeparators: ['more'],
+  tagsSeparatedBySpaces: false,
+  slugStyle: 'as-written',
+  lowercasePaths: false,
+  urlDateInTimeZone: false,
+  bodySyntax: [],
+};

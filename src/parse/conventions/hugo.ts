@@ -1,0 +1,47 @@
+// Hugo (content/posts/, page bundles slug/index.md, _index.md list pages): keys without case,
+// TOML or YAML front matter, shortcodes in bodies, publishDate/expiryDate honoured, lower-case URLs.
+import type { Convention } from './convention.js';
+
+export const hugo: Convention = {
+  name: 'hugo',
+  extensions: ['.md', '.markdown', '.mdown', '.html'],
+  listPages: ['_index.md', '_index.markdown', '_index.html'],
+  bundles: true,
+  dateInName: false,
+  // Hugo's own defaults (frontmatter config): date from date, publishdate, pubdate, published.
+  keys: {
+    title: ['title'],
+    date: ['date', 'publishdate', 'pubdate', 'published'],
+    updated: ['lastmod', 'modified'],
+    summary: ['summary', 'description'],
+    authors: ['authors', 'author'],
+    tags: ['tags', 'categories'],
+    image: ['images', 'image', 'featured_image', 'cover.image', 'cover'],
+    slug: ['slug'],
+    id: ['id'],
+    draft: ['draft'],
+    lang: ['lang'],
+  },
+  oneKeyPerField: false,
+  caseInsensitiveKeys: true,
+  permalinkKeys: ['url'],
+  hiddenWhen: [{ key: 'build.list', value: 'never' }, { key: '_build.list', value: 'never' }, { key: 'headless', value: 'true' }],
+  publishKeys: ['publishdate', 'pubdate', 'published'],
+  expiryKeys: ['expirydate', 'unpublishdate'],
+  authorUrlKeys: [],
+  ignored: [
+    'aliases', 'layout', 'type', 'weight', 'linktitle', 'keywords', 'series', 'toc', 'params', 'menu', 'menus', 'markup', 'outputs',
+    'resources', 'sitemap', 'translationkey', 'build', '_build', 'cascade', 'headless', 'isCJKLanguage'.toLowerCase(), 'expirydate',
+    'unpublishdate', 'publishdate', 'pubdate', 'published', 'url', 'comments', 'showtoc', 'tocopen', 'hidemeta', 'disableshare',
+    'searchhidden', 'showreadingtime', 'showwordcount', 'showbreadcrumbs', 'showpostnavlinks', 'cover', 'featured', 'thumbnail',
+    'subtitle', 'math', 'katex', 'mermaid', 'hidden', 'featuredimage', 'featured_image', 'images', 'videos', 'audio', 'audios',
+    'sidebar', 'linktitle', 'github', 'twitter', 'enablemath', 'mathjax', 'lightgallery', 'share', 'externallink', 'canonicalurl',
+    'categories', 'tags', 'project', 'projects', 'disablecomments', 'nolastmod', 'noindex', 'robots', 'slug', 'bookhidden',
+  ],
+  summarySeparators: ['more'],
+  tagsSeparatedBySpaces: false,
+  slugStyle: 'lowercase',
+  lowercasePaths: true,
+  urlDateInTimeZone: false,
+  bodySyntax: ['hugo-shortcodes'],
+};

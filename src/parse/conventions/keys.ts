@@ -1,0 +1,63 @@
+// Front-matter keys → post fields under a convention and the site's `fields` map: the one place
+// that knows `pubDate` is the date in Astro and `newstitle` the title on one news site.
+import type { FrontMatter } from '../front-matter.js';
+import type { Convention, PostField } from './convention.js';
+
+/** A value found in the front matter and the path it sits at (`['taxonomies', 'tags']`). */
+export interface FoundKey {
+  value: unknown;
+  path: string[];
+}
+
+export type FieldOverrides = Partial<Record<PostField, string>>;
+
+/** Finds a dotted key (`extra.summary`) in the front matter; without case when the convention says so. */
+export function findKey(data: Record<string, unknown>, dotted: string, caseInsensitive: boolean): FoundKey | undefined {
+  let value: unknown = data;
+  const path: string[] = [];
+  for (const segment of dotted.split('.')) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    const record = value as Record<string, unknown>;
+    const key = caseInsensitive ? Object.keys(record).find((candidate) => candidate.toLowerCase() === segment.toLowerCase()) : segment;
+    if (key === undefined || !Object.hasOwn(record, key)) return undefined;
+    value = record[key];
+    path.push(key);
+  }
+  return { value, path };
+}
+
+/** The keys read for a field: the site's own name for it when `fields` sets one, else the convention's. */
+export function keysFor(field: PostField, convention: Convention, overrides: FieldOverrides): readonly string[] {
+  const override = overrides[field];
+  return override !== undefined ? [override] : convention.keys[field];
+}
+
+/** Every key present for a field, in the convention's order of precedence. */
+export function findField(frontMatter: FrontMatter, field: PostField, convention: Convention, overrides: FieldOverrides): FoundKey[] {
+  const found: FoundKey[] = [];
+  for (const key of keysFor(field, convention, overrides)) {
+    const hit = findKey(frontMatter.data, key, convention.caseInsensitiveKeys);
+    if (hit && !found.some((other) => other.path[0] === hit.path[0] && other.path.length === hit.path.length && other.path.join('.') === hit.path.join('.'))) {
+      found.push(hit);
+    }
+  }
+  return found;
+}
+
+/** Top-level keys neither the convention nor postfeed reads: each one is worth a warning. */
+export function unknownKeys(frontMatter: FrontMatter, convention: Convention, overrides: FieldOverrides): string[] {
+  const fold = (key: string) => (convention.caseInsensitiveKeys ? key.toLowerCase() : key);
+  const known = new Set<string>(
+    [
+      ...Object.values(convention.keys).flat(),
+      ...Object.values(overrides),
+      ...convention.permalinkKeys,
+      ...convention.hiddenWhen.map((rule) => rule.key),
+      ...convention.publishKeys,
+      ...convention.expiryKeys,
+      ...convention.authorUrlKeys,
+      ...convention.ignored,
+    ].map((key) => fold(key!.split('.')[0]!)),
+  );
+  return Object.keys(frontMatter.data).filter((key) => !known.has(fold(key)));
+}

@@ -1,0 +1,37 @@
+// Next.js Markdown blogs (the blog-starter's _posts/slug.md): excerpt, coverImage, author objects.
+import type { Convention } from './convention.js';
+
+export const next: Convention = {
+  name: 'next',
+  extensions: ['.md', '.mdx', '.markdown'],
+  listPages: [],
+  bundles: true,
+  dateInName: false,
+  keys: {
+    title: ['title'],
+    date: ['date', 'publishedAt', 'publishedDate', 'pubDate', 'publishDate', 'published'],
+    updated: ['updated', 'updatedAt', 'lastModified', 'modified', 'updatedDate'],
+    summary: ['excerpt', 'summary', 'description'],
+    authors: ['author', 'authors'],
+    tags: ['tags', 'categories', 'category'],
+    image: ['coverImage', 'image', 'ogImage.url', 'cover', 'banner'],
+    slug: ['slug'],
+    id: ['id'],
+    draft: ['draft'],
+    lang: ['lang', 'locale'],
+  },
+  oneKeyPerField: false,
+  caseInsensitiveKeys: false,
+  permalinkKeys: [],
+  hiddenWhen: [{ key: 'published', value: 'false' }],
+  publishKeys: [],
+  expiryKeys: [],
+  authorUrlKeys: [],
+  ignored: ['ogImage', 'layout', 'published', 'keywords', 'featured', 'canonicalUrl', 'image', 'readingTime', 'series'],
+  summarySeparators: ['more'],
+  tagsSeparatedBySpaces: false,
+  slugStyle: 'as-written',
+  lowercasePaths: false,
+  urlDateInTimeZone: false,
+  bodySyntax: [],
+};

@@ -1,0 +1,38 @@
+// Zola (content/blog/, TOML `+++` front matter, taxonomies, `2024-01-31-slug.md` names, bundles,
+// _index.md sections, `<!-- more -->`, shortcodes `{{ name() }}` / `{% name() %}`).
+import type { Convention } from './convention.js';
+
+export const zola: Convention = {
+  name: 'zola',
+  extensions: ['.md'],
+  listPages: ['_index.md'],
+  bundles: true,
+  dateInName: true,
+  keys: {
+    title: ['title'],
+    date: ['date'],
+    updated: ['updated'],
+    summary: ['description', 'extra.summary'],
+    authors: ['authors', 'extra.author', 'extra.authors'],
+    tags: ['taxonomies.tags', 'taxonomies.categories', 'taxonomies.category'],
+    image: ['extra.image', 'extra.cover', 'extra.banner'],
+    slug: ['slug'],
+    id: ['extra.id'],
+    draft: ['draft'],
+    lang: ['extra.lang'],
+  },
+  oneKeyPerField: false,
+  caseInsensitiveKeys: false,
+  permalinkKeys: ['path'],
+  hiddenWhen: [{ key: 'render', value: 'false' }],
+  publishKeys: [],
+  expiryKeys: [],
+  authorUrlKeys: [],
+  ignored: ['taxonomies', 'extra', 'aliases', 'template', 'weight', 'in_search_index', 'render', 'path', 'insert_anchor_links', 'sort_by', 'paginate_by', 'transparent', 'page_template'],
+  summarySeparators: ['more'],
+  tagsSeparatedBySpaces: false,
+  slugStyle: 'lowercase',
+  lowercasePaths: false,
+  urlDateInTimeZone: false,
+  bodySyntax: ['zola-shortcodes'],
+};
