@@ -10,4 +10,3 @@ export { OutputError, WriteInterrupted } from './output/errors.js';
 export type * from './model.js';
 export { init, type InitOptions } from './init/init.js';
 export type { InitialConfig } from './init/initial-config.js';
-export type { Generator } from './init/conventions.js';

@@ -1,8 +1,9 @@
 // Which generator built a site, decided by the first rule of DETECTION_RULES its files match.
 import type { SiteFiles } from '../source/site-files.js';
-import { DETECTION_RULES, type Generator } from './conventions.js';
+import type { ConventionName } from '../parse/conventions/index.js';
+import { DETECTION_RULES } from './site-layouts.js';
 
-export type Detection = { generator: Exclude<Generator, 'plain'>; decidedBy: string } | { generator: 'plain' };
+export type Detection = { generator: Exclude<ConventionName, 'plain'>; decidedBy: string } | { generator: 'plain' };
 
 /** Every file a detection rule may look at, for the reader. */
 export const DETECTION_FILES = [...new Set(DETECTION_RULES.flatMap((rule) => rule.files))];

@@ -4,11 +4,12 @@
 import type { z } from 'zod';
 import { resolveConfig } from '../config/resolve.js';
 import { AuthorSchema, ConfigSchema } from '../config/schema.js';
+import type { ConventionName } from '../parse/conventions/index.js';
 import { canonicalLanguageTag } from '../parse/values.js';
 import type { SiteFiles } from '../source/site-files.js';
-import { CONVENTIONS, type Generator } from './conventions.js';
 import type { Detection } from './detect.js';
 import type { Found, SiteSettings } from './site-config.js';
+import { SITE_LAYOUTS } from './site-layouts.js';
 
 const SCHEMA_REFERENCE = './node_modules/postfeed/postfeed.schema.json';
 const PLACEHOLDER_BASE_URL = 'https://example.org/';
@@ -20,7 +21,7 @@ const KEY_ORDER = ['$schema', 'title', 'baseUrl', 'description', 'language', 'au
 type ConfigKey = (typeof KEY_ORDER)[number];
 
 export interface InitialConfig {
-  generator: Generator;
+  generator: ConventionName;
   /** The file that decided the generator; absent for a plain folder. */
   decidedBy?: string;
   /** The config as written, keys in a stable order. */
@@ -38,7 +39,7 @@ interface Entry {
 }
 
 export function initialConfig(detection: Detection, settings: SiteSettings, site: SiteFiles, siteName: string): InitialConfig {
-  const convention = CONVENTIONS[detection.generator];
+  const layout = SITE_LAYOUTS[detection.generator];
   const entries = new Map<ConfigKey, Entry>();
   const checks: string[] = [...settings.notes];
   const set = (key: ConfigKey, value: unknown, origin: string) => entries.set(key, { value, origin });
@@ -69,12 +70,12 @@ export function initialConfig(detection: Detection, settings: SiteSettings, site
   set('author', author.value, author.origin);
   fromSite('timeZone', { value: 'UTC', absent: 'no time zone found; dates written without one are read in UTC' });
   set('conventions', detection.generator, 'decidedBy' in detection ? `detected from ${detection.decidedBy}` : 'no generator detected');
-  const posts = postsFolder(settings.postsFolders ?? convention.postsFolders, site);
+  const posts = postsFolder(settings.postsFolders ?? layout.postsFolders, site);
   set('posts', posts.folder, posts.origin);
   if (posts.check) checks.push(`posts: ${posts.check}`);
-  const permalink = sitePermalink(settings, posts.folder, checks) ?? { value: convention.permalink(posts.folder), origin: `${convention.label}'s default` };
+  const permalink = sitePermalink(settings, posts.folder, checks) ?? { value: layout.permalink(posts.folder), origin: `${layout.label}'s default` };
   set('permalink', permalink.value, permalink.origin);
-  if (convention.authorsFile && site.get(convention.authorsFile)?.kind === 'file') set('authors', convention.authorsFile, 'found');
+  if (layout.authorsFile && site.get(layout.authorsFile)?.kind === 'file') set('authors', layout.authorsFile, 'found');
 
   const config = Object.fromEntries(KEY_ORDER.flatMap((key) => (entries.has(key) ? [[key, entries.get(key)!.value]] : [])));
   assertValid(config);
@@ -83,7 +84,7 @@ export function initialConfig(detection: Detection, settings: SiteSettings, site
     ...('decidedBy' in detection ? { decidedBy: detection.decidedBy } : {}),
     config,
     text: `${JSON.stringify(config, null, 2)}\n`,
-    lines: reportLines(detection, convention.label, entries, checks),
+    lines: reportLines(detection, layout.label, entries, checks),
   };
 }
 
@@ -118,16 +119,16 @@ function siteAuthor(author: SiteSettings['author'], title: string, checks: strin
   return { value: { name: name ?? title, ...(email ? { email } : {}), ...(url ? { url } : {}) }, origin: name ? author!.name!.from : 'placeholder' };
 }
 
-/** The first candidate that holds Markdown, else the first that exists, else the first named. */
+/** The first candidate that holds posts, else the first that exists, else the first named. */
 function postsFolder(candidates: readonly string[], site: SiteFiles): { folder: string; origin: string; check?: string } {
   const folder = (path: string) => site.get(path);
   const withPosts = candidates.find((candidate) => {
     const entry = folder(candidate);
-    return entry?.kind === 'folder' && entry.hasMarkdown;
+    return entry?.kind === 'folder' && entry.hasPosts;
   });
-  if (withPosts) return { folder: withPosts, origin: 'holds Markdown' };
+  if (withPosts) return { folder: withPosts, origin: 'holds posts' };
   const existing = candidates.find((candidate) => folder(candidate)?.kind === 'folder');
-  if (existing) return { folder: existing, origin: 'exists', check: `${existing}/ holds no .md files yet` };
+  if (existing) return { folder: existing, origin: 'exists', check: `${existing}/ holds no posts yet` };
   return { folder: candidates[0]!, origin: 'placeholder', check: `none of ${candidates.map((candidate) => `${candidate}/`).join(', ')} exists; set the folder your posts are in` };
 }
 
@@ -143,10 +144,9 @@ function sitePermalink(settings: SiteSettings, folder: string, checks: string[])
   return undefined;
 }
 
-/** Values the schema does not know yet are left out; the rest must pass exactly as `build` will check them. */
+/** Every value was checked on its own; the whole must pass exactly as `build` will check it. */
 function assertValid(config: Record<string, unknown>): void {
-  const known = Object.fromEntries(Object.entries(config).filter(([key]) => Object.hasOwn(ConfigSchema.shape, key)));
-  const resolved = resolveConfig(known);
+  const resolved = resolveConfig(config);
   if (!resolved.ok) throw new Error(`init proposed an invalid config: ${resolved.issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`);
 }
 

@@ -9,12 +9,16 @@ const MAX_TEXT_BYTES = 1024 * 1024;
 const MAX_MARKDOWN_DEPTH = 3;
 const MAX_ENTRIES_VISITED = 2_000;
 
-export type SiteEntry = { kind: 'file'; text?: string } | { kind: 'folder'; hasMarkdown: boolean };
+export type SiteEntry = { kind: 'file'; text?: string } | { kind: 'folder'; hasPosts: boolean };
 
 /** Paths relative to the site root, with `/` separators, → what is there. Absent paths are absent. */
 export type SiteFiles = ReadonlyMap<string, SiteEntry>;
 
-export async function readSiteFiles(root: string, wanted: { files?: readonly string[]; folders?: readonly string[] }): Promise<SiteFiles> {
+/** `postExtensions` (lower case, with the dot) say which files in a folder are posts; by default Markdown's. */
+export async function readSiteFiles(
+  root: string,
+  wanted: { files?: readonly string[]; folders?: readonly string[]; postExtensions?: readonly string[] },
+): Promise<SiteFiles> {
   const found = new Map<string, SiteEntry>();
   for (const relative of wanted.files ?? []) {
     const stat = await fs.stat(path.join(root, relative)).catch(() => undefined);
@@ -24,20 +28,20 @@ export async function readSiteFiles(root: string, wanted: { files?: readonly str
   }
   for (const relative of wanted.folders ?? []) {
     const stat = await fs.stat(path.join(root, relative)).catch(() => undefined);
-    if (stat?.isDirectory()) found.set(relative, { kind: 'folder', hasMarkdown: await holdsMarkdown(path.join(root, relative)) });
+    if (stat?.isDirectory()) found.set(relative, { kind: 'folder', hasPosts: await holdsPosts(path.join(root, relative), wanted.postExtensions ?? ['.md', '.markdown']) });
   }
   return found;
 }
 
-/** Whether a `.md` or `.markdown` file (what postfeed reads) sits in the folder or a few levels below. */
-async function holdsMarkdown(folder: string): Promise<boolean> {
+/** Whether a post file sits in the folder or a few levels below. */
+async function holdsPosts(folder: string, extensions: readonly string[]): Promise<boolean> {
   let visited = 0;
   const search = async (current: string, depth: number): Promise<boolean> => {
     const entries = await fs.readdir(current, { withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
       if (++visited > MAX_ENTRIES_VISITED) return false;
       if (entry.name.startsWith('.')) continue;
-      if (entry.isFile() && /\.(?:md|markdown)$/i.test(entry.name)) return true;
+      if (entry.isFile() && extensions.includes(path.extname(entry.name).toLowerCase())) return true;
       if (entry.isDirectory() && depth < MAX_MARKDOWN_DEPTH && (await search(path.join(current, entry.name), depth + 1))) return true;
     }
     return false;

@@ -1,10 +1,10 @@
-// What `postfeed init` knows about each site generator, as one table: the files that identify it,
-// where its posts live, and the URL it gives a post. Detection order is the order of DETECTION_RULES.
+// How each generator lays out a site, as `postfeed init` needs it: the files that identify it,
+// where its posts live and the URL it gives a post. How its posts read is the convention's business
+// (parse/conventions/). Detection order is the order of DETECTION_RULES.
 import { ConfigSchema } from '../config/schema.js';
+import type { ConventionName } from '../parse/conventions/index.js';
 
-export type Generator = 'plain' | 'jekyll' | 'hugo' | 'zola' | 'astro' | 'docusaurus' | 'eleventy' | 'gatsby' | 'next';
-
-interface Convention {
+interface SiteLayout {
   label: string;
   /** Posts folder candidates, best first: the first that holds Markdown wins, else the first that exists. */
   postsFolders: readonly string[];
@@ -23,7 +23,7 @@ const byFolderName = (folder: string) => `/${folder.split('/').pop()}/:slug/`;
 /** A plain folder gets the schema's default, written out so the user sees it. */
 const DEFAULT_PERMALINK = ConfigSchema.shape.permalink.parse(undefined);
 
-export const CONVENTIONS: Record<Generator, Convention> = {
+export const SITE_LAYOUTS: Record<ConventionName, SiteLayout> = {
   plain: { label: 'no site generator', postsFolders: ['posts'], permalink: () => DEFAULT_PERMALINK },
   // Jekyll's default permalink style is "date"; init reads the site's own `permalink` over it.
   jekyll: { label: 'Jekyll', postsFolders: ['_posts'], permalink: () => '/:categories/:year/:month/:day/:slug.html', authorsFile: '_data/authors.yml' },
@@ -37,7 +37,7 @@ export const CONVENTIONS: Record<Generator, Convention> = {
 };
 
 interface DetectionRule {
-  generator: Exclude<Generator, 'plain'>;
+  generator: Exclude<ConventionName, 'plain'>;
   files: readonly string[];
   /** An extra condition on the site, given the text of the file that matched. */
   when?: (text: string | undefined, hasFolder: (folder: string) => boolean) => boolean;
