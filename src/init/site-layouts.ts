@@ -6,7 +6,7 @@ import type { ConventionName } from '../parse/conventions/index.js';
 
 interface SiteLayout {
   label: string;
-  /** Posts folder candidates, best first: the first that holds Markdown wins, else the first that exists. */
+  /** Posts folder candidates, best first: the first that holds posts wins, else the first that exists. */
   postsFolders: readonly string[];
   /** The generator's own URL for a post in `folder`, as a postfeed permalink. */
   permalink: (folder: string) => string;
