@@ -269,6 +269,13 @@ describe('site config variants', () => {
     });
   });
 
+  it('Jekyll: a collections_dir outside the site is not followed', async () => {
+    const dir = makeSite('escape', { '_config.yml': 'title: Escape\ncollections_dir: ../../elsewhere\n', '_posts/2023-07-01-a.md': post });
+    const run = await runInit(['--dir', dir]);
+    expect(writtenConfig(dir)).toMatchObject({ posts: '_posts' });
+    expect(run.stdout).toContain("  - _config.yml (collections_dir): leaves the site's folder; ignored");
+  });
+
   it('Hugo: config.yaml beside content/, keys in any case, permalinks by page kind, posts in content/blog', async () => {
     const dir = makeSite('hugo-legacy', {
       'config.yaml': 'BaseURL: https://h.example/\nTitle: Legacy\nauthor:\n  name: Hugh\n  email: hugh@h.example\npermalinks:\n  page:\n    blog: /:year/:month/:day/:slug/\n',

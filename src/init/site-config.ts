@@ -58,7 +58,9 @@ function readJekyll(site: SiteFiles, file: string): SiteSettings {
   const from = (key: string) => `${file} (${key})`;
   const url = text(data.url);
   const baseurl = text(data.baseurl);
-  const collections = text(data.collections_dir);
+  // Posts folders stay inside the site: a collections_dir with ".." is not followed.
+  const collections = pathSegments(text(data.collections_dir) ?? '');
+  const collectionsLeaveSite = collections.includes('..');
   const permalink = text(data.permalink);
   return {
     title: found(text(data.title), from('title')),
@@ -67,9 +69,9 @@ function readJekyll(site: SiteFiles, file: string): SiteSettings {
     language: found(text(data.lang), from('lang')),
     timeZone: found(text(data.timezone), from('timezone')),
     author: authorOf(data.author, 'author', from, found(text(data.email), from('email'))),
-    ...(collections ? { postsFolders: [[...pathSegments(collections), '_posts'].join('/')] } : {}),
+    ...(collections.length > 0 && !collectionsLeaveSite ? { postsFolders: [[...collections, '_posts'].join('/')] } : {}),
     ...(permalink ? { permalink: () => ({ ...jekyllPermalink(permalink), from: from('permalink') }) } : {}),
-    notes: [],
+    notes: collectionsLeaveSite ? [`${from('collections_dir')}: leaves the site's folder; ignored`] : [],
   };
 }
 

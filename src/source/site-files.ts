@@ -1,5 +1,5 @@
 // Reads what `postfeed init` looks at in a site: named files (their text) and named folders
-// (whether they hold Markdown). Never runs, imports or follows anything a site's config says.
+// (whether they hold posts). Never runs or imports anything.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
