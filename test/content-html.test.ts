@@ -76,10 +76,8 @@ describe('ids, names and classes', () => {
       'https://example.com/blog/posts/x/#fn1',
       'https://example.com/blog/posts/x/#ref1',
     ]);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]!.message).toMatch(/id= attribute/);
-    expect(warnings[0]!.message).toMatch(/class= attribute/);
-    expect(warnings[0]!.message).toMatch(/name= attribute/);
+    // They only style the site's own pages: dropped without a warning (real sites carry them on most posts).
+    expect(warnings).toEqual([]);
   });
 });
 
@@ -143,7 +141,7 @@ describe('srcset and style attributes that sanitize-html cannot parse', () => {
     expect(loud.status).toBe(0);
     expect(loud.stdout).not.toMatch(/srcset|Failed to parse|1q/);
     expect(loud.stderr).toMatch(
-      new RegExp(`^${path.join('posts', 'x.md')}:6: warning: body: removed from the feed content.*srcset="a.png 1q, b.png 2x".*srcset="c.png 100w 2x".*style= attribute`, 'm'),
+      new RegExp(`^${path.join('posts', 'x.md')}:6: warning: body: removed from the feed content.*srcset="a.png 1q, b.png 2x".*srcset="c.png 100w 2x"`, 'm'),
     );
     expect(loud.stderr).not.toMatch(/Invalid srcset|Failed to parse/);
   });

@@ -5,11 +5,13 @@
 //   2023-07-01T10:00:00+03:00 / ...Z   RFC 3339
 //   2023-07-01 10:00:00 +0300          Jekyll (also with a one-digit hour: 2013-11-22 5:00:00 +0000)
 //   2023-07-01T10:00 / 2023-07-01 10:00:00   no offset: read in the configured time zone
+//   2013-1-20                         one-digit month or day (Jekyll file names and front matter)
+//   22 Feb 2023, Jul 08 2022, February 22, 2023   English month names (Astro sites): midnight in the zone
 //
 // The pattern has no nested or adjacent overlapping quantifiers, so it runs in linear time on any
 // input (only `\s*` can backtrack, one step at a time, against fixed-width alternatives).
 const DATE_PATTERN =
-  /^(\d{4})-(\d{2})-(\d{2})(?:(?:T(\d{2})| (\d{1,2})):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/i;
+  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:T(\d{2})| (\d{1,2})):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/i;
 /** Longest part of a rejected value quoted back in a message. */
 const MAX_ECHO = 60;
 
@@ -100,12 +102,28 @@ function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-export function parseDate(text: string, timeZone: string): DateResult {
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const DAY_MONTH_YEAR = /^(\d{1,2}) ([A-Za-z]{3,9})\.?,? (\d{4})$/;
+const MONTH_DAY_YEAR = /^([A-Za-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})$/;
+
+/** `22 Feb 2023` or `February 22, 2023` as `2023-02-22`, when the month is an English month name. */
+function fromMonthName(text: string): string | undefined {
+  const dayFirst = DAY_MONTH_YEAR.exec(text);
+  const monthFirst = dayFirst ? undefined : MONTH_DAY_YEAR.exec(text);
+  const [day, name, year] = dayFirst ? [dayFirst[1]!, dayFirst[2]!, dayFirst[3]!] : monthFirst ? [monthFirst[2]!, monthFirst[1]!, monthFirst[3]!] : [];
+  if (!name) return undefined;
+  const lower = name.toLowerCase();
+  const month = MONTHS.findIndex((full) => lower === full || lower === full.slice(0, 3) || (lower === 'sept' && full === 'september'));
+  return month < 0 ? undefined : `${year}-${String(month + 1).padStart(2, '0')}-${day!.padStart(2, '0')}`;
+}
+
+export function parseDate(written: string, timeZone: string): DateResult {
+  const text = fromMonthName(written.trim()) ?? written;
   const match = DATE_PATTERN.exec(text.trim());
   if (!match) {
     return {
       ok: false,
-      message: `${echo(text)} is not a date; write 2023-07-01, 2023-07-01T10:00:00+03:00 or 2023-07-01 10:00:00 +0300`,
+      message: `${echo(written)} is not a date; write 2023-07-01, 2023-07-01T10:00:00+03:00 or 2023-07-01 10:00:00 +0300`,
     };
   }
   const [, y, mo, d, hourAfterT, hourAfterSpace, mi, s, fraction, offset] = match;
@@ -117,13 +135,13 @@ export function parseDate(text: string, timeZone: string): DateResult {
   const minute = mi === undefined ? 0 : Number(mi);
   const second = s === undefined ? 0 : Number(s);
   if (year < MIN_YEAR || year > MAX_YEAR) return { ok: false, message: `year ${year} is outside ${MIN_YEAR}–${MAX_YEAR}` };
-  if (month < 1 || month > 12) return { ok: false, message: `month ${mo} does not exist in ${echo(text)}` };
+  if (month < 1 || month > 12) return { ok: false, message: `month ${mo} does not exist in ${echo(written)}` };
   if (day < 1 || day > daysInMonth(year, month)) {
-    return { ok: false, message: `day ${d} does not exist in ${y}-${mo} (${echo(text)})` };
+    return { ok: false, message: `day ${d} does not exist in ${y}-${mo} (${echo(written)})` };
   }
-  if (hour > 23) return { ok: false, message: `hour ${h} does not exist in ${echo(text)}` };
-  if (minute > 59) return { ok: false, message: `minute ${mi} does not exist in ${echo(text)}` };
-  if (second > 59) return { ok: false, message: `second ${s} does not exist in ${echo(text)}` };
+  if (hour > 23) return { ok: false, message: `hour ${h} does not exist in ${echo(written)}` };
+  if (minute > 59) return { ok: false, message: `minute ${mi} does not exist in ${echo(written)}` };
+  if (second > 59) return { ok: false, message: `second ${s} does not exist in ${echo(written)}` };
   const millis = fraction === undefined ? 0 : Math.floor(Number(`0.${fraction}`) * 1000);
 
   const localAsUtc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
@@ -137,10 +155,10 @@ export function parseDate(text: string, timeZone: string): DateResult {
     const sign = digits.startsWith('-') ? -1 : 1;
     const offsetHours = Number(digits.slice(1, 3));
     const offsetMinutes = Number(digits.slice(3, 5));
-    if (offsetHours > 23 || offsetMinutes > 59) return { ok: false, message: `offset ${offset} does not exist in ${echo(text)}` };
+    if (offsetHours > 23 || offsetMinutes > 59) return { ok: false, message: `offset ${offset} does not exist in ${echo(written)}` };
     utc = localAsUtc - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
   }
   // An offset can push the last minutes of 9999 into year 10000, which no feed date format can carry.
-  if (new Date(utc).getUTCFullYear() > MAX_YEAR) return { ok: false, message: `${echo(text)} is after ${MAX_YEAR}-12-31 in UTC` };
-  return { ok: true, date: new Date(utc), calendar: { year: y!, month: mo!, day: d! } };
+  if (new Date(utc).getUTCFullYear() > MAX_YEAR) return { ok: false, message: `${echo(written)} is after ${MAX_YEAR}-12-31 in UTC` };
+  return { ok: true, date: new Date(utc), calendar: { year: y!, month: mo!.padStart(2, '0'), day: d!.padStart(2, '0') } };
 }

@@ -242,12 +242,20 @@ export function parseLang(context: FieldContext, data: Record<string, unknown>):
 /** `image`: a path or URL; a list (Hugo `images`) gives its first. */
 export function parseImage(context: FieldContext, data: Record<string, unknown>): Located<string> | undefined {
   if (!('image' in data)) return undefined;
-  const listed = Array.isArray(data.image);
-  if (listed && (data.image as unknown[]).length === 0) return undefined;
-  const where = listed ? ['image', 0] : ['image'];
-  const value = textField(context, listed ? 'image[0]' : 'image', listed ? (data.image as unknown[])[0] : data.image, where);
-  if (value === '') context.report.error('empty-field', 'image', 'is empty');
-  return value ? { value, line: context.report.lineOf(where) } : undefined;
+  const generator = context.convention.name !== 'plain';
+  let value: unknown = data.image;
+  let where: Array<string | number> = ['image'];
+  if (Array.isArray(value)) [value, where] = [value[0], ['image', 0]];
+  // Astro's image() and theme objects: `{src, alt}`, `{url}`, `{path}`.
+  if (generator && isRecord(value)) {
+    const key = ['src', 'url', 'path'].find((candidate) => typeof (value as Record<string, unknown>)[candidate] === 'string');
+    if (key) [value, where] = [value[key], [...where, key]];
+  }
+  // A generator treats an empty image as none; postfeed's own rule calls it a mistake.
+  if (value === undefined || value === null || (generator && value === '')) return undefined;
+  const text = textField(context, where.length > 1 ? `image.${where.slice(1).join('.')}` : 'image', value, where);
+  if (text === '') context.report.error('empty-field', 'image', 'is empty');
+  return text ? { value: text, line: context.report.lineOf(where) } : undefined;
 }
 
 /** `id`: an absolute http(s) URL, a `tag:` URI (RFC 4151) or a `urn:` (RFC 8141), normalized once. */

@@ -6,7 +6,7 @@ import type { Config } from '../config/schema.js';
 import type { Author, Diagnostic, ParsedPost } from '../model.js';
 import { CONVENTIONS, type Convention, type PostField } from './conventions/index.js';
 import { POST_FIELDS } from './conventions/convention.js';
-import { postName } from './conventions/file-name.js';
+import { postName, titleFromName, type PostName } from './conventions/file-name.js';
 import { findField, findKey, unknownKeys, type FieldOverrides } from './conventions/keys.js';
 import { parseDate } from './dates.js';
 import {
@@ -70,8 +70,10 @@ export function parsePost(source: SourceFile, config: Config, authors: AuthorInd
   const context: FieldContext = { report, frontMatter: fields.frontMatter, config, convention, authors };
   const data = fields.frontMatter.data;
   const name = postName(source.file, convention);
+  const rules = publicationRules(context, split.frontMatter);
+  if (isBlank(data.title) && convention.untitled !== 'error') data.title = untitledTitle(context, name, body);
   const title = parseTitle(context, data);
-  const date = 'date' in data || !name.date ? parseDateField(context, data, 'date') : dateFromName(context, name.date);
+  const date = postDate(context, name.date ?? dateInPath(rules.permalinkPath?.value));
   const updated = parseDateField(context, data, 'updated')?.date;
   if (date && updated && updated < date.date) report.warn('updated-before-date', 'updated', 'is earlier than date');
   const description = parseSummary(context, data);
@@ -82,7 +84,6 @@ export function parsePost(source: SourceFile, config: Config, authors: AuthorInd
   const lang = parseLang(context, data);
   const image = parseImage(context, data);
   const id = parseId(context, data);
-  const rules = publicationRules(context, split.frontMatter);
   const markdown = cleanBody(report, body, bodyLine);
 
   if (report.failed || !title || !date) return { diagnostics: report.diagnostics };
@@ -154,11 +155,57 @@ function fieldView(frontMatter: FrontMatter, convention: Convention, overrides: 
   };
 }
 
-/** `2024-01-31-slug.md`: the name's date, read in the site's time zone. */
-function dateFromName({ report, config }: FieldContext, written: string): ReturnType<typeof parseDateField> {
-  const parsed = parseDate(written, config.timeZone);
-  if (parsed.ok) return parsed;
-  report.add('error', 'date-invalid', 'date', `the file name's date ${parsed.message}`, 1);
+const isBlank = (value: unknown) => value === undefined || value === null || value === '';
+
+/**
+ * The date: the front matter's; else the one in the file name (`2024-01-31-slug.md`) or in the
+ * post's own permalink (`/2024/01/31/slug/`), read in the site's time zone. A front-matter date
+ * postfeed cannot read falls back to the name's, with a warning, as generators keep such posts.
+ */
+function postDate(context: FieldContext, fromName: string | undefined): ReturnType<typeof parseDateField> {
+  const { report, config, frontMatter } = context;
+  const data = frontMatter.data;
+  if (!context.convention.dateInName || fromName === undefined) return parseDateField(context, data, 'date');
+  const named = parseDate(fromName, config.timeZone);
+  if (isBlank(data.date)) {
+    if (named.ok) return named;
+    report.add('error', 'date-invalid', 'date', `the file name's date ${named.message}`, 1);
+    return undefined;
+  }
+  const written = typeof data.date === 'string' ? parseDate(data.date, config.timeZone) : undefined;
+  if (written?.ok || !named.ok) return parseDateField(context, data, 'date');
+  report.warn('date-from-name', 'date', `${JSON.stringify(String(data.date)).slice(0, 80)} is not a date postfeed reads; the file name's date ${fromName} is used`);
+  return named;
+}
+
+/** `/2024/01/31/slug/` → `2024-01-31`. */
+function dateInPath(path: string | undefined): string | undefined {
+  const match = path ? /^\/?(\d{4})\/(\d{2})\/(\d{2})\//.exec(path) : null;
+  return match ? `${match[1]}-${match[2]}-${match[3]}` : undefined;
+}
+
+/** A title for a post without one, as its generator makes it: from the file name, or the first heading. */
+function untitledTitle(context: FieldContext, name: PostName, body: string): string {
+  const { convention, report } = context;
+  const heading = convention.untitled === 'name' ? undefined : firstHeading(body);
+  const title = heading ?? titleFromName(name);
+  if (convention.untitled === 'heading-with-warning') {
+    report.add('warning', 'title-missing', 'title', `is missing; the ${heading ? 'first heading' : 'file name'} gives "${title}"`, 1);
+  }
+  return title;
+}
+
+/** The text of the first `# Heading` outside fenced code. */
+function firstHeading(body: string): string | undefined {
+  let fence: string | undefined;
+  for (const line of body.split('\n', 500)) {
+    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (marker && (!fence || (marker[0] === fence[0] && marker.length >= fence.length))) fence = fence ? undefined : marker;
+    else if (!fence) {
+      const heading = /^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/.exec(line);
+      if (heading) return heading[1]!.replace(/[*_`]/g, '');
+    }
+  }
   return undefined;
 }
 

@@ -16,13 +16,14 @@ export function renderItem(post: Post, site: Site, config: Config, media: MediaS
   if (post.image) {
     const resolved = resolveEnclosure(post.image.value, post.permalink, () => media ?? { problem: 'was not looked up in the posts folder' });
     if ('problem' in resolved) {
+      const severity = CONVENTIONS[config.conventions].unusableImage;
       diagnostics.push({
-        severity: 'error',
+        severity,
         code: resolved.code,
         file: post.file,
         ...(post.image.line ? { line: post.image.line } : {}),
         field: 'image',
-        message: resolved.problem,
+        message: severity === 'warning' ? `${resolved.problem}; the item has no enclosure` : resolved.problem,
       });
     } else enclosure = resolved.enclosure;
   }

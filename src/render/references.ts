@@ -33,7 +33,7 @@ function namesOf(file: string): string[] {
   const parts = file.split('/');
   let name = stem(parts.pop()!);
   if (name === 'index' && parts.length > 0) name = parts.pop()!;
-  return [name, name.replace(/^\d{4}-\d{2}-\d{2}-/, '')];
+  return [name, name.replace(/^\d{4}-\d{1,2}-\d{1,2}[-_]/, '')];
 }
 
 function stem(name: string): string {

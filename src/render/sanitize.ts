@@ -125,17 +125,19 @@ export function sanitize(html: string, base: string, note: NoteRemovalAt): Sanit
 function allowedAttributes(tagName: string, attribs: Record<string, string>, base: string, note: (what: string) => void): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(attribs)) {
-    if (/^on/i.test(name) || name === 'id' || name === 'name') {
+    // id, name, class and style only style the site's own pages: dropped without a word, as every
+    // post of a real site carries them (a warning on each would make --strict unusable).
+    if (/^on/i.test(name)) {
       note(`${name}= attribute`);
+    } else if (name === 'id' || name === 'name') {
+      continue;
     } else if (name === 'class') {
       const kept = tagName === 'code' ? value.split(/\s+/).filter((c) => LANGUAGE_CLASS.test(c)) : [];
-      if (kept.length < value.split(/\s+/).filter(Boolean).length) note('class= attribute');
       if (kept.length > 0) out[name] = kept.join(' ');
     } else if (name === 'style') {
       // Checked here so sanitize-html's CSS parser never sees (and prints) a broken style.
       const alignment = (tagName === 'td' || tagName === 'th') && CELL_ALIGNMENT.exec(value);
       if (alignment) out[name] = `text-align:${alignment[1]!.toLowerCase()}`;
-      else note('style= attribute');
     } else if (URL_ATTRIBUTES.includes(name)) {
       const absolute = absolutizeUrl(value, base);
       if (absolute === undefined) note(`${name}="${shorten(value)}"`);

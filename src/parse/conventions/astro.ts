@@ -34,5 +34,7 @@ export const astro: Convention = {
   slugStyle: 'lowercase',
   lowercasePaths: false,
   urlDateInTimeZone: false,
+  untitled: 'heading-with-warning',
+  unusableImage: 'warning',
   bodySyntax: [],
 };

@@ -51,6 +51,17 @@ export interface Convention {
   lowercasePaths: boolean;
   /** The URL's :year/:month/:day are the date in the site's time zone (Jekyll), not as written. */
   urlDateInTimeZone: boolean;
+  /**
+   * A post without a title: an error (plain); named after its file as Jekyll does ('name'); or
+   * titled by its first `# heading`, else its file name, as Docusaurus does ('heading'), with a
+   * warning where the generator itself would publish it untitled ('heading-with-warning').
+   */
+  untitled: 'error' | 'name' | 'heading' | 'heading-with-warning';
+  /**
+   * An `image` postfeed cannot attach (missing file, unknown type): an error (plain), or a warning
+   * and no enclosure — generators publish such posts, their themes just show no picture.
+   */
+  unusableImage: 'error' | 'warning';
   /** Template syntax in bodies of every post (`.mdx` files are always MDX). */
   bodySyntax: readonly BodySyntax[];
 }

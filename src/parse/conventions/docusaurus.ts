@@ -39,5 +39,7 @@ export const docusaurus: Convention = {
   slugStyle: 'as-written',
   lowercasePaths: false,
   urlDateInTimeZone: false,
+  untitled: 'heading',
+  unusableImage: 'warning',
   bodySyntax: ['mdx'],
 };

@@ -37,5 +37,7 @@ export const eleventy: Convention = {
   slugStyle: 'as-written',
   lowercasePaths: false,
   urlDateInTimeZone: false,
+  untitled: 'heading-with-warning',
+  unusableImage: 'warning',
   bodySyntax: ['liquid'],
 };

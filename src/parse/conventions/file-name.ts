@@ -10,7 +10,16 @@ export interface PostName {
   date?: string;
 }
 
-const DATE_PREFIX = /^(\d{4}-\d{2}-\d{2})[-_]/;
+const DATE_PREFIX = /^(\d{4}-\d{1,2}-\d{1,2})[-_]/;
+
+/** Jekyll's title for a post without one: its slug's words, capitalized. */
+export function titleFromName(name: PostName): string {
+  return name.slug
+    .split(/[-_]+/)
+    .filter(Boolean)
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join(' ');
+}
 
 export function postName(file: string, convention: Pick<Convention, 'bundles' | 'slugStyle'>): PostName {
   const extension = path.extname(file);

@@ -6,7 +6,7 @@ export const gatsby: Convention = {
   extensions: ['.md', '.mdx', '.markdown'],
   listPages: [],
   bundles: true,
-  dateInName: false,
+  dateInName: true,
   keys: {
     title: ['title'],
     date: ['date', 'publishedDate', 'published'],
@@ -33,5 +33,7 @@ export const gatsby: Convention = {
   slugStyle: 'as-written',
   lowercasePaths: false,
   urlDateInTimeZone: false,
+  untitled: 'heading-with-warning',
+  unusableImage: 'warning',
   bodySyntax: [],
 };

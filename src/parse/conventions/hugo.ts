@@ -43,5 +43,7 @@ export const hugo: Convention = {
   slugStyle: 'lowercase',
   lowercasePaths: true,
   urlDateInTimeZone: false,
+  untitled: 'heading-with-warning',
+  unusableImage: 'warning',
   bodySyntax: ['hugo-shortcodes'],
 };

@@ -42,5 +42,7 @@ export const jekyll: Convention = {
   slugStyle: 'jekyll',
   lowercasePaths: false,
   urlDateInTimeZone: true,
+  untitled: 'name',
+  unusableImage: 'warning',
   bodySyntax: ['liquid'],
 };

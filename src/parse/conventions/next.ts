@@ -33,5 +33,7 @@ export const next: Convention = {
   slugStyle: 'as-written',
   lowercasePaths: false,
   urlDateInTimeZone: false,
+  untitled: 'heading-with-warning',
+  unusableImage: 'warning',
   bodySyntax: [],
 };

@@ -34,5 +34,7 @@ export const plain: Convention = {
   slugStyle: 'as-written',
   lowercasePaths: false,
   urlDateInTimeZone: false,
+  untitled: 'error',
+  unusableImage: 'error',
   bodySyntax: [],
 };
