@@ -6,6 +6,7 @@ import { escapeControls } from '../diagnostics/format.js';
 import { OutputError, WriteInterrupted } from '../output/errors.js';
 import { buildCommand } from './build.js';
 import { helpText, parseArgsOptions, type CommandSpec } from './commands.js';
+import { initCommand } from './init.js';
 import { EXIT, UsageError, type Terminal } from './terminal.js';
 
 const EXIT_CODES = `Exit codes: 0 written, 1 invalid input (nothing written), 2 usage error,
@@ -26,7 +27,7 @@ export function processTerminal(): Terminal {
 }
 
 export async function main(argv: string[], terminal: Terminal = processTerminal()): Promise<number> {
-  const commands: CommandSpec[] = [buildCommand(terminal)];
+  const commands: CommandSpec[] = [buildCommand(terminal), initCommand(terminal)];
   const named = argv[0] !== undefined && !argv[0].startsWith('-') ? argv[0] : undefined;
   const command = commands.find((candidate) => candidate.name === (named ?? commands[0]!.name));
   if (!command) return usage(terminal, `unknown command "${named}"`);
