@@ -20,6 +20,14 @@ describe('accepted dates', () => {
     ['2023-07-01 10:00:00 -0130', 'UTC', '2023-07-01T11:30:00.000Z'],
     ['2023-07-01 10:00', 'UTC', '2023-07-01T10:00:00.000Z'],
     ['2024-02-29', 'UTC', '2024-02-29T00:00:00.000Z'],
+    // Jekyll's one-digit months and days, and the English month names Astro sites write.
+    ['2013-1-20', 'UTC', '2013-01-20T00:00:00.000Z'],
+    ['2023-7-1', 'UTC', '2023-07-01T00:00:00.000Z'],
+    ['July 1, 2023', 'UTC', '2023-07-01T00:00:00.000Z'],
+    ['22 Feb 2023', 'UTC', '2023-02-22T00:00:00.000Z'],
+    ['6 December 2024', 'Europe/Moscow', '2024-12-05T21:00:00.000Z'],
+    ['Jul 08 2022', 'UTC', '2022-07-08T00:00:00.000Z'],
+    ['Sept 3rd, 2021', 'UTC', '2021-09-03T00:00:00.000Z'],
   ])('%s (zone %s) is %s', (text, zone, expected) => {
     expect(iso(text, zone)).toBe(expected);
   });
@@ -74,10 +82,11 @@ describe('rejected dates', () => {
     ['1899-12-31', /year 1899 is outside/],
     ['0001-01-01', /year 1 is outside/],
     ['9999-12-31T23:59:59-01:00', /is after 9999-12-31 in UTC/],
-    ['July 1, 2023', /is not a date/],
+    ['Julyish 1, 2023', /is not a date/],
+    ['31 Feb 2023', /day 31 does not exist in 2023-02 \("31 Feb 2023"\)/],
     ['2023/07/01', /is not a date/],
     ['20230701', /is not a date/],
-    ['2023-7-1', /is not a date/],
+    ['2023-7-1T1:00', /is not a date/],
     ['12345', /is not a date/],
     ['true', /is not a date/],
     ['', /is not a date/],
