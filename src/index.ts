@@ -1,5 +1,6 @@
 // The library API: build() computes the feeds and diagnostics, writeOutput() publishes them.
-export { build, DEFAULT_CONFIG_FILE, type BuildOptions, type BuildResult } from './run/build.js';
+export { build, type BuildOptions, type BuildResult } from './run/build.js';
+export { DEFAULT_CONFIG_FILE } from './run/config.js';
 export { ConfigSchema, type Config, type ConfigInput } from './config/schema.js';
 export { resolveConfig, type ConfigOverrides } from './config/resolve.js';
 export { formatDiagnostic, formatDiagnostics, summarizeDiagnostics } from './diagnostics/format.js';
