@@ -129,7 +129,7 @@ function requiredElements(feed: FeedAsWritten, findings: Findings): void {
   const { format } = feed;
   const missing = (part: PartAsWritten, names: readonly string[]) => names.filter((name) => !part.elements.has(name));
   const say = (field: string, names: string[], where: string) =>
-    findings.add('missing-element', field, `${where} has no ${names.map((name) => `<${name}>`).join(', ')}; ${specName(format)} requires ${names.length === 1 ? 'it' : 'them'}`);
+    findings.add('missing-element', field, `${where} has no ${names.map((name) => (format === 'json' ? `"${name}"` : `<${name}>`)).join(', ')}; ${specName(format)} requires ${names.length === 1 ? 'it' : 'them'}`);
   const feedMissing = missing(feed, REQUIRED[format].feed);
   if (feedMissing.length > 0) say(FEED_ELEMENT[format], feedMissing, format === 'json' ? 'the feed object' : `<${FEED_ELEMENT[format]}>`);
   const feedHasAuthor = feed.elements.has('author');
