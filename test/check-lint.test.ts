@@ -47,12 +47,12 @@ describe('the clean TASS feeds', () => {
   it('pass on the command line too (exit 0), and a finding exits 1', () => {
     const cwd = makeProject({ 'a.md': post('title: A\ndate: 2023-07-01') });
     expect(runCli(cwd, ['build', '--quiet']).status).toBe(0);
-    const passed = runCli(cwd, ['check']);
+    const passed = runCli(cwd, ['check'], { GITHUB_STEP_SUMMARY: '' });
     expect(passed.status).toBe(0);
     expect(passed.stdout).toMatch(/^postfeed check passed: 3 feeds, 0 errors/m);
     const atom = path.join(cwd, 'dist', 'atom.xml');
     writeFileSync(atom, readFileSync(atom, 'utf8').replace(/<updated>[^<]*<\/updated>/, '<updated>yesterday</updated>'));
-    const failed = runCli(cwd, ['check']);
+    const failed = runCli(cwd, ['check'], { GITHUB_STEP_SUMMARY: '' });
     expect(failed.status).toBe(1);
     expect(failed.stdout).toContain('dist/atom.xml: feed: updated: "yesterday" is not an RFC 3339 date-time');
     expect(failed.stdout).toMatch(/^postfeed check failed: 3 feeds, 1 error/m);
