@@ -264,7 +264,7 @@ function wellFormedJson(feed: FeedText, findings: Findings): boolean {
 // —— values ——
 
 /** An absolute URL or IRI: a scheme, then whatever the URL parser accepts (`tag:`, `urn:`, `mailto:` too). */
-export function isAbsoluteUrl(value: string): boolean {
+function isAbsoluteUrl(value: string): boolean {
   return /^[A-Za-z][A-Za-z0-9+.-]*:/.test(value) && URL.canParse(value);
 }
 

@@ -7,7 +7,7 @@ import type { Diagnostic, FeedFormat } from '../model.js';
 /** Far above any feed a reader would fetch (the check's own budget is 5 MB), far below memory trouble. */
 const MAX_READ_BYTES = 64 * 1024 * 1024;
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** A feed's text and where it came from, as diagnostics name it. */
 export interface ExistingFeed {
