@@ -202,8 +202,24 @@ function isXmlCharacter(codePoint: number): boolean {
 
 const NOT_XML_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const CHARACTER_REFERENCE = /&#(?:x([0-9A-Fa-f]{1,8})|([0-9]{1,10}));/g;
-/** Where `&#1;` is text and not a reference: CDATA sections and comments. */
-const LITERAL_SECTION = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->/g;
+/** Where `&#1;` is text and not a reference: CDATA sections and comments, and how each ends. */
+const LITERAL_START = /<!\[CDATA\[|<!--/g;
+
+/** `text` with every CDATA section and comment blanked out, offsets kept; one pass, whatever is unterminated. */
+function blankLiteralSections(text: string): string {
+  const parts: string[] = [];
+  let position = 0;
+  LITERAL_START.lastIndex = 0;
+  for (let start = LITERAL_START.exec(text); start !== null; start = LITERAL_START.exec(text)) {
+    const terminator = start[0] === '<!--' ? '-->' : ']]>';
+    const found = text.indexOf(terminator, start.index + start[0].length);
+    const end = found < 0 ? text.length : found + terminator.length;
+    parts.push(text.slice(position, start.index), ' '.repeat(end - start.index));
+    position = LITERAL_START.lastIndex = end;
+  }
+  parts.push(text.slice(position));
+  return parts.join('');
+}
 
 const describeCodePoint = (codePoint: number) => `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
 
@@ -214,25 +230,26 @@ const describeCodePoint = (codePoint: number) => `U+${codePoint.toString(16).toU
  */
 function wellFormed(feed: FeedText, findings: Findings): boolean {
   if (feed.format === 'json') return wellFormedJson(feed, findings);
-  const at = (offset: number) => {
-    const line = lineNumberAt(feed.text, offset);
-    return { line, column: offset - feed.text.lastIndexOf('\n', offset - 1) };
-  };
   const illegal: Array<{ offset: number; length: number; what: string }> = [];
   for (const match of feed.text.matchAll(NOT_XML_CHARACTER)) {
     illegal.push({ offset: match.index, length: match[0].length, what: describeCodePoint(match[0].charCodeAt(0)) });
   }
-  const outsideLiterals = feed.text.replace(LITERAL_SECTION, (section) => ' '.repeat(section.length));
-  for (const match of outsideLiterals.matchAll(CHARACTER_REFERENCE)) {
+  for (const match of blankLiteralSections(feed.text).matchAll(CHARACTER_REFERENCE)) {
     const codePoint = match[1] !== undefined ? parseInt(match[1], 16) : Number(match[2]);
     if (!isXmlCharacter(codePoint)) illegal.push({ offset: match.index, length: match[0].length, what: `${match[0]} (${describeCodePoint(codePoint)})` });
   }
   illegal.sort((a, b) => a.offset - b.offset);
-  let rest = feed.text;
-  for (const { offset, length, what } of illegal) {
-    findings.add('illegal-character', 'xml', `${what} may not appear in XML; a strict reader refuses the whole feed`, at(offset));
-    rest = rest.slice(0, offset) + ' '.repeat(length) + rest.slice(offset + length);
-  }
+  const parts: string[] = [];
+  let position = 0;
+  illegal.forEach(({ offset, length, what }, index) => {
+    // Lines are counted only for the findings shown.
+    const place = index < MAX_FINDINGS_PER_RULE ? { line: lineNumberAt(feed.text, offset), column: offset - feed.text.lastIndexOf('\n', offset - 1) } : {};
+    findings.add('illegal-character', 'xml', `${what} may not appear in XML; a strict reader refuses the whole feed`, place);
+    parts.push(feed.text.slice(position, offset), ' '.repeat(length));
+    position = offset + length;
+  });
+  parts.push(feed.text.slice(position));
+  const rest = parts.join('');
   const problem = xmlProblem(rest);
   if (problem) findings.add('not-well-formed', 'xml', `not well-formed XML: ${problem.message.replace(/\.$/, '')}; no reader can read the feed`, { line: problem.line, column: problem.column });
   return problem === undefined;

@@ -1,7 +1,8 @@
 // A check's result as text for a terminal, as Markdown for a GitHub step summary or a pull-request
 // comment, or as JSON for machines. Pure. Titles and ids come from feeds, that is from input:
-// text escapes control characters, Markdown escapes what would format or break a table.
-import { escapeControls, formatDiagnostics, summarizeDiagnostics } from '../diagnostics/format.js';
+// text escapes control characters and starts each line so that no CI system takes it for a
+// command (as diagnostics/format.ts does); Markdown escapes what would format or break a table.
+import { escapeControls, formatDiagnostics, shownPath, summarizeDiagnostics } from '../diagnostics/format.js';
 import type { CheckResult } from '../run/check.js';
 import type { FeedComparison, ItemSummary } from './diff.js';
 
@@ -42,9 +43,9 @@ function changeRows(comparison: FeedComparison): Array<{ change: string; id: str
 
 function textReport(report: CheckResult): string {
   const lines = [...formatDiagnostics(report.diagnostics)];
-  for (const feed of report.feeds) lines.push(`${escapeControls(feed.file)}  ${feed.items} items  ${feed.bytes} bytes`);
+  for (const feed of report.feeds) lines.push(`${shownPath(feed.file)}  ${feed.items} items  ${feed.bytes} bytes`);
   for (const comparison of report.comparisons) {
-    lines.push(`${escapeControls(comparison.built)} against ${escapeControls(comparison.published)}: ${counts(comparison)}`);
+    lines.push(`${shownPath(comparison.built)} against ${escapeControls(comparison.published)}: ${counts(comparison)}`);
     for (const { change, id, title, detail } of changeRows(comparison)) {
       lines.push(`  ${change}: ${escapeControls(id)}${title ? ` "${escapeControls(title)}"` : ''}${detail ? ` (${escapeControls(detail)})` : ''}`);
     }

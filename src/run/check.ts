@@ -70,7 +70,8 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
     for (const feed of published.feeds) {
       const read = readItems(feed.text);
       if ('problem' in read) {
-        diagnostics.push({ severity: 'error', code: 'published-unreadable', file: feed.name, field: '--against', message: read.problem });
+        const where = feed.isUrl ? { message: `${feed.name} ${read.problem}` } : { file: feed.name, message: read.problem };
+        diagnostics.push({ severity: 'error', code: 'published-unreadable', field: '--against', ...where });
         continue;
       }
       const counterpart = built.get(read.format);

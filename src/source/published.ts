@@ -9,9 +9,11 @@ const MAX_READ_BYTES = 64 * 1024 * 1024;
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-/** A feed's text and where it came from, as diagnostics name it. */
+/** A feed's text and where it came from: a URL, or a path as diagnostics name it. */
 export interface ExistingFeed {
   name: string;
+  /** Set for a file (a diagnostic's `file`); a URL is no file and is named in the message instead. */
+  isUrl?: true;
   text: string;
   bytes: number;
 }
@@ -68,8 +70,10 @@ export async function readPublished(source: string, options: PublishedOptions): 
   const failed = (code: string, name: string, message: string): Published => ({ feeds: [], diagnostics: [{ severity: 'error', code, file: name, field: '--against', message }] });
   if (/^https?:\/\//i.test(source)) {
     const fetched = await fetchFeed(source, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    if ('problem' in fetched) return failed('published-unreachable', source, `cannot fetch the published feed: ${fetched.problem}`);
-    return { feeds: [{ name: source, ...fetched }], diagnostics: [] };
+    if ('problem' in fetched) {
+      return { feeds: [], diagnostics: [{ severity: 'error', code: 'published-unreachable', field: '--against', message: `cannot fetch ${source}: ${fetched.problem}` }] };
+    }
+    return { feeds: [{ name: source, isUrl: true, ...fetched }], diagnostics: [] };
   }
   const absolute = path.resolve(options.cwd, source);
   const name = options.display(absolute);
