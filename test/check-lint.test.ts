@@ -176,6 +176,17 @@ describe('each rule fires on its violation', () => {
     ]);
   });
 
+  it('a hostile feed costs linear time: 200,000 unterminated CDATA sections, comments and references', async () => {
+    const hostile = '<![CDATA['.repeat(200_000) + '<!--'.repeat(200_000);
+    const references = '&#x'.repeat(200_000) + '&#1;'.repeat(200_000);
+    const started = performance.now();
+    const diagnostics = await lintMutated({ rss: (text) => text.replace('<channel>', `<channel>${references}${hostile}`) });
+    // Quadratic scanning took minutes here; linear takes well under a second. Generous for a busy machine.
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(codes(diagnostics)).toEqual(['illegal-character', 'not-well-formed']);
+    expect(diagnostics.filter((d) => d.code === 'illegal-character').at(-1)!.message).toBe('199980 more illegal-character findings not shown');
+  });
+
   it('feed-too-large: over check.maxFeedBytes (5 MiB by default, the W3C validator refuses more)', async () => {
     const padding = `<!-- ${'x'.repeat(5 * 1024 * 1024)} -->`;
     const diagnostics = await lintMutated({ rss: (text) => text.replace('<channel>', `<channel>${padding}`) });
