@@ -14,7 +14,7 @@ export const checkCommand = (terminal: Terminal): CommandSpec => ({
   summary: 'lint the built feeds; with --against, compare them with the published ones',
   options: {
     against: { type: 'string', value: '<url|file|dir>', help: 'the feeds published today: a URL, a feed file, or a folder with the output names' },
-    format: { type: 'string', value: '<text|markdown|json>', help: 'report format (default: text); Markdown also goes to $GITHUB_STEP_SUMMARY when set' },
+    format: { type: 'string', value: '<text|markdown|json>', help: 'report format (default: text); the Markdown report is also appended to $GITHUB_STEP_SUMMARY when set' },
     timeout: { type: 'string', value: '<seconds>', help: 'per attempt to fetch --against (default: 10; one retry)' },
     config: { type: 'string', value: '<file>', help: 'config file (default: postfeed.config.json)' },
     out: { type: 'string', value: '<dir>', help: 'folder of the built feeds (default: config "out", else dist)' },
