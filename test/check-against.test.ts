@@ -281,6 +281,17 @@ describe('the Markdown report', () => {
     expect(markdown).not.toContain('<b>');
   });
 
+  it('matches the reviewed snapshot for a pair with an id change, a title change, an added and a pushed-out item', async () => {
+    const cwd = makeProject({ 'a.md': dated('Alpha', 1), 'b.md': dated('Beta', 2), 'c.md': dated('Gamma', 3), 'd.md': dated('Delta', 4) }, { limit: 3 });
+    await buildInto(cwd, path.join(cwd, 'published'));
+    writeFileSync(path.join(cwd, 'posts', 'c.md'), dated('Gamma', 3, 'id: tag:example.com,2023:gamma'));
+    writeFileSync(path.join(cwd, 'posts', 'd.md'), dated('Delta, corrected', 4));
+    writeFileSync(path.join(cwd, 'posts', 'e.md'), dated('Epsilon', 5));
+    await buildInto(cwd, path.join(cwd, 'dist'));
+    const result = await check({ cwd, against: 'published' });
+    await expect(formatReport(result, 'markdown')).toMatchFileSnapshot('fixtures/check-report.md');
+  });
+
   it('is appended to $GITHUB_STEP_SUMMARY, whatever the printed format', async () => {
     const { cwd } = await publishedThenChanged((cwd) => rmSync(path.join(cwd, 'posts', 'a.md')));
     const summary = path.join(tempDir(), 'step-summary.md');

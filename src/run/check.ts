@@ -48,8 +48,8 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
   for (const read of await readFeedFiles(path.resolve(cwd, config.out), config.output, display)) {
     if ('text' in read) texts.push({ format: read.format, file: read.name, text: read.text, bytes: read.bytes });
     else {
-      const message = 'missing' in read ? 'does not exist; run postfeed build first (with the same --out and config)' : read.problem;
-      diagnostics.push({ severity: 'error', code: 'feed-missing', file: read.name, message });
+      const [code, message] = 'missing' in read ? ['feed-missing', 'does not exist; run postfeed build first (with the same --out and config)'] : ['feed-unreadable', read.problem];
+      diagnostics.push({ severity: 'error', code, file: read.name, message });
     }
   }
   const selfUrls = Object.fromEntries(FORMAT_NAMES.map((format) => [format, feedUrl(site, config, format)])) as Record<FeedFormat, string>;

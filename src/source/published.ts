@@ -12,7 +12,7 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 /** A feed's text and where it came from: a URL, or a path as diagnostics name it. */
 export interface ExistingFeed {
   name: string;
-  /** Set for a file (a diagnostic's `file`); a URL is no file and is named in the message instead. */
+  /** Set when `name` is a URL: it is no file, so diagnostics name it in their message. */
   isUrl?: true;
   text: string;
   bytes: number;
