@@ -113,6 +113,15 @@ describe('against a folder of published feeds', () => {
     expect(result.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', code: 'published-missing', file: 'published/feed.json' })]);
     expect(result.comparisons.map((comparison) => comparison.format)).toEqual(['rss', 'atom']);
   });
+
+  it('a folder with none of the feeds is an error, not a silent pass', async () => {
+    const { cwd } = await publishedThenChanged(() => {});
+    const result = await check({ cwd, against: 'posts' });
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({ code: 'published-unreadable', file: 'posts', message: 'holds none of rss.xml, atom.xml, feed.json; give the folder the feeds were published from' }),
+    ]);
+  });
 });
 
 describe('against one published file', () => {

@@ -175,6 +175,7 @@ function readJsonAsWritten(data: unknown): ReadAsWritten {
   const feed: FeedAsWritten = { format: 'json', ...readJsonPart(data, ['home_page_url', 'feed_url', 'icon', 'favicon', 'next_url']), items: [] };
   if (typeof data.feed_url === 'string') feed.selfLinks.push(data.feed_url);
   if (Array.isArray(data.items)) feed.items = data.items.map((item) => readJsonItem(isObject(item) ? item : {}));
+  else feed.elements.delete('items'); // Readers need a list, even an empty one.
   return { feed };
 }
 

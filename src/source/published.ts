@@ -90,6 +90,10 @@ export async function readPublished(source: string, options: PublishedOptions): 
     return failed('published-unreadable', name, 'problem' in read ? read.problem : 'no such file');
   }
   const reads = await readFeedFiles(absolute, options.names, options.display);
+  // A folder with none of the names is the wrong folder, not three new formats: nothing would be compared.
+  if (reads.every((read) => 'missing' in read)) {
+    return failed('published-unreadable', name, `holds none of ${Object.values(options.names).join(', ')}; give the folder the feeds were published from`);
+  }
   const published: Published = { feeds: [], diagnostics: [] };
   for (const read of reads) {
     if ('text' in read) published.feeds.push({ name: read.name, text: read.text, bytes: read.bytes });
