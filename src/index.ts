@@ -1,4 +1,5 @@
-// The library API: build() computes the feeds and diagnostics, writeOutput() publishes them.
+// The library API: build() computes the feeds and diagnostics, writeOutput() publishes them, check()
+// lints the written feeds and compares them with the ones published.
 export { build, type BuildOptions, type BuildResult } from './run/build.js';
 export { DEFAULT_CONFIG_FILE } from './run/config.js';
 export { check, type CheckOptions, type CheckResult, type CheckedFeed } from './run/check.js';
