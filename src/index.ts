@@ -1,6 +1,11 @@
 // The library API: build() computes the feeds and diagnostics, writeOutput() publishes them,
-// init() proposes a config for an existing site.
-export { build, DEFAULT_CONFIG_FILE, type BuildOptions, type BuildResult } from './run/build.js';
+// check() lints the written feeds and compares them with the ones published, init() proposes a
+// config for an existing site.
+export { build, type BuildOptions, type BuildResult } from './run/build.js';
+export { DEFAULT_CONFIG_FILE } from './run/config.js';
+export { check, type CheckOptions, type CheckResult, type CheckedFeed } from './run/check.js';
+export { formatReport, type ReportFormat } from './check/report.js';
+export type { FeedChange, FeedComparison } from './check/diff.js';
 export { ConfigSchema, type Config, type ConfigInput } from './config/schema.js';
 export { resolveConfig, type ConfigOverrides } from './config/resolve.js';
 export { formatDiagnostic, formatDiagnostics, summarizeDiagnostics } from './diagnostics/format.js';

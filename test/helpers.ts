@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll } from 'vitest';
-import type { ConfigInput } from '../src/index.js';
+import { build, type BuildOptions, type ConfigInput } from '../src/index.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI = path.join(ROOT, 'lib', 'cli.js');
@@ -49,6 +49,18 @@ export function makeProject(posts: Record<string, string | Buffer>, config: Part
     writeFileSync(path.join(dir, 'posts', name), text);
   }
   return dir;
+}
+
+/**
+ * Builds the project in `cwd` (posts dated up to 2030 count) and writes the feeds into `outDir`
+ * as plain files, as a deploy or a CI artifact holds them; returns the output names it wrote.
+ */
+export async function buildInto(cwd: string, outDir: string, options: BuildOptions = {}): Promise<string[]> {
+  const result = await build({ cwd, now: new Date('2030-01-01T00:00:00Z'), ...options });
+  if (!result.ok) throw new Error(`build failed: ${JSON.stringify(result.diagnostics)}`);
+  mkdirSync(outDir, { recursive: true });
+  for (const file of result.files) writeFileSync(path.join(outDir, file.path), file.contents);
+  return result.files.map((file) => file.path);
 }
 
 /** A minimal valid post. */

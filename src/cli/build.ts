@@ -79,7 +79,7 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
   },
 });
 
-function limitFlag(value: string | undefined): number | undefined {
+export function limitFlag(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d{1,10}$/.test(value) || Number(value) > MAX_LIMIT) {
     throw new UsageError(`--limit: must be a whole number from 0 (all posts) to ${MAX_LIMIT}, found "${value}"`);
@@ -88,7 +88,7 @@ function limitFlag(value: string | undefined): number | undefined {
 }
 
 /** --base-url wins over POSTFEED_BASE_URL; a bad value names whichever one gave it. */
-function baseUrlOverride(flag: string | undefined, environment: string | undefined): string | undefined {
+export function baseUrlOverride(flag: string | undefined, environment: string | undefined): string | undefined {
   const [source, value] = flag !== undefined ? ['--base-url', flag] : ['POSTFEED_BASE_URL', environment];
   if (value === undefined || (value === '' && source === 'POSTFEED_BASE_URL')) return undefined;
   const result = httpUrl(value);

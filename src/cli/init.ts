@@ -19,7 +19,7 @@ export const initCommand = (terminal: Terminal): CommandSpec => ({
     const dir = path.resolve((values.dir as string | undefined) ?? '.');
     if (!(await fs.stat(dir).catch(() => undefined))?.isDirectory()) throw new UsageError(`--dir: "${values.dir as string}" is not a folder`);
     // Loaded only for init, so --help and --version answer at once.
-    const [{ init }, { DEFAULT_CONFIG_FILE }] = await Promise.all([import('../init/init.js'), import('../run/build.js')]);
+    const [{ init }, { DEFAULT_CONFIG_FILE }] = await Promise.all([import('../init/init.js'), import('../run/config.js')]);
     const target = path.join(dir, DEFAULT_CONFIG_FILE);
     const relative = path.relative(process.cwd(), target);
     const shown = escapeControls(relative.startsWith('..') ? target : relative);

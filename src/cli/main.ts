@@ -5,12 +5,14 @@ import { parseArgs } from 'node:util';
 import { escapeControls } from '../diagnostics/format.js';
 import { OutputError, WriteInterrupted } from '../output/errors.js';
 import { buildCommand } from './build.js';
+import { checkCommand } from './check.js';
 import { helpText, parseArgsOptions, type CommandSpec } from './commands.js';
 import { initCommand } from './init.js';
 import { EXIT, UsageError, type Terminal } from './terminal.js';
 
 const EXIT_CODES = `Exit codes: 0 written, 1 invalid input (nothing written), 2 usage error,
-            3 cannot write output, 4 internal error, 130/143 interrupted`;
+            3 cannot write output, 4 internal error, 130/143 interrupted;
+            check: 0 passed, 1 an error found, 2 usage error`;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -27,7 +29,7 @@ export function processTerminal(): Terminal {
 }
 
 export async function main(argv: string[], terminal: Terminal = processTerminal()): Promise<number> {
-  const commands: CommandSpec[] = [buildCommand(terminal), initCommand(terminal)];
+  const commands: CommandSpec[] = [buildCommand(terminal), checkCommand(terminal), initCommand(terminal)];
   const named = argv[0] !== undefined && !argv[0].startsWith('-') ? argv[0] : undefined;
   const command = commands.find((candidate) => candidate.name === (named ?? commands[0]!.name));
   if (!command) return usage(terminal, `unknown command "${named}"`);

@@ -83,6 +83,13 @@ export const ConfigSchema = z
       })
       .default({ maxFileBytes: 10 * 1024 * 1024, maxTitleLength: 1000, maxTags: 100, maxPosts: 1_000_000, maxFeedCharacters: 400_000_000 })
       .describe('Size limits that stop hostile or broken input early with a clear error'),
+    check: z
+      .strictObject({
+        // The W3C Feed Validation Service refuses a feed larger than this.
+        maxFeedBytes: z.int().min(1).default(5 * 1024 * 1024),
+      })
+      .default({ maxFeedBytes: 5 * 1024 * 1024 })
+      .describe('What `postfeed check` holds the built feeds to'),
   })
   .describe('postfeed configuration');
 

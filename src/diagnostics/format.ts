@@ -42,7 +42,7 @@ const MISLEADING_START = /^(?:::|##|postfeed:)/;
  * contains a colon or that starts with anything but a letter, digit, `_` or `.` (so neither
  * `::error file=x::y.md` nor `postfeed: 0 posts.md` can start a line of output as themselves).
  */
-function shownPath(file: string): string {
+export function shownPath(file: string): string {
   const escaped = escapeControls(file);
   if (/^(?:\/|[A-Za-z]:[\\/])/.test(escaped)) return escaped;
   const firstSegment = escaped.split('/', 1)[0] ?? '';

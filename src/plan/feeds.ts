@@ -2,7 +2,7 @@
 // its format, path and links. Tag feeds and archives become more documents here.
 import type { Config } from '../config/schema.js';
 import { FORMAT_NAMES } from '../formats/registry.js';
-import type { FeedDocument, FeedItem, Post, Site } from '../model.js';
+import type { FeedDocument, FeedFormat, FeedItem, Post, Site } from '../model.js';
 
 export function planFeeds(site: Site, config: Config, items: FeedItem[], posts: readonly Post[]): FeedDocument[] {
   const updated = newestDate(items.length > 0 ? items : posts);
@@ -11,9 +11,14 @@ export function planFeeds(site: Site, config: Config, items: FeedItem[], posts: 
     path: config.output[format],
     site,
     items,
-    links: { self: new URL(config.output[format], site.baseUrl).href, alternate: site.baseUrl },
+    links: { self: feedUrl(site, config, format), alternate: site.baseUrl },
     updated,
   }));
+}
+
+/** Where a main feed is published: its self link (`atom:link rel="self"`, `feed_url`). */
+export function feedUrl(site: Site, config: Config, format: FeedFormat): string {
+  return new URL(config.output[format], site.baseUrl).href;
 }
 
 /** The feed's date is its newest item's (or, for an empty feed, the newest post's): never the clock. */

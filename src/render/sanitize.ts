@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import type { Parser as HtmlParser } from 'htmlparser2';
 import type SanitizeHtml from 'sanitize-html';
-import { absolutizeSrcset, absolutizeUrl, SAFE_SCHEME_NAMES, shorten } from './urls.js';
+import { absolutizeSrcset, absolutizeUrl, SAFE_SCHEME_NAMES, shorten, URL_ATTRIBUTES } from './urls.js';
 
 // sanitize-html (and the CSS parser it pulls in) takes a quarter second to load: only posts with
 // raw HTML need it, so it and its HTML parser are loaded on first use.
@@ -62,9 +62,6 @@ const ALLOWED_ATTRIBUTES: SanitizeHtml.IOptions['allowedAttributes'] = {
 // `+` and `#` too: markdown-it writes ```c++ as `language-c++`.
 const LANGUAGE_CLASS = /^language-[\w+#-]+$/;
 const CELL_ALIGNMENT = /^\s*text-align\s*:\s*(left|right|center)\s*;?\s*$/i;
-
-/** URL-valued attributes that must be absolute in a feed. */
-const URL_ATTRIBUTES = ['href', 'src', 'poster', 'cite', 'data', 'action', 'background', 'longdesc'];
 
 /** Records something removed and the offset in the input HTML of the tag it was in. */
 export type NoteRemovalAt = (what: string, offset: number) => void;

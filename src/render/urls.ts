@@ -6,6 +6,9 @@ const SAFE_SCHEMES = new Set(['http:', 'https:', 'mailto:', 'tel:', 'ftp:']);
 /** The schemes a URL in feed content may have, without the colon (sanitize-html's spelling). */
 export const SAFE_SCHEME_NAMES = [...SAFE_SCHEMES].map((scheme) => scheme.slice(0, -1));
 
+/** URL-valued attributes that must be absolute in a feed (srcset, a list of URLs, is handled apart). */
+export const URL_ATTRIBUTES = ['href', 'src', 'poster', 'cite', 'data', 'action', 'background', 'longdesc'];
+
 /**
  * Resolves `value` against `base`; returns undefined for URLs that must not reach a feed
  * (javascript:, data:, vbscript: and any other unknown scheme).
@@ -53,6 +56,11 @@ export function absolutizeSrcset(value: string, base: string): string | undefine
     out.push([absolute, ...descriptors].join(' '));
   }
   return out.join(', ');
+}
+
+/** The URLs of a `srcset`, as written. */
+export function srcsetUrls(value: string): string[] {
+  return parseSrcset(value).map((candidate) => candidate.url);
 }
 
 function parseSrcset(input: string): SrcsetCandidate[] {

@@ -5,11 +5,9 @@ import path from 'node:path';
 import { authorIndex } from '../config/authors.js';
 import type { Config, ConfigInput } from '../config/schema.js';
 import { loadAuthorsFile } from '../source/authors-file.js';
-import { resolveConfig } from '../config/resolve.js';
 import { serializeFeeds } from '../formats/registry.js';
 import { assignIdentities } from '../identity/assign.js';
 import { checkOutputPlacement } from '../output/placement.js';
-import { loadConfigFile } from '../source/config-file.js';
 import { mediaFileSize } from '../source/media.js';
 import { loadPosts } from '../source/posts.js';
 import type { Author, Diagnostic, FeedItem, OutputFile, ParsedPost } from '../model.js';
@@ -21,9 +19,8 @@ import { isLocalReference } from '../render/enclosure.js';
 import { renderItem } from '../render/item.js';
 import { postResolver } from '../render/references.js';
 import { now as clock } from './clock.js';
+import { loadSiteConfig } from './config.js';
 import { feedCharacters } from './size.js';
-
-export const DEFAULT_CONFIG_FILE = 'postfeed.config.json';
 
 export interface BuildOptions {
   /** Directory that relative paths are resolved against; default: the process's working directory. */
@@ -69,20 +66,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     posts,
   });
 
-  // Config
-  const configPath = path.resolve(cwd, options.configFile ?? DEFAULT_CONFIG_FILE);
-  const configName = options.config ? '(config)' : display(configPath);
-  let raw: unknown = options.config;
-  if (raw === undefined) {
-    const loaded = await loadConfigFile(configPath, configName);
-    if (loaded.diagnostics.length > 0) return failed(loaded.diagnostics);
-    raw = loaded.raw;
-  }
-  const resolved = resolveConfig(raw, { baseUrl: options.baseUrl, limit: options.limit, posts: options.posts, out: options.out });
-  if (!resolved.ok) {
-    return failed(resolved.issues.map((issue) => ({ severity: 'error', code: 'config-invalid', file: configName, field: issue.field, message: issue.message })));
-  }
-  const { config, site } = resolved;
+  const loadedConfig = await loadSiteConfig({ ...options, cwd });
+  if (!loadedConfig.ok) return failed(loadedConfig.diagnostics);
+  const { config, site, configName } = loadedConfig;
   const postsDir = path.resolve(cwd, config.posts);
   const outDir = path.resolve(cwd, config.out);
   const now = options.now ? { date: options.now } : clock();
