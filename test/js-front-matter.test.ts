@@ -124,6 +124,17 @@ describe('Eleventy ---js front matter', () => {
     expect(warnings[0]!.message).toBe('refers to `someone`, which postfeed cannot look up without running the code; left out');
     expect(frontMatter.lineOf(['tags', 1])).toBe(3);
   });
+
+  it('leaves out undefined, like a key not written, and a list of names only', () => {
+    const { frontMatter, warnings } = read('export default {\n  title: "T",\n  image: undefined,\n  authors: [adam, steve],\n  tags: [undefined, "x"],\n}');
+    expect(JSON.parse(JSON.stringify(frontMatter.data))).toEqual({ title: 'T', tags: ['x'] });
+    expect(warnings.map((warning) => warning.field)).toEqual(['authors[0]', 'authors[1]']);
+  });
+
+  it('refuses prose that starts with "import" after 1,000 tokens, not at the end of the file', () => {
+    expect(refusal(readJsFrontMatter(`import ${'word '.repeat(1_500)}from 'x'`, 1))).toEqual([[1, 1, 'js-syntax', 'front matter']]);
+    expect(read(`import { ${'a, '.repeat(300)} } from 'x'\nconst title = "T"`).frontMatter.data.title).toBe('T');
+  });
 });
 
 describe('MDX: export const meta = {…} at the top of the post', () => {

@@ -17,6 +17,8 @@ const NOT_LITERAL = 'not a literal value; postfeed reads JavaScript front matter
 const META_NAMES = new Set(['meta', 'frontmatter', 'metadata']);
 const DECLARATIONS = new Set(['const', 'let', 'var']);
 const WORDS = new Set(['true', 'false', 'null']);
+/** Tokens one import may have: a real one has a few dozen; past this it is prose that starts with "import". */
+const MAX_IMPORT_TOKENS = 1_000;
 
 type Path = ReadonlyArray<string | number>;
 
@@ -167,7 +169,7 @@ class Reader {
       this.tokens.take();
       return;
     }
-    for (let token = this.tokens.take(); token.kind !== 'end'; token = this.tokens.take()) {
+    for (let token = this.tokens.take(), count = 1; token.kind !== 'end' && count <= MAX_IMPORT_TOKENS; token = this.tokens.take(), count += 1) {
       if (isName(token, 'from') && this.tokens.peek().kind === 'string') {
         this.tokens.take();
         return;
@@ -236,11 +238,16 @@ class Reader {
 
   private readName(token: Token, path: Path): Read {
     if (WORDS.has(token.text)) return { data: token.text, plain: true };
-    const next = this.tokens.peek();
+    // `key: undefined` is JavaScript for no value: the key is left out, as if it were not written.
+    if (token.text === 'undefined' && this.endsValue(this.tokens.peek())) return { omitted: true };
     // A name on its own is a reference to a variable or an import; followed by anything else, code.
-    const alone = next.kind === 'end' || next.newlineBefore || (next.kind === 'punctuator' && [',', '}', ']', ';'].includes(next.text));
-    if (!alone) throw new JsReadError(token.start, 'js-not-literal', NOT_LITERAL, fieldOf(path));
+    if (!this.endsValue(this.tokens.peek())) throw new JsReadError(token.start, 'js-not-literal', NOT_LITERAL, fieldOf(path));
     return { reference: token.text, offset: token.start };
+  }
+
+  /** The token after a value ends it: a separator, a closer, a line break or the end. */
+  private endsValue(next: Token): boolean {
+    return next.kind === 'end' || next.newlineBefore || (next.kind === 'punctuator' && [',', '}', ']', ';'].includes(next.text));
   }
 
   private readCollection(open: Token, path: Path): Read {
@@ -289,28 +296,27 @@ class Reader {
   /** The items of a list whose `[` is taken, up to and with its `]`. */
   private readArrayItems(path: Path): Read {
     const items: unknown[] = [];
-    let references = 0;
+    let leftOut = 0;
+    // A list whose items are all left out (`authors: [adamwathan]`) is left out whole, not kept empty.
+    const list = (): Read => (leftOut > 0 && items.length === 0 ? { omitted: true } : { data: items, plain: false });
     for (let index = 0; ; index += 1) {
       const token = this.tokens.peek();
       if (isPunctuator(token, ']')) {
         this.end = this.tokens.take().end;
-        // A list of names only (`authors: [adamwathan]`) is left out whole, not kept empty.
-        return references > 0 && items.length === 0 ? { omitted: true } : { data: items, plain: false };
+        return list();
       }
       if (isPunctuator(token, ',')) throw new JsReadError(token.start, 'js-syntax', 'an empty item in a list (two commas in a row)', fieldOf(path));
       // Paths below an item follow the list as kept (names left out), like the data.
       const itemPath = [...path, items.length];
       const read = this.readValue(itemPath);
-      if ('reference' in read) {
-        this.warnReference([...path, index], read.offset, read.reference);
-        references += 1;
-      } else if (!('omitted' in read)) {
+      if ('data' in read) {
         this.offsets.set(keyOf(itemPath), token.start);
         items.push(read.data);
+      } else {
+        if ('reference' in read) this.warnReference([...path, index], read.offset, read.reference);
+        leftOut += 1;
       }
-      if (this.afterItem(']', [...path, index])) {
-        return references > 0 && items.length === 0 ? { omitted: true } : { data: items, plain: false };
-      }
+      if (this.afterItem(']', [...path, index])) return list();
     }
   }
 

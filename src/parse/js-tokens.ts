@@ -32,7 +32,7 @@ export class JsReadError extends Error {
 const NAME = /[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*/uy;
 const NUMBER = /(?:0[xX][\da-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?)n?/y;
 const NAME_CHARACTER = /[\p{ID_Continue}$]/u;
-const WHITE_SPACE = /[\s\uFEFF]/;
+const WHITE_SPACE = /[\s\uFEFF]+/y;
 const LINE_BREAK = /[\n\r\u2028\u2029]/;
 
 export class Tokenizer {
@@ -90,10 +90,9 @@ export class Tokenizer {
     const source = this.source;
     let newline = false;
     while (this.position < source.length) {
-      const character = source[this.position]!;
-      if (WHITE_SPACE.test(character)) {
-        newline ||= LINE_BREAK.test(character);
-        this.position += 1;
+      const space = this.match(WHITE_SPACE);
+      if (space !== undefined) {
+        newline ||= LINE_BREAK.test(space);
       } else if (source.startsWith('//', this.position)) {
         const end = source.indexOf('\n', this.position);
         this.position = end < 0 ? source.length : end;
