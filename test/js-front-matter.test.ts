@@ -185,7 +185,8 @@ describe('anything that would have to run is refused at its line and column', ()
   it.each([
     ['a call', "{ title: require('fs').readFileSync('/etc/passwd', 'utf8') }", 1, 10, 'title'],
     ['a call on a later line', "const a = 'x';\nconst title = String(1);", 2, 15, 'title'],
-    ['an operator', "const title = 'a' + 'b';", 1, 15, 'front matter'],
+    ['an operator', "const title = 'a' + 'b';", 1, 15, 'title'],
+    ['an operator after an object', 'module.exports = { title: "x" } || {}', 1, 18, 'front matter'],
     ['an operator in an object', "{ title: 'a' + 'b' }", 1, 14, 'title'],
     ['a name in an operation', 'const count = total * 2', 1, 15, 'count'],
     ['a member', '{ home: process.env.HOME }', 1, 9, 'home'],

@@ -99,8 +99,8 @@ export function splitFrontMatter(original: string): SplitResult {
   // gray-matter does the split (the delimiters are checked above, so it splits where they say),
   // always with an options object: without one it caches results and shares `data` between calls.
   // Its YAML engine is replaced by the failsafe parser below; every other engine refuses, since its
-  // js/javascript engines would call eval (`---js` is read above, by js-front-matter.ts). The YAML starts right after the opening `---`, so YAML
-  // line N is file line N.
+  // js/javascript engines would call eval (`---js` is read above, by js-front-matter.ts). The YAML
+  // starts right after the opening `---`, so YAML line N is file line N.
   let yaml: ParsedFrontMatter | undefined;
   const { content } = matter(text, {
     language: 'yaml',
@@ -136,6 +136,7 @@ function splitToml(text: string, firstNewline: number): SplitResult {
 function splitJs(text: string, firstNewline: number): SplitResult {
   const closing = closingLine(text, firstNewline, '---');
   if ('ok' in closing) return closing;
+  // The JavaScript starts on the line after `---js`: file line 2.
   const js = readJsFrontMatter(text.slice(firstNewline + 1, closing.index), 2);
   if (!js.ok) return js;
   const closingEnd = text.indexOf('\n', closing.index);

@@ -22,6 +22,9 @@ const MAX_IMPORT_TOKENS = 1_000;
 
 type Path = ReadonlyArray<string | number>;
 
+/** Where the value of a statement starts and the key it sets, for a statement that goes on. */
+type StatementValue = { start: number; field?: string };
+
 /** A value as read: data, or a name postfeed cannot look up (left out by its container). */
 type Read = { data: unknown; plain: boolean } | { reference: string; offset: number } | { omitted: true };
 
@@ -66,6 +69,8 @@ class Reader {
   private keys = 0;
   private values = 0;
   private depth = 0;
+  /** The offset after the last token taken (where an MDX export ends). */
+  private end = 0;
 
   constructor(
     private readonly source: string,
@@ -97,7 +102,7 @@ class Reader {
   }
 
   private readStatement(token: Token): void {
-    let last: Token;
+    let last: StatementValue;
     if (isName(token, 'export')) {
       this.tokens.take();
       const next = this.tokens.peek();
@@ -126,35 +131,36 @@ class Reader {
   }
 
   /** A statement ends with `;`, a line break or the end; anything else continues an expression. */
-  private endStatement(valueStart: Token): void {
+  private endStatement(last: StatementValue): void {
     const next = this.tokens.peek();
     if (isPunctuator(next, ';')) this.tokens.take();
-    else if (next.kind !== 'end' && !next.newlineBefore) throw new JsReadError(valueStart.start, 'js-not-literal', NOT_LITERAL);
+    else if (next.kind !== 'end' && !next.newlineBefore) throw new JsReadError(last.start, 'js-not-literal', NOT_LITERAL, last.field);
   }
 
-  /** `const a = 1, b = 2` (the first token of the last value is returned, for the statement's end). */
-  private readDeclarations(exported: boolean): Token {
+  /** `const a = 1, b = 2`; returns where the last value starts, for the statement's end. */
+  private readDeclarations(exported: boolean): StatementValue {
     this.tokens.take();
     for (;;) {
       const name = this.tokens.take();
       if (name.kind !== 'name') throw unsupported(name);
       this.expect('=');
       const start = this.tokens.peek();
-      if (exported && META_NAMES.has(name.text) && isPunctuator(start, '{')) this.readObject([], this.topKeys);
+      const merged = exported && META_NAMES.has(name.text) && isPunctuator(start, '{');
+      if (merged) this.readObject([], this.topKeys);
       else this.readTopValue(name);
-      if (!isPunctuator(this.tokens.peek(), ',')) return start;
+      if (!isPunctuator(this.tokens.peek(), ',')) return { start: start.start, field: merged ? undefined : name.text };
       this.tokens.take();
     }
   }
 
   /** `export default`, `module.exports =` and a bare `{`: an object whose keys are the front matter. */
-  private readTopObject(): Token {
+  private readTopObject(): StatementValue {
     const start = this.tokens.peek();
     if (!isPunctuator(start, '{')) {
       throw new JsReadError(start.start, 'js-not-literal', 'must be an object literal ({ title: "…", … }); postfeed reads JavaScript front matter without running it');
     }
     this.readObject([], this.topKeys);
-    return start;
+    return { start: start.start };
   }
 
   private readTopValue(name: Token): void {
@@ -204,9 +210,6 @@ class Reader {
     semicolon.lastIndex = this.end;
     return semicolon.test(this.source) ? semicolon.lastIndex : this.end;
   }
-
-  /** The offset after the last token taken. */
-  private end = 0;
 
   // -------------------------------------------------------------------------------------------
   // Values
