@@ -125,6 +125,10 @@ describe('Eleventy ---js front matter', () => {
     expect(frontMatter.lineOf(['tags', 1])).toBe(3);
   });
 
+  it('joins a string continued with a backslash at the end of a line (LF or CRLF)', () => {
+    expect(read('const a = "one \\\ntwo", b = \'one \\\r\ntwo\'').frontMatter.data).toEqual(Object.assign(Object.create(null), { a: 'one two', b: 'one two' }));
+  });
+
   it('leaves out undefined, like a key not written, and a list of names only', () => {
     const { frontMatter, warnings } = read('export default {\n  title: "T",\n  image: undefined,\n  authors: [adam, steve],\n  tags: [undefined, "x"],\n}');
     expect(JSON.parse(JSON.stringify(frontMatter.data))).toEqual({ title: 'T', tags: ['x'] });
@@ -195,7 +199,7 @@ describe('anything that would have to run is refused at its line and column', ()
     ['an arrow function', 'const title = () => "x"', 1, 15, 'title'],
     ['a function', '{ title: function () { return "x" } }', 1, 10, 'title'],
     ['a method', '{ title() { return "x" } }', 1, 3, 'title'],
-    ['a getter', '{ get title() { return "x" } }', 1, 3, 'get'],
+    ['a getter', '{ get title() { return "x" } }', 1, 3, 'front matter'],
     ['a computed key', '{ [key]: "x" }', 1, 3, 'front matter'],
     ['a tagged template', '{ title: html`<b>x</b>` }', 1, 10, 'title'],
     ['a regular expression', '{ pattern: /x+/ }', 1, 12, 'pattern'],
@@ -221,6 +225,8 @@ describe('anything that would have to run is refused at its line and column', ()
     ['a list hole', '{ tags: [1,,2] }', 1, 12, 'js-syntax'],
     ['an octal escape', 'const title = "\\1"', 1, 16, 'js-syntax'],
     ['a statement cut short', 'const title =', 1, 14, 'js-syntax'],
+    ['a key without a value', '{ title: , date: "x" }', 1, 10, 'js-syntax'],
+    ['a line continuation with CRLF, then no closing quote', 'const title = "a\\\r\nb', 1, 15, 'js-unclosed'],
   ])('%s', (_case, source, line, column, code) => {
     const result = readJsFrontMatter(source, 1);
     expect(refusal(result).map(([problemLine, problemColumn, problemCode]) => [problemLine, problemColumn, problemCode])).toEqual([[line, column, code]]);

@@ -233,6 +233,7 @@ class Reader {
           this.end = number.end;
           return { data: `-${number.text}`, plain: true };
         }
+        if ([',', '}', ']', ';'].includes(token.text)) throw new JsReadError(token.start, 'js-syntax', 'a value is missing here', fieldOf(path));
         throw new JsReadError(token.start, 'js-not-literal', NOT_LITERAL, fieldOf(path));
       default:
         throw new JsReadError(token.start, 'js-syntax', 'a value is missing here', fieldOf(path));
@@ -289,8 +290,8 @@ class Reader {
         if (isPunctuator(next, '}')) return record;
         continue;
       } else {
-        // A method, a getter or a computed key: code.
-        throw new JsReadError(key.start, 'js-not-literal', NOT_LITERAL, fieldOf(childPath));
+        // A method (`title() {…}`), a getter (`get title() {…}`): code.
+        throw new JsReadError(key.start, 'js-not-literal', NOT_LITERAL, fieldOf(isPunctuator(next, '(') ? childPath : path));
       }
       if (this.afterItem('}', childPath)) return record;
     }

@@ -170,6 +170,7 @@ function readEscape(source: string, index: number): { value: string; next: numbe
   if (character in SIMPLE_ESCAPES) return { value: SIMPLE_ESCAPES[character]!, next: index + 2 };
   // A backslash before a line break continues the string on the next line.
   if (character === '\n') return { value: '', next: index + 2 };
+  if (character === '\r') return { value: '', next: source[index + 2] === '\n' ? index + 3 : index + 2 };
   if (character === '0' && !/\d/.test(source[index + 2] ?? '')) return { value: '\0', next: index + 2 };
   if (character === 'x') return hexEscape(source, index, index + 2, index + 4);
   if (character === 'u' && source[index + 2] === '{') {
