@@ -4,7 +4,7 @@
 // one token at a time: the reader can stop at the end of an MDX export without reading the Markdown
 // after it as JavaScript.
 
-export type TokenKind = 'name' | 'string' | 'template' | 'number' | 'punctuator' | 'end';
+type TokenKind = 'name' | 'string' | 'template' | 'number' | 'punctuator' | 'end';
 
 export interface Token {
   kind: TokenKind;
