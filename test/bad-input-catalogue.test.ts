@@ -37,8 +37,10 @@ const ERRORS: Array<[string, number | undefined, string, RegExp]> = [
   ['front-matter-string.md', 2, 'front matter', /must be a mapping/],
   ['front-matter-list.md', 2, 'front matter', /must be a mapping/],
   ['front-matter-empty.md', 1, 'title', /is required/],
-  ['engine-js.md', 1, 'front matter', /refused: postfeed never evaluates code/],
-  ['engine-javascript.md', 1, 'front matter', /refused/],
+  // ---js is read as literal values, never run: the call in the payload is refused where it starts.
+  ['engine-js.md', 2, 'title', /not a literal value; postfeed reads JavaScript front matter without running it/],
+  ['engine-javascript.md', 2, 'title', /not a literal value; postfeed reads JavaScript front matter without running it/],
+  ['engine-js-statements.md', 3, 'date', /not a literal value; postfeed reads JavaScript front matter without running it/],
   ['engine-coffee.md', 1, 'front matter', /refused/],
   ['yaml-js-function-tag.md', 2, 'front matter', /!!js\/function is not allowed/],
   ['title-missing.md', 1, 'title', /is required/],
@@ -100,7 +102,7 @@ describe('errors: exit 1, file:line: field, dist/ untouched', () => {
   });
 
   it('never evaluates front matter code: no engine payload wrote its file', () => {
-    for (const marker of ['js', 'javascript', 'coffee', 'tag']) expect(existsSync(`/tmp/postfeed-pwned-${marker}`)).toBe(false);
+    for (const marker of ['js', 'javascript', 'js-statements', 'coffee', 'tag']) expect(existsSync(`/tmp/postfeed-pwned-${marker}`)).toBe(false);
   });
 });
 

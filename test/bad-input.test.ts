@@ -216,11 +216,12 @@ const ERRORS: Row[] = [
   gen('crlf-closer-with-comment.md', readFileSync(path.join(FIXTURES, 'closer-with-comment.md'), 'utf8').replaceAll('\n', '\r\n'), e('crlf-closer-with-comment.md', 4, 'front matter', /closing line must be exactly "---"/)),
   gen('crlf-missing-closing-delimiter.md', readFileSync(path.join(FIXTURES, 'missing-closing-delimiter.md'), 'utf8').replaceAll('\n', '\r\n'), e('crlf-missing-closing-delimiter.md', 1, 'front matter', /never closed/)),
   gen('crlf-tag.md', fm('title: !!binary SGVsbG8=\ndate: 2023-07-01').replaceAll('\n', '\r\n'), e('crlf-tag.md', 2, 'front matter', /!!binary is not allowed/)),
-  // code engines: refused, never evaluated
-  { ...fx('engine-js.md', e('engine-js.md', 1, 'front matter', /refused: postfeed never evaluates code/)), marker: '/tmp/postfeed-pwned-js' },
-  { ...fx('engine-javascript.md', e('engine-javascript.md', 1, 'front matter', /refused/)), marker: '/tmp/postfeed-pwned-javascript' },
+  // code: ---js is read as literal values and never evaluated (a call is refused where it starts); other engines are refused
+  { ...fx('engine-js.md', e('engine-js.md', 2, 'title', /not a literal value; postfeed reads JavaScript front matter without running it/)), marker: '/tmp/postfeed-pwned-js' },
+  { ...fx('engine-javascript.md', e('engine-javascript.md', 2, 'title', /not a literal value; postfeed reads JavaScript front matter without running it/)), marker: '/tmp/postfeed-pwned-javascript' },
+  { ...fx('engine-js-statements.md', e('engine-js-statements.md', 3, 'date', /not a literal value; postfeed reads JavaScript front matter without running it/)), marker: '/tmp/postfeed-pwned-js-statements' },
   { ...fx('engine-coffee.md', e('engine-coffee.md', 1, 'front matter', /refused/)), marker: '/tmp/postfeed-pwned-coffee' },
-  { ...fx('engine-js-spaced.md', e('engine-js-spaced.md', 1, 'front matter', /refused/)), marker: '/tmp/postfeed-pwned-js-spaced' },
+  { ...fx('engine-js-spaced.md', e('engine-js-spaced.md', 2, 'title', /not a literal value; postfeed reads JavaScript front matter without running it/)), marker: '/tmp/postfeed-pwned-js-spaced' },
   fx('engine-json.md', e('engine-json.md', 1, 'front matter', /refused/)),
   // YAML tags
   { ...fx('yaml-js-function-tag.md', e('yaml-js-function-tag.md', 2, 'front matter', /!!js\/function is not allowed/)), marker: '/tmp/postfeed-pwned-tag' },

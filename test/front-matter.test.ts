@@ -76,11 +76,15 @@ describe('YAML errors name the file and the line', () => {
 });
 
 describe('front matter that is never evaluated', () => {
-  it.each(['js', 'javascript', 'coffee'])('refuses ---%s without running it', async (language) => {
+  it.each([
+    ['js', at(2, 'title', /^not a literal value; postfeed reads JavaScript front matter without running it$/)],
+    ['javascript', at(2, 'title', /^not a literal value; postfeed reads JavaScript front matter without running it$/)],
+    ['coffee', at(1, 'front matter', /refused: postfeed never evaluates code/)],
+  ])('refuses code in ---%s without running it', async (language, expected) => {
     const marker = path.join(tmpdir(), `postfeed-pwned-${language}-${process.pid}`);
     const payload = `{ title: require('fs').writeFileSync(${JSON.stringify(marker)}, 'x') || 'x', date: '2023-07-01' }`;
     const { errors } = await buildOne(`---${language}\n${payload}\n---\nbody\n`);
-    expect(errors).toEqual([at(1, 'front matter', /refused: postfeed never evaluates code/)]);
+    expect(errors).toEqual([expected]);
     expect(existsSync(marker)).toBe(false);
   });
 
@@ -192,6 +196,8 @@ describe('line endings: CRLF and lone CR read exactly like LF', () => {
     ['has a block scalar', '---\ntitle: A\ndescription: |\n  one\n  two\n---\nBody.\n', { title: 'A', description: 'one\ntwo\n' }],
     ['has trailing spaces on the delimiters', '---  \ntitle: A\n--- \nBody.\n', { title: 'A' }],
     ['is empty', '---\n---\nBody.\n', {}],
+    ['is JavaScript (---js)', '---js\nconst title = "A";\n// draft: true\n---\nBody.\n', { title: 'A' }],
+    ['is an MDX export', "import x from 'y'\nexport const meta = {\n  title: 'A',\n}\nBody.\n", { title: 'A' }],
   ];
   describe.each(LINE_ENDINGS)('%s', (_name, newline) => {
     it.each(accepted)('front matter that %s', (_case, text, data) => {
@@ -209,7 +215,8 @@ describe('line endings: CRLF and lone CR read exactly like LF', () => {
       ['a comment on the closing line', '---\ntitle: A\n--- # comment\nBody.\n', [[3, undefined, 'front-matter-delimiter', 'the closing line must be exactly "---", found "--- # comment"']]],
       ['a comment on the opening line', '--- # comment\ntitle: A\n---\n', [[1, undefined, 'front-matter-delimiter', expect.stringMatching(/opening line must be exactly "---", found "--- # comment"$/)]]],
       ['a comment on the TOML opening line', '+++ # toml\ntitle = "A"\n+++\n', [[1, undefined, 'front-matter-delimiter', 'the opening line must be exactly "+++", found "+++ # toml"']]],
-      ['a code engine', '---js\n{ title: "A" }\n---\n', [[1, undefined, 'front-matter-language', expect.stringMatching(/"js" is refused/)]]],
+      ['a code engine', '---coffee\ntitle: "A"\n---\n', [[1, undefined, 'front-matter-language', expect.stringMatching(/"coffee" is refused/)]]],
+      ['code in ---js', '---js\nconst title = String("A");\n---\n', [[2, 15, 'js-not-literal', expect.stringMatching(/^not a literal value/)]]],
       ['a blank line before the opener', '\n---\ntitle: A\n---\n', [[2, undefined, 'front-matter-delimiter', expect.stringMatching(/must start on line 1/)]]],
       ['no front matter', '# Title\n\ntext\n', [[1, undefined, 'front-matter-missing', expect.stringMatching(/no front matter/)]]],
       ['a single value', '---\njust text\n---\n', [[2, undefined, 'front-matter-not-mapping', expect.stringMatching(/not a single value/)]]],

@@ -1,11 +1,12 @@
 // Splits a post into front matter and Markdown body, and parses the front matter as YAML (between
-// `---` lines) or TOML (between `+++` lines, in toml-front-matter.ts) without type guessing: every
-// scalar stays the string the author wrote (`slug: 007` is "007", `title: 2024` is "2024"); the
-// post validator decides what each field means.
+// `---` lines), TOML (between `+++` lines, in toml-front-matter.ts) or JavaScript literals (`---js`,
+// or an MDX `export const meta = {…}`, in js-front-matter.ts, never run) without type guessing:
+// every scalar stays the string the author wrote (`slug: 007` is "007", `title: 2024` is "2024");
+// the post validator decides what each field means.
 //
-// Front matter is plain data: no tags, no code, and bounded work. Every limit below is checked in
-// one linear walk over the parsed document, before anything else looks at the data (TOML: in the
-// scan that comes before its parser).
+// Front matter is plain data: no tags, no code, and bounded work. Every limit is checked in one
+// linear walk over the parsed document, before anything else looks at the data (TOML: in the scan
+// that comes before its parser; JavaScript: while it is read).
 import matter from 'gray-matter';
 import {
   CST,
@@ -23,17 +24,13 @@ import {
   type Pair,
   type YAMLError,
 } from 'yaml';
+import { count, LIMITS, MAX_FLOW_DEPTH, MAX_KEYS, MAX_NODES, tooManyKeys, tooManyValues } from './front-matter-limits.js';
+import { readJsFrontMatter, readMdxExportFrontMatter } from './js-front-matter.js';
 import { lineNumberAt } from './lines.js';
 import { parseTomlFrontMatter } from './toml-front-matter.js';
 
 /** Past this many alias expansions the YAML is treated as a "billion laughs" bomb. */
 const MAX_ALIAS_COUNT = 100;
-/** Keys in all mappings together. A post has a dozen; tens of thousands make YAML parsers crawl. */
-const MAX_KEYS = 1_000;
-/** Brackets and braces inside each other; the parser recurses per level and would exhaust the stack. */
-const MAX_FLOW_DEPTH = 100;
-/** Values of any kind (keys, scalars, lists, mappings, aliases) in the whole front matter. */
-const MAX_NODES = 20_000;
 /** Aliases may expand the front matter data to this many times its written length… */
 const MAX_EXPANSION_FACTOR = 10;
 /** …or to this many characters, whichever is larger. */
@@ -79,6 +76,8 @@ export type SplitResult =
 
 const DELIMITER = /^---[ \t]*$/;
 const TOML_DELIMITER = /^\+\+\+[ \t]*$/;
+/** Eleventy's `---js` (gray-matter's `---javascript`): read as literal data, never evaluated. */
+const JS_DELIMITER = /^---[ \t]*(?:js|javascript)[ \t]*$/i;
 
 /** CRLF and lone CR (classic Mac) become LF, so no stray CR ends up in a value or a delimiter. */
 function normalizeLineEndings(text: string): string {
@@ -91,7 +90,8 @@ export function splitFrontMatter(original: string): SplitResult {
   const firstLine = firstNewline < 0 ? text : text.slice(0, firstNewline);
 
   if (TOML_DELIMITER.test(firstLine)) return splitToml(text, firstNewline);
-  if (!DELIMITER.test(firstLine)) return openingProblem(text, firstLine);
+  if (JS_DELIMITER.test(firstLine)) return splitJs(text, firstNewline);
+  if (!DELIMITER.test(firstLine)) return splitMdxExport(text) ?? openingProblem(text, firstLine);
 
   const closing = closingLine(text, firstNewline, '---');
   if ('ok' in closing) return closing;
@@ -99,8 +99,8 @@ export function splitFrontMatter(original: string): SplitResult {
   // gray-matter does the split (the delimiters are checked above, so it splits where they say),
   // always with an options object: without one it caches results and shares `data` between calls.
   // Its YAML engine is replaced by the failsafe parser below; every other engine refuses, since its
-  // js/javascript engines would call eval. The YAML starts right after the opening `---`, so YAML
-  // line N is file line N.
+  // js/javascript engines would call eval (`---js` is read above, by js-front-matter.ts). The YAML
+  // starts right after the opening `---`, so YAML line N is file line N.
   let yaml: ParsedFrontMatter | undefined;
   const { content } = matter(text, {
     language: 'yaml',
@@ -131,6 +131,29 @@ function splitToml(text: string, firstNewline: number): SplitResult {
   const closingEnd = text.indexOf('\n', closing.index);
   const body = closingEnd < 0 ? '' : text.slice(closingEnd + 1);
   return { ok: true, frontMatter: toml.frontMatter, body, bodyLine: lineNumberAt(text, text.length - body.length), warnings: toml.problems };
+}
+
+function splitJs(text: string, firstNewline: number): SplitResult {
+  const closing = closingLine(text, firstNewline, '---');
+  if ('ok' in closing) return closing;
+  // The JavaScript starts on the line after `---js`: file line 2.
+  const js = readJsFrontMatter(text.slice(firstNewline + 1, closing.index), 2);
+  if (!js.ok) return js;
+  const closingEnd = text.indexOf('\n', closing.index);
+  const body = closingEnd < 0 ? '' : text.slice(closingEnd + 1);
+  return { ok: true, frontMatter: js.frontMatter, body, bodyLine: lineNumberAt(text, text.length - body.length), warnings: js.warnings };
+}
+
+/**
+ * An MDX post without `---` whose first statement (after imports) is `export const meta = {…}`:
+ * the body starts after it, without the imports before it.
+ */
+function splitMdxExport(text: string): SplitResult | undefined {
+  const mdx = readMdxExportFrontMatter(text);
+  if (!mdx) return undefined;
+  if (!mdx.result.ok) return mdx.result;
+  const body = text.slice(mdx.endOffset).replace(/^[ \t]*\n/, '');
+  return { ok: true, frontMatter: mdx.result.frontMatter, body, bodyLine: mdx.bodyLine, warnings: mdx.result.warnings };
 }
 
 /** Every engine gray-matter knows besides YAML is refused (never reached: the opening line is checked first). */
@@ -316,16 +339,6 @@ function tokenLimits(source: string): FrontMatterProblem | undefined {
   if (overKeys !== undefined) return { ...sourcePosition(source, overKeys), field: 'front matter', code: 'front-matter-too-many-keys', message: tooManyKeys(keys) };
   if (overValues !== undefined) return { ...sourcePosition(source, overValues), field: 'front matter', code: 'front-matter-too-many-nodes', message: tooManyValues() };
   return undefined;
-}
-
-const LIMITS: FrontMatterLimits = { maxKeys: MAX_KEYS, maxNodes: MAX_NODES, maxDepth: MAX_FLOW_DEPTH, tooManyKeys, tooManyValues };
-
-function tooManyKeys(keys: number, atLeast = false): string {
-  return `has ${atLeast ? 'at least ' : ''}${count(keys)} keys; the limit is ${count(MAX_KEYS)} (front matter is for a post's metadata)`;
-}
-
-function tooManyValues(): string {
-  return `has more than ${count(MAX_NODES)} values; front matter is for a post's metadata`;
 }
 
 /** Line and column of an offset, without a LineCounter (one linear count, done once). */
@@ -548,10 +561,6 @@ function walkDocument(source: string, root: unknown, at: Locate): Walked {
     }
   }
   return walked;
-}
-
-function count(value: number): string {
-  return value.toLocaleString('en-US');
 }
 
 function sizeOf(sizes: Map<Node, number>, node: unknown): number {
