@@ -285,3 +285,17 @@ describe('CRLF checkouts', () => {
     }
   });
 });
+
+describe('Markdown extensions of the generators', () => {
+  it('heading ids and kramdown attribute lists are removed, :::note admonitions become labelled quotes, in any convention but plain', async () => {
+    const body = '## Install {#install}\n\nText.\n{: .note}\n\n:::note[Heads up]\nMind the gap.\n:::\n\n```\n## Code {#kept}\n```\n';
+    const built = await site({ 'a.md': `---\ntitle: A\ndate: 2024-01-01\n---\n${body}` }, { conventions: 'astro' });
+    const html = built.items[0]!.content_html!;
+    expect(html).toContain('<h2>Install</h2>');
+    expect(html).not.toMatch(/\{: \.note\}|:::/);
+    expect(html).toMatch(/<blockquote>\s*<p><strong>Heads up/);
+    expect(html).toContain('## Code {#kept}');
+    const plain = await site({ 'a.md': `---\ntitle: A\ndate: 2024-01-01\n---\n${body}` }, {});
+    expect(plain.items[0]!.content_html).toContain('{#install}');
+  });
+});

@@ -6,6 +6,7 @@ import type { Diagnostic, Post } from '../model.js';
 import type { BodySyntax, Convention } from '../parse/conventions/index.js';
 import type { BodySyntaxContext, Rewritten } from '../syntax/context.js';
 import { rewriteLiquid } from '../syntax/liquid.js';
+import { rewriteMarkdownExtensions } from '../syntax/markdown-extensions.js';
 import { rewriteMdx } from '../syntax/mdx.js';
 import { rewriteHugoShortcodes, rewriteZolaShortcodes } from '../syntax/shortcodes.js';
 
@@ -13,14 +14,17 @@ const REWRITERS: Record<BodySyntax, (markdown: string, context: BodySyntaxContex
   liquid: rewriteLiquid,
   'hugo-shortcodes': rewriteHugoShortcodes,
   'zola-shortcodes': rewriteZolaShortcodes,
+  'markdown-extensions': rewriteMarkdownExtensions,
   mdx: rewriteMdx,
 };
 
-/** Template languages first (they run before MDX in the generators too), then MDX. */
+/** Template languages run first in the generators too, before Markdown (and MDX) is parsed. */
+const ORDER: Record<BodySyntax, number> = { liquid: 0, 'hugo-shortcodes': 0, 'zola-shortcodes': 0, 'markdown-extensions': 1, mdx: 2 };
+
 function syntaxesOf(file: string, convention: Convention): BodySyntax[] {
   const syntaxes = [...convention.bodySyntax];
   if (path.extname(file).toLowerCase() === '.mdx' && !syntaxes.includes('mdx')) syntaxes.push('mdx');
-  return syntaxes.sort((a, b) => Number(a === 'mdx') - Number(b === 'mdx'));
+  return syntaxes.sort((a, b) => ORDER[a] - ORDER[b]);
 }
 
 export function rewriteTemplates(

@@ -36,5 +36,5 @@ export const astro: Convention = {
   urlDateInTimeZone: false,
   untitled: 'heading-with-warning',
   unusableImage: 'warning',
-  bodySyntax: [],
+  bodySyntax: ['markdown-extensions'],
 };

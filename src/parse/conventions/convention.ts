@@ -8,7 +8,7 @@ export type PostField = 'title' | 'date' | 'updated' | 'summary' | 'authors' | '
 export const POST_FIELDS: readonly PostField[] = ['title', 'date', 'updated', 'summary', 'authors', 'tags', 'image', 'slug', 'id', 'draft', 'lang'];
 
 /** A body syntax a generator runs before Markdown; postfeed rewrites it (render/templates.ts). */
-export type BodySyntax = 'liquid' | 'hugo-shortcodes' | 'zola-shortcodes' | 'mdx';
+export type BodySyntax = 'liquid' | 'hugo-shortcodes' | 'zola-shortcodes' | 'markdown-extensions' | 'mdx';
 
 export interface Convention {
   name: string;

@@ -41,5 +41,5 @@ export const docusaurus: Convention = {
   urlDateInTimeZone: false,
   untitled: 'heading',
   unusableImage: 'warning',
-  bodySyntax: ['mdx'],
+  bodySyntax: ['mdx', 'markdown-extensions'],
 };

@@ -39,5 +39,5 @@ export const eleventy: Convention = {
   urlDateInTimeZone: false,
   untitled: 'heading-with-warning',
   unusableImage: 'warning',
-  bodySyntax: ['liquid'],
+  bodySyntax: ['liquid', 'markdown-extensions'],
 };

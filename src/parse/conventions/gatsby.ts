@@ -35,5 +35,5 @@ export const gatsby: Convention = {
   urlDateInTimeZone: false,
   untitled: 'heading-with-warning',
   unusableImage: 'warning',
-  bodySyntax: [],
+  bodySyntax: ['markdown-extensions'],
 };

@@ -45,5 +45,5 @@ export const hugo: Convention = {
   urlDateInTimeZone: false,
   untitled: 'heading-with-warning',
   unusableImage: 'warning',
-  bodySyntax: ['hugo-shortcodes'],
+  bodySyntax: ['hugo-shortcodes', 'markdown-extensions'],
 };

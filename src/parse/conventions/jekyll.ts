@@ -44,5 +44,5 @@ export const jekyll: Convention = {
   urlDateInTimeZone: true,
   untitled: 'name',
   unusableImage: 'warning',
-  bodySyntax: ['liquid'],
+  bodySyntax: ['liquid', 'markdown-extensions'],
 };

@@ -36,5 +36,5 @@ export const zola: Convention = {
   urlDateInTimeZone: false,
   untitled: 'heading-with-warning',
   unusableImage: 'warning',
-  bodySyntax: ['zola-shortcodes'],
+  bodySyntax: ['zola-shortcodes', 'markdown-extensions'],
 };
