@@ -21,7 +21,7 @@ export interface LoadPostsOptions {
   maxFileBytes: number;
   maxPosts: number;
   /** Which file names are posts, which are list pages, whether `slug/index.md` is a bundle. */
-  convention: Pick<Convention, 'extensions' | 'listPages' | 'bundles'>;
+  convention: Pick<Convention, 'extensions' | 'listPages' | 'bundleResources'>;
   /** Glob patterns of files below the posts folder that are not posts. */
   exclude: readonly string[];
 }
@@ -35,7 +35,7 @@ interface Found {
 /**
  * Lists every post file below `postsDir` (sorted, so output never depends on directory order) and
  * reads them as UTF-8. Symlinks are followed only when their real path stays inside the posts
- * folder's real path, and every post is read from that vetted real path. In a page bundle (a
+ * folder's real path, and every post is read from that vetted real path. In a Hugo leaf bundle (a
  * folder with an `index` post) the other files are the post's resources, not posts.
  */
 export async function loadPosts(postsDir: string, options: LoadPostsOptions): Promise<LoadedPosts> {
@@ -74,7 +74,7 @@ export async function loadPosts(postsDir: string, options: LoadPostsOptions): Pr
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const bundleIndex = convention.bundles && directory !== root ? entries.find((entry) => isBundleIndex(entry.name)) : undefined;
+    const bundleIndex = convention.bundleResources && directory !== root ? entries.find((entry) => isBundleIndex(entry.name)) : undefined;
     for (const entry of bundleIndex ? [bundleIndex] : entries) {
       if (entry.name.startsWith('.')) continue;
       const shown = path.join(shownAs, entry.name);

@@ -7,6 +7,7 @@ export const astro: Convention = {
   extensions: ['.md', '.mdx', '.markdown', '.mdoc'],
   listPages: [],
   bundles: true,
+  bundleResources: false,
   dateInName: false,
   keys: {
     title: ['title'],

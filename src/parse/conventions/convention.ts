@@ -18,6 +18,8 @@ export interface Convention {
   listPages: readonly string[];
   /** `slug/index.md` is a post named by its folder (a page bundle). */
   bundles: boolean;
+  /** Other files in a bundle are its resources, not posts (Hugo's leaf bundles). */
+  bundleResources: boolean;
   /** A `2024-01-31-slug` file or bundle name gives the date when the front matter has none. */
   dateInName: boolean;
   /**

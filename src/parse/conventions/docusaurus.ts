@@ -7,6 +7,7 @@ export const docusaurus: Convention = {
   extensions: ['.md', '.mdx'],
   listPages: [],
   bundles: true,
+  bundleResources: false,
   dateInName: true,
   keys: {
     title: ['title'],

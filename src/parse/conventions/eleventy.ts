@@ -7,6 +7,7 @@ export const eleventy: Convention = {
   extensions: ['.md', '.markdown'],
   listPages: [],
   bundles: true,
+  bundleResources: false,
   dateInName: true,
   keys: {
     title: ['title'],

@@ -6,6 +6,7 @@ export const gatsby: Convention = {
   extensions: ['.md', '.mdx', '.markdown'],
   listPages: [],
   bundles: true,
+  bundleResources: false,
   dateInName: true,
   keys: {
     title: ['title'],

@@ -7,6 +7,7 @@ export const hugo: Convention = {
   extensions: ['.md', '.markdown', '.mdown', '.html'],
   listPages: ['_index.md', '_index.markdown', '_index.html'],
   bundles: true,
+  bundleResources: true,
   dateInName: false,
   // Hugo's own defaults (frontmatter config): date from date, publishdate, pubdate, published.
   keys: {

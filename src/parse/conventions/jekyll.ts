@@ -7,6 +7,7 @@ export const jekyll: Convention = {
   extensions: ['.md', '.markdown', '.mkdown', '.mkdn', '.mkd', '.html'],
   listPages: [],
   bundles: false,
+  bundleResources: false,
   dateInName: true,
   keys: {
     title: ['title'],

@@ -1,4 +1,5 @@
-// Next.js Markdown blogs (the blog-starter's _posts/slug.md): excerpt, coverImage, author objects.
+// Next.js Markdown blogs (the blog-starter's _posts/slug.md): excerpt, coverImage, author objects;
+// .md read as MDX too, since Next.js sites render posts through MDX (next-mdx-remote, @next/mdx).
 import type { Convention } from './convention.js';
 
 export const next: Convention = {
@@ -6,6 +7,7 @@ export const next: Convention = {
   extensions: ['.md', '.mdx', '.markdown'],
   listPages: [],
   bundles: true,
+  bundleResources: false,
   dateInName: false,
   keys: {
     title: ['title'],
@@ -35,5 +37,5 @@ export const next: Convention = {
   urlDateInTimeZone: false,
   untitled: 'heading-with-warning',
   unusableImage: 'warning',
-  bodySyntax: ['markdown-extensions'],
+  bodySyntax: ['mdx', 'markdown-extensions'],
 };

@@ -7,6 +7,7 @@ export const plain: Convention = {
   extensions: ['.md', '.markdown', '.mdx'],
   listPages: [],
   bundles: false,
+  bundleResources: false,
   dateInName: false,
   keys: {
     title: ['title'],

@@ -7,6 +7,7 @@ export const zola: Convention = {
   extensions: ['.md'],
   listPages: ['_index.md'],
   bundles: true,
+  bundleResources: false,
   dateInName: true,
   keys: {
     title: ['title'],
