@@ -92,7 +92,7 @@ export function parseSummary(context: FieldContext, data: Record<string, unknown
  * of these — under `author` or `authors` alike. `url` is a single author's URL written beside it.
  */
 export function parseAuthors(context: FieldContext, data: Record<string, unknown>, url?: { key: string; value: unknown }): Author[] {
-  if (!('authors' in data) || data.authors === null || data.authors === '') return [];
+  if (!('authors' in data) || data.authors === null || (data.authors === '' && !context.convention.strictValues)) return [];
   const value = data.authors;
   const authors: Author[] = [];
   if (Array.isArray(value)) {
@@ -135,7 +135,7 @@ function parseAuthor(context: FieldContext, field: string, value: unknown, where
   if (typeof value.key === 'string' && authors.has(value.key)) return authors.get(value.key);
   for (const key of Object.keys(value)) {
     if (['name', 'email', 'url'].includes(key)) continue;
-    if (convention.name === 'plain' || !IGNORED_AUTHOR_KEYS.has(key)) report.warn('unknown-key', `${field}.${key}`, 'unknown author key, ignored', [...where, key]);
+    if (convention.strictValues || !IGNORED_AUTHOR_KEYS.has(key)) report.warn('unknown-key', `${field}.${key}`, 'unknown author key, ignored', [...where, key]);
   }
   // `uri`, `link` or `website` stand for the URL when `url` is absent (Jekyll data files, Atom habits).
   const urlValue = value.url ?? value.uri ?? value.link ?? value.website;
@@ -222,7 +222,7 @@ export function parseSlug(context: FieldContext, data: Record<string, unknown>):
   if (written === undefined) return undefined;
   // A generator makes a URL segment of any slug (Jekyll slugifies it); postfeed's own rule is to refuse.
   const { convention } = context;
-  const value = convention.name === 'plain' ? written : styleSlug(written, convention.slugStyle === 'as-written' ? 'jekyll' : convention.slugStyle);
+  const value = convention.strictValues ? written : styleSlug(written, convention.slugStyle === 'as-written' ? 'jekyll' : convention.slugStyle);
   if (!SLUG_PATTERN.test(value)) {
     context.report.error('slug-invalid', 'slug', `"${written}" is not URL-safe: use letters, digits, ".", "_", "~" and "-", starting with a letter or digit`);
     return undefined;
@@ -242,7 +242,7 @@ export function parseLang(context: FieldContext, data: Record<string, unknown>):
 /** `image`: a path or URL; a list (Hugo `images`) gives its first. */
 export function parseImage(context: FieldContext, data: Record<string, unknown>): Located<string> | undefined {
   if (!('image' in data)) return undefined;
-  const generator = context.convention.name !== 'plain';
+  const generator = !context.convention.strictValues;
   let value: unknown = data.image;
   let where: Array<string | number> = ['image'];
   if (Array.isArray(value)) [value, where] = [value[0], ['image', 0]];

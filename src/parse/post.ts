@@ -60,7 +60,7 @@ export function parsePost(source: SourceFile, config: Config, authors: AuthorInd
     report.add('warning', warning.code ?? 'front-matter', warning.field ?? 'front matter', warning.message, warning.line, warning.column);
   }
   for (const key of unknownKeys(split.frontMatter, convention, config.fields)) {
-    const known = convention.name === 'plain' ? ` (known: ${Object.values(convention.keys).flat().join(', ')})` : ` by postfeed or ${convention.name}`;
+    const known = convention.strictValues ? ` (known: ${Object.values(convention.keys).flat().join(', ')})` : ` by postfeed or ${convention.name}`;
     report.add('warning', 'unknown-key', key, `unknown front matter key, ignored${known}`, split.frontMatter.lineOf([key]) ?? 1);
   }
   for (const keys of fields.conflicts.values()) {

@@ -23,6 +23,7 @@ export const astro: Convention = {
     lang: ['lang', 'language'],
   },
   oneKeyPerField: false,
+  strictValues: false,
   caseInsensitiveKeys: false,
   permalinkKeys: [],
   hiddenWhen: [],

@@ -29,6 +29,11 @@ export interface Convention {
   keys: Readonly<Record<PostField, readonly string[]>>;
   /** Two keys of one field in one post are an error (plain) instead of the first one winning. */
   oneKeyPerField: boolean;
+  /**
+   * postfeed's own rules refuse what generators let pass (plain): an empty author or image, a slug
+   * that is not URL-safe (generators make one of it), keys an author object does not define.
+   */
+  strictValues: boolean;
   /** Keys compared without case (Hugo lowercases every key). */
   caseInsensitiveKeys: boolean;
   /** Keys with a URL path that replaces the permalink pattern for that post (`permalink:`, Hugo `url:`). */

@@ -23,6 +23,7 @@ export const docusaurus: Convention = {
     lang: [],
   },
   oneKeyPerField: false,
+  strictValues: false,
   caseInsensitiveKeys: false,
   permalinkKeys: [],
   hiddenWhen: [{ key: 'unlisted', value: 'true' }],

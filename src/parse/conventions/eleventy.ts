@@ -23,6 +23,7 @@ export const eleventy: Convention = {
     lang: ['lang'],
   },
   oneKeyPerField: false,
+  strictValues: false,
   caseInsensitiveKeys: false,
   permalinkKeys: ['permalink'],
   hiddenWhen: [

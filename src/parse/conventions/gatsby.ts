@@ -22,6 +22,7 @@ export const gatsby: Convention = {
     lang: ['lang', 'langKey'],
   },
   oneKeyPerField: false,
+  strictValues: false,
   caseInsensitiveKeys: false,
   permalinkKeys: ['path'],
   hiddenWhen: [{ key: 'published', value: 'false' }],

@@ -24,6 +24,7 @@ export const hugo: Convention = {
     lang: ['lang'],
   },
   oneKeyPerField: false,
+  strictValues: false,
   caseInsensitiveKeys: true,
   permalinkKeys: ['url'],
   hiddenWhen: [{ key: 'build.list', value: 'never' }, { key: '_build.list', value: 'never' }, { key: 'headless', value: 'true' }],

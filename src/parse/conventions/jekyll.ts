@@ -24,6 +24,7 @@ export const jekyll: Convention = {
     lang: ['lang'],
   },
   oneKeyPerField: false,
+  strictValues: false,
   caseInsensitiveKeys: false,
   permalinkKeys: ['permalink'],
   hiddenWhen: [{ key: 'published', value: 'false' }],

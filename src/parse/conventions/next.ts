@@ -23,6 +23,7 @@ export const next: Convention = {
     lang: ['lang', 'locale'],
   },
   oneKeyPerField: false,
+  strictValues: false,
   caseInsensitiveKeys: false,
   permalinkKeys: [],
   hiddenWhen: [{ key: 'published', value: 'false' }],

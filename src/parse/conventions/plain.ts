@@ -23,6 +23,7 @@ export const plain: Convention = {
     lang: ['lang'],
   },
   oneKeyPerField: true,
+  strictValues: true,
   caseInsensitiveKeys: false,
   permalinkKeys: [],
   hiddenWhen: [],

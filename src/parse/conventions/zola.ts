@@ -23,6 +23,7 @@ export const zola: Convention = {
     lang: ['extra.lang'],
   },
   oneKeyPerField: false,
+  strictValues: false,
   caseInsensitiveKeys: false,
   permalinkKeys: ['path'],
   hiddenWhen: [{ key: 'render', value: 'false' }],
