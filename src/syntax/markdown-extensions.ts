@@ -25,7 +25,8 @@ function withoutAttributeList(line: string): string {
   const open = trimmed.lastIndexOf('{');
   if (open < 0 || !ATTRIBUTE_LIST.test(trimmed.slice(open))) return line;
   const before = trimmed.slice(0, open);
-  // Only where an attribute list is meant: after a heading, or alone on its line (`{: .note}`).
-  if (before.trim() === '' || /^ {0,3}#{1,6}[ \t]/.test(before)) return before.trimEnd();
+  // Only where an attribute list is meant: after a heading (also one written with a no-break
+  // space, which some editors put after `###`), or alone on its line (`{: .note}`).
+  if (before.trim() === '' || /^ {0,3}#{1,6}[ \t\u00a0]/.test(before)) return before.trimEnd();
   return line;
 }
