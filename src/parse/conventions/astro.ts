@@ -1,42 +1,17 @@
 // Astro content collections (src/content/blog/): pubDate, updatedDate, heroImage, .md and .mdx,
 // entries named by file or by bundle folder, lower-cased like Astro's slugger.
-import type { Convention } from './convention.js';
+import { generator } from './generator.js';
 
-export const astro: Convention = {
+export const astro = generator({
   name: 'astro',
   extensions: ['.md', '.mdx', '.markdown', '.mdoc'],
-  listPages: [],
-  bundles: true,
-  bundleResources: false,
-  dateInName: false,
   keys: {
-    title: ['title'],
     date: ['pubDate', 'date', 'publishDate', 'publishedDate', 'pubDatetime', 'published'],
     updated: ['updatedDate', 'updated', 'modDatetime', 'lastmod', 'updatedAt'],
-    summary: ['description', 'summary', 'excerpt'],
     authors: ['authors', 'author'],
-    tags: ['tags', 'categories', 'category'],
-    image: ['heroImage', 'image', 'image.src', 'cover', 'coverImage', 'ogImage'],
-    slug: ['slug'],
-    id: ['id'],
-    draft: ['draft'],
+    image: ['heroImage', 'image', 'cover', 'coverImage', 'ogImage'],
     lang: ['lang', 'language'],
   },
-  oneKeyPerField: false,
-  strictValues: false,
-  caseInsensitiveKeys: false,
-  permalinkKeys: [],
-  hiddenWhen: [],
-  publishKeys: [],
-  expiryKeys: [],
-  authorUrlKeys: [],
-  ignored: ['layout', 'featured', 'image', 'canonicalURL', 'hideEditPost', 'timezone', 'readingTime', 'minutesRead', 'series', 'keywords', 'heroImageAlt', 'imageAlt', 'ogImage'],
-  summarySeparators: ['more'],
-  tagsSeparatedBySpaces: false,
+  ignored: ['canonicalURL', 'hideEditPost', 'timezone', 'readingTime', 'minutesRead', 'heroImageAlt', 'imageAlt', 'ogImage', 'pinned'],
   slugStyle: 'lowercase',
-  lowercasePaths: false,
-  urlDateInTimeZone: false,
-  untitled: 'heading-with-warning',
-  unusableImage: 'warning',
-  bodySyntax: ['markdown-extensions'],
-};
+});

@@ -1,45 +1,17 @@
 // Eleventy (posts/ or content/blog/): `2024-01-31-slug.md` names, Nunjucks/Liquid in bodies,
 // `eleventyExcludeFromCollections` and `permalink: false` left out, front-matter `permalink`.
-import type { Convention } from './convention.js';
+import { generator } from './generator.js';
 
-export const eleventy: Convention = {
+export const eleventy = generator({
   name: 'eleventy',
-  extensions: ['.md', '.markdown'],
-  listPages: [],
-  bundles: true,
-  bundleResources: false,
   dateInName: true,
-  keys: {
-    title: ['title'],
-    date: ['date'],
-    updated: ['updated', 'lastmod', 'modified'],
-    summary: ['description', 'excerpt', 'summary'],
-    authors: ['author', 'authors'],
-    tags: ['tags', 'categories'],
-    image: ['image', 'cover', 'hero'],
-    slug: ['slug'],
-    id: ['id'],
-    draft: ['draft'],
-    lang: ['lang'],
-  },
-  oneKeyPerField: false,
-  strictValues: false,
-  caseInsensitiveKeys: false,
+  keys: { image: ['image', 'cover', 'hero'] },
   permalinkKeys: ['permalink'],
   hiddenWhen: [
     { key: 'eleventyExcludeFromCollections', value: 'true' },
     { key: 'permalink', value: 'false' },
   ],
-  publishKeys: [],
-  expiryKeys: [],
-  authorUrlKeys: [],
-  ignored: ['layout', 'eleventyExcludeFromCollections', 'eleventyNavigation', 'eleventyComputed', 'pagination', 'templateEngineOverride', 'eleventyImport', 'permalink', 'keywords', 'subtitle', 'featured', 'series', 'toc', 'syntax'],
+  ignored: ['eleventyNavigation', 'eleventyComputed', 'pagination', 'templateEngineOverride', 'eleventyImport', 'subtitle', 'syntax'],
   summarySeparators: ['more', 'excerpt'],
-  tagsSeparatedBySpaces: false,
-  slugStyle: 'as-written',
-  lowercasePaths: false,
-  urlDateInTimeZone: false,
-  untitled: 'heading-with-warning',
-  unusableImage: 'warning',
   bodySyntax: ['liquid', 'markdown-extensions'],
-};
+});

@@ -1,41 +1,19 @@
-// Gatsby blogs (content/blog/slug/index.md): the folder names the post, .md and .mdx.
-import type { Convention } from './convention.js';
+// Gatsby blogs (content/blog/slug/index.md): the folder names the post, .md and .mdx, a
+// `2013-06-05-slug.md` name dates it (the gatsby-starter-blog and reactjs.org habits).
+import { generator } from './generator.js';
 
-export const gatsby: Convention = {
+export const gatsby = generator({
   name: 'gatsby',
   extensions: ['.md', '.mdx', '.markdown'],
-  listPages: [],
-  bundles: true,
-  bundleResources: false,
   dateInName: true,
   keys: {
-    title: ['title'],
     date: ['date', 'publishedDate', 'published'],
     updated: ['updated', 'updatedDate', 'lastUpdated'],
     summary: ['description', 'excerpt', 'spoiler', 'summary'],
-    authors: ['author', 'authors'],
-    tags: ['tags', 'categories', 'category'],
     image: ['image', 'cover', 'featuredImage', 'thumbnail', 'hero'],
-    slug: ['slug'],
-    id: ['id'],
-    draft: ['draft'],
     lang: ['lang', 'langKey'],
   },
-  oneKeyPerField: false,
-  strictValues: false,
-  caseInsensitiveKeys: false,
   permalinkKeys: ['path'],
   hiddenWhen: [{ key: 'published', value: 'false' }],
-  publishKeys: [],
-  expiryKeys: [],
-  authorUrlKeys: [],
-  ignored: ['template', 'layout', 'published', 'path', 'keywords', 'featured', 'type', 'series', 'imageAlt', 'canonical', 'discussionId'],
-  summarySeparators: ['more'],
-  tagsSeparatedBySpaces: false,
-  slugStyle: 'as-written',
-  lowercasePaths: false,
-  urlDateInTimeZone: false,
-  untitled: 'heading-with-warning',
-  unusableImage: 'warning',
-  bodySyntax: ['markdown-extensions'],
-};
+  ignored: ['template', 'published', 'type', 'imageAlt', 'canonical', 'discussionId', 'redirect_from'],
+});

@@ -1,51 +1,34 @@
 // Hugo (content/posts/, page bundles slug/index.md, _index.md list pages): keys without case,
 // TOML or YAML front matter, shortcodes in bodies, publishDate/expiryDate honoured, lower-case URLs.
-import type { Convention } from './convention.js';
+import { generator } from './generator.js';
 
-export const hugo: Convention = {
+export const hugo = generator({
   name: 'hugo',
   extensions: ['.md', '.markdown', '.mdown', '.html'],
   listPages: ['_index.md', '_index.markdown', '_index.html'],
-  bundles: true,
   bundleResources: true,
-  dateInName: false,
-  // Hugo's own defaults (frontmatter config): date from date, publishdate, pubdate, published.
+  // Hugo's own defaults (its frontmatter config): the date from date, publishdate, pubdate, published.
   keys: {
-    title: ['title'],
     date: ['date', 'publishdate', 'pubdate', 'published'],
     updated: ['lastmod', 'modified'],
     summary: ['summary', 'description'],
     authors: ['authors', 'author'],
     tags: ['tags', 'categories'],
     image: ['images', 'image', 'featured_image', 'cover.image', 'cover'],
-    slug: ['slug'],
-    id: ['id'],
-    draft: ['draft'],
-    lang: ['lang'],
   },
-  oneKeyPerField: false,
-  strictValues: false,
   caseInsensitiveKeys: true,
   permalinkKeys: ['url'],
   hiddenWhen: [{ key: 'build.list', value: 'never' }, { key: '_build.list', value: 'never' }, { key: 'headless', value: 'true' }],
   publishKeys: ['publishdate', 'pubdate', 'published'],
   expiryKeys: ['expirydate', 'unpublishdate'],
-  authorUrlKeys: [],
   ignored: [
-    'aliases', 'layout', 'type', 'weight', 'linktitle', 'keywords', 'series', 'toc', 'params', 'menu', 'menus', 'markup', 'outputs',
-    'resources', 'sitemap', 'translationkey', 'build', '_build', 'cascade', 'headless', 'isCJKLanguage'.toLowerCase(), 'expirydate',
-    'unpublishdate', 'publishdate', 'pubdate', 'published', 'url', 'comments', 'showtoc', 'tocopen', 'hidemeta', 'disableshare',
-    'searchhidden', 'showreadingtime', 'showwordcount', 'showbreadcrumbs', 'showpostnavlinks', 'cover', 'featured', 'thumbnail',
-    'subtitle', 'math', 'katex', 'mermaid', 'hidden', 'featuredimage', 'featured_image', 'images', 'videos', 'audio', 'audios',
-    'sidebar', 'linktitle', 'github', 'twitter', 'enablemath', 'mathjax', 'lightgallery', 'share', 'externallink', 'canonicalurl',
-    'categories', 'tags', 'project', 'projects', 'disablecomments', 'nolastmod', 'noindex', 'robots', 'slug', 'bookhidden',
+    'aliases', 'type', 'weight', 'linktitle', 'params', 'menu', 'menus', 'markup', 'outputs', 'resources', 'sitemap', 'translationkey',
+    'build', '_build', 'cascade', 'headless', 'iscjklanguage', 'comments', 'showtoc', 'tocopen', 'hidemeta', 'disableshare', 'searchhidden',
+    'showreadingtime', 'showwordcount', 'showbreadcrumbs', 'showpostnavlinks', 'thumbnail', 'subtitle', 'math', 'katex', 'mermaid', 'hidden',
+    'featuredimage', 'videos', 'audio', 'audios', 'sidebar', 'github', 'twitter', 'enablemath', 'mathjax', 'lightgallery', 'share',
+    'externallink', 'canonicalurl', 'project', 'projects', 'disablecomments', 'nolastmod', 'noindex', 'robots', 'bookhidden',
   ],
-  summarySeparators: ['more'],
-  tagsSeparatedBySpaces: false,
   slugStyle: 'lowercase',
   lowercasePaths: true,
-  urlDateInTimeZone: false,
-  untitled: 'heading-with-warning',
-  unusableImage: 'warning',
   bodySyntax: ['hugo-shortcodes', 'markdown-extensions'],
-};
+});

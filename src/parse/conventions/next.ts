@@ -1,42 +1,18 @@
 // Next.js Markdown blogs (the blog-starter's _posts/slug.md): excerpt, coverImage, author objects;
 // .md read as MDX too, since Next.js sites render posts through MDX (next-mdx-remote, @next/mdx).
-import type { Convention } from './convention.js';
+import { generator } from './generator.js';
 
-export const next: Convention = {
+export const next = generator({
   name: 'next',
   extensions: ['.md', '.mdx', '.markdown'],
-  listPages: [],
-  bundles: true,
-  bundleResources: false,
-  dateInName: false,
   keys: {
-    title: ['title'],
     date: ['date', 'publishedAt', 'publishedDate', 'pubDate', 'publishDate', 'published'],
-    updated: ['updated', 'updatedAt', 'lastModified', 'modified', 'updatedDate'],
+    updated: ['updated', 'updatedAt', 'lastModified', 'lastmod', 'modified', 'updatedDate'],
     summary: ['excerpt', 'summary', 'description'],
-    authors: ['author', 'authors'],
-    tags: ['tags', 'categories', 'category'],
-    image: ['coverImage', 'image', 'ogImage.url', 'cover', 'banner'],
-    slug: ['slug'],
-    id: ['id'],
-    draft: ['draft'],
+    image: ['coverImage', 'image', 'images', 'ogImage.url', 'cover', 'banner'],
     lang: ['lang', 'locale'],
   },
-  oneKeyPerField: false,
-  strictValues: false,
-  caseInsensitiveKeys: false,
-  permalinkKeys: [],
   hiddenWhen: [{ key: 'published', value: 'false' }],
-  publishKeys: [],
-  expiryKeys: [],
-  authorUrlKeys: [],
-  ignored: ['ogImage', 'layout', 'published', 'keywords', 'featured', 'canonicalUrl', 'image', 'readingTime', 'series'],
-  summarySeparators: ['more'],
-  tagsSeparatedBySpaces: false,
-  slugStyle: 'as-written',
-  lowercasePaths: false,
-  urlDateInTimeZone: false,
-  untitled: 'heading-with-warning',
-  unusableImage: 'warning',
+  ignored: ['ogImage', 'published', 'canonicalUrl', 'readingTime'],
   bodySyntax: ['mdx', 'markdown-extensions'],
-};
+});

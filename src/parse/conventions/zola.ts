@@ -1,42 +1,24 @@
 // Zola (content/blog/, TOML `+++` front matter, taxonomies, `2024-01-31-slug.md` names, bundles,
 // _index.md sections, `<!-- more -->`, shortcodes `{{ name() }}` / `{% name() %}`).
-import type { Convention } from './convention.js';
+import { generator } from './generator.js';
 
-export const zola: Convention = {
+export const zola = generator({
   name: 'zola',
   extensions: ['.md'],
   listPages: ['_index.md'],
-  bundles: true,
-  bundleResources: false,
   dateInName: true,
   keys: {
-    title: ['title'],
-    date: ['date'],
     updated: ['updated'],
     summary: ['description', 'extra.summary'],
     authors: ['authors', 'extra.author', 'extra.authors'],
     tags: ['taxonomies.tags', 'taxonomies.categories', 'taxonomies.category'],
     image: ['extra.image', 'extra.cover', 'extra.banner'],
-    slug: ['slug'],
     id: ['extra.id'],
-    draft: ['draft'],
     lang: ['extra.lang'],
   },
-  oneKeyPerField: false,
-  strictValues: false,
-  caseInsensitiveKeys: false,
   permalinkKeys: ['path'],
   hiddenWhen: [{ key: 'render', value: 'false' }],
-  publishKeys: [],
-  expiryKeys: [],
-  authorUrlKeys: [],
-  ignored: ['taxonomies', 'extra', 'aliases', 'template', 'weight', 'in_search_index', 'render', 'path', 'insert_anchor_links', 'sort_by', 'paginate_by', 'transparent', 'page_template'],
-  summarySeparators: ['more'],
-  tagsSeparatedBySpaces: false,
+  ignored: ['taxonomies', 'extra', 'aliases', 'template', 'weight', 'in_search_index', 'render', 'insert_anchor_links', 'sort_by', 'paginate_by', 'transparent', 'page_template'],
   slugStyle: 'lowercase',
-  lowercasePaths: false,
-  urlDateInTimeZone: false,
-  untitled: 'heading-with-warning',
-  unusableImage: 'warning',
   bodySyntax: ['zola-shortcodes', 'markdown-extensions'],
-};
+});
