@@ -27,6 +27,15 @@ describe('through the CLI: refused with exit 1, posts/ left exactly as it was', 
     expect(snapshotDir(path.join(project, 'posts'))).toEqual(before);
   });
 
+  it('"out" names an existing file (found by the CLI fuzzer: it was exit 3, "cannot write")', () => {
+    const project = makeProject({ 'a.md': post('title: A\ndate: 2024-01-01') });
+    const before = snapshotDir(project);
+    const run = runCli(project, ['build', '--out', 'postfeed.config.json']);
+    expect(run.status, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/^postfeed\.config\.json: out: the output folder is an existing file, not a folder/m);
+    expect(snapshotDir(project)).toEqual(before);
+  });
+
   it('posts is a symlink into the output folder', () => {
     const project = makeProject({});
     mkdirSync(path.join(project, 'dist', 'content'), { recursive: true });

@@ -1,5 +1,5 @@
 // Where the output folder may be: never the posts folder, inside it or around it, however reached.
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -11,6 +11,9 @@ import path from 'node:path';
 export function checkOutputPlacement(postsDir: string, outDir: string): string | undefined {
   const realPosts = realPathOf(postsDir);
   const realOut = realPathOf(outDir);
+  // A file where the folder should be is the config's mistake, found before any work is done.
+  const existing = statSync(realOut, { throwIfNoEntry: false });
+  if (existing && !existing.isDirectory()) return 'the output folder is an existing file, not a folder; name a folder in "out"';
   const inside = (child: string, parent: string) => child === parent || child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
   if (!inside(realOut, realPosts) && !inside(realPosts, realOut)) return undefined;
   const relation = realOut === realPosts ? 'is the posts folder' : inside(realOut, realPosts) ? 'is inside the posts folder' : 'contains the posts folder';
