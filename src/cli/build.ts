@@ -4,6 +4,8 @@ import { escapeControls, formatDiagnostics, summarizeDiagnostics } from '../diag
 import { httpUrl } from '../parse/values.js';
 import { now as clock } from '../run/clock.js';
 import { recoverOutput, writeOutput } from '../output/commit.js';
+import { writeLedger } from '../output/ledger.js';
+import type { LedgerChange } from '../identity/ledger.js';
 import type { CommandSpec } from './commands.js';
 import { EXIT, UsageError, type Terminal } from './terminal.js';
 
@@ -22,6 +24,7 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
     drafts: { type: 'boolean', help: 'include posts with draft: true' },
     future: { type: 'boolean', help: 'include posts dated in the future (now = SOURCE_DATE_EPOCH if set)' },
     strict: { type: 'boolean', help: 'treat warnings as errors' },
+    'update-ledger': { type: 'boolean', help: 'record front-matter id changes in the ledger and drop entries of deleted posts' },
     quiet: { type: 'boolean', help: 'print nothing on success' },
   },
   async run(values) {
@@ -45,6 +48,7 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
       drafts: values.drafts === true,
       future: values.future === true,
       strict: values.strict === true,
+      updateLedger: values['update-ledger'] === true,
       now: now.date,
     });
     const { signal } = terminal.interrupt;
@@ -60,6 +64,11 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
       terminal.stderr(`postfeed: ${summarizeDiagnostics(result.diagnostics)}; nothing written, ${outShown}/ left as it was`);
       return EXIT.invalidInput;
     }
+
+    // The ledger first: a published id is then always in it, even if writing the feeds fails.
+    const ledger = result.ledger;
+    if (ledger?.text !== undefined) await writeLedger(ledger.path, ledger.text);
+    if (!quiet && ledger) for (const line of ledgerLines(ledger.path, ledger.changes)) terminal.stdout(line);
 
     terminal.writing = true;
     const written = await writeOutput(result.outDir, result.files, { signal });
@@ -78,6 +87,29 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
     return EXIT.ok;
   },
 });
+
+/**
+ * What the build did to the ledger, on stdout: notes, not diagnostics — a moved post that kept its
+ * id is what the ledger is for, and must not fail --strict. New posts are counted, not listed.
+ */
+function ledgerLines(file: string, changes: readonly LedgerChange[]): string[] {
+  const shown = path.relative(process.cwd(), file);
+  const added = changes.filter((change) => change.kind === 'added').length;
+  const lines = changes.flatMap((change) => {
+    switch (change.kind) {
+      case 'added':
+        return [];
+      case 'moved':
+        return [`moved: ${change.from} → ${change.to}, id kept (${change.id})`];
+      case 'id-changed':
+        return [`id changed on purpose: ${change.source}: ${change.from} → ${change.to} (the old id is kept in "previous")`];
+      case 'dropped':
+        return [`dropped ${change.source} (id ${change.id}): its post is gone`];
+    }
+  });
+  if (added > 0) lines.push(`${added} ${added === 1 ? 'post' : 'posts'} added`);
+  return lines.map((line) => escapeControls(`${shown}: ${line}`));
+}
 
 export function limitFlag(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
