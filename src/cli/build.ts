@@ -1,16 +1,13 @@
 // `postfeed build`: flags → build() → diagnostics, or writeOutput() and one line per feed.
 import path from 'node:path';
 import { escapeControls, formatDiagnostics, summarizeDiagnostics } from '../diagnostics/format.js';
-import { httpUrl } from '../parse/values.js';
 import { now as clock } from '../run/clock.js';
 import { recoverOutput, writeOutput } from '../output/commit.js';
 import { writeLedger } from '../output/ledger.js';
 import type { LedgerChange } from '../identity/ledger.js';
 import type { CommandSpec } from './commands.js';
+import { baseUrlOverride, limitFlag } from './flags.js';
 import { EXIT, UsageError, type Terminal } from './terminal.js';
-
-/** A larger limit is surely a typo; 0 already means "every post". */
-const MAX_LIMIT = 1_000_000_000;
 
 export const buildCommand = (terminal: Terminal): CommandSpec => ({
   name: 'build',
@@ -109,21 +106,4 @@ function ledgerLines(file: string, changes: readonly LedgerChange[]): string[] {
   });
   if (added > 0) lines.push(`${added} ${added === 1 ? 'post' : 'posts'} added`);
   return lines.map((line) => escapeControls(`${shown}: ${line}`));
-}
-
-export function limitFlag(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d{1,10}$/.test(value) || Number(value) > MAX_LIMIT) {
-    throw new UsageError(`--limit: must be a whole number from 0 (all posts) to ${MAX_LIMIT}, found "${value}"`);
-  }
-  return Number(value);
-}
-
-/** --base-url wins over POSTFEED_BASE_URL; a bad value names whichever one gave it. */
-export function baseUrlOverride(flag: string | undefined, environment: string | undefined): string | undefined {
-  const [source, value] = flag !== undefined ? ['--base-url', flag] : ['POSTFEED_BASE_URL', environment];
-  if (value === undefined || (value === '' && source === 'POSTFEED_BASE_URL')) return undefined;
-  const result = httpUrl(value);
-  if ('problem' in result) throw new UsageError(`${source}: "${value}" ${result.problem}`);
-  return result.url;
 }

@@ -227,7 +227,7 @@ export function updateLedger(entries: readonly LedgerEntry[], posts: readonly Po
 }
 
 /** `2023-07-01T00:00:00Z`: whole seconds are what any feed date carries. */
-function rfc3339(date: Date): string {
+export function rfc3339(date: Date): string {
   return date.toISOString().replace(/\.000Z$/, 'Z');
 }
 
