@@ -65,7 +65,6 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
     // The ledger first: a published id is then always in it, even if writing the feeds fails.
     const ledger = result.ledger;
     if (ledger?.text !== undefined) await writeLedger(ledger.path, ledger.text);
-    if (!quiet && ledger) for (const line of ledgerLines(ledger.path, ledger.changes)) terminal.stdout(line);
 
     terminal.writing = true;
     const written = await writeOutput(result.outDir, result.files, { signal });
@@ -77,6 +76,7 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
         const shown = escapeControls(path.relative(process.cwd(), file.path));
         terminal.stdout(`${shown}  ${file.items} items  ${file.bytes} bytes${file.changed ? '' : '  (unchanged)'}`);
       }
+      if (ledger) for (const line of ledgerLines(ledger.path, ledger.changes)) terminal.stdout(line);
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       const warnings = result.diagnostics.length > 0 ? `, ${summarizeDiagnostics(result.diagnostics)}` : '';
       terminal.stdout(`postfeed: ${result.posts} posts, ${written.length} feeds in ${seconds}s${warnings}`);
