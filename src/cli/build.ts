@@ -62,11 +62,11 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
       return EXIT.invalidInput;
     }
 
-    // The ledger first: a published id is then always in it, even if writing the feeds fails.
+    // The ledger first: a published id is then always in it, even if writing the feeds fails or
+    // is interrupted (a signal waits for the rename, then stops writeOutput before its commit).
     const ledger = result.ledger;
-    if (ledger?.text !== undefined) await writeLedger(ledger.path, ledger.text);
-
     terminal.writing = true;
+    if (ledger?.text !== undefined) await writeLedger(ledger.path, ledger.text);
     const written = await writeOutput(result.outDir, result.files, { signal });
     terminal.writing = false;
     // A signal during the commit lets it finish: the new feeds are complete, and the exit says so.
