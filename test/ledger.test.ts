@@ -51,10 +51,22 @@ describe('the ledger file', () => {
     expect(again.ledger?.changes).toEqual([]);
   });
 
-  it('leaves drafts out until they are published', async () => {
+  it('leaves drafts out until they are published, also in a build with --drafts', async () => {
     const cwd = makeProject({ ...POSTS, 'draft.md': post('title: Draft\ndate: 2023-07-04\ndraft: true') });
-    await buildRecording(cwd);
-    expect(entriesOf(cwd).map((entry) => entry.source)).not.toContain('posts/draft.md');
+    const preview = await buildRecording(cwd, { drafts: true });
+    expect(builtIds(preview.files, 'atom')).toContain('https://example.com/blog/posts/draft/');
+    expect(entriesOf(cwd).map((entry) => entry.source)).toEqual(['posts/alpha.md', 'posts/beta.md', 'posts/gamma.md']);
+  });
+
+  it('a build for another base URL (a deploy preview) uses the ledger but records nothing', async () => {
+    const { cwd, ids } = await published();
+    const before = ledgerOf(cwd);
+    writeFileSync(path.join(cwd, 'posts/delta.md'), post('title: Delta\ndate: 2023-07-04'));
+    const preview = await buildRecording(cwd, { baseUrl: 'https://pr-42.preview.example.com/' });
+    expect(preview.ok).toBe(true);
+    expect(builtIds(preview.files, 'atom')).toEqual(expect.arrayContaining(ids));
+    expect(preview.ledger?.text).toBeUndefined();
+    expect(ledgerOf(cwd)).toBe(before);
   });
 });
 

@@ -19,8 +19,6 @@ export function comparePosts(a: Post, b: Post): number {
 
 export interface Selection {
   posts: Post[];
-  /** Every post that is public now (before the limit): what the id ledger records. */
-  published: Post[];
   /** A warning when posts exist but none is published, saying why: an empty feed replaces a full one. */
   diagnostics: Diagnostic[];
 }
@@ -57,5 +55,5 @@ export function selectPosts(posts: readonly Post[], options: SelectOptions, wher
       message: `none of the ${posts.length} posts is published, so the feeds would be empty: ${reasons.join('; ')}`,
     });
   }
-  return { posts: options.limit > 0 ? chosen.slice(0, options.limit) : chosen, published: chosen, diagnostics };
+  return { posts: options.limit > 0 ? chosen.slice(0, options.limit) : chosen, diagnostics };
 }

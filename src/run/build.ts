@@ -85,9 +85,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     { file: display(postsDir) },
   );
   diagnostics.push(...selection.diagnostics);
+  // What is public without --drafts and --future: a preview never records a post.
+  const publicPosts = selectPosts(posts, { drafts: false, future: false, now, limit: 0 }, { file: display(postsDir) }).posts;
   const ledger = updateLedger(ledgerRead.entries, posts, matches, {
     update: options.updateLedger ?? false,
-    published: new Set(selection.published.map((post) => post.file)),
+    published: new Set(publicPosts.map((post) => post.file)),
     file: ledgerName,
   });
   diagnostics.push(...ledger.diagnostics);
@@ -124,7 +126,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   return {
     ok: true,
     files: serializeFeeds(documents),
-    ledger: { path: ledgerFile, ...(ledgerText !== ledgerRead.text ? { text: ledgerText } : {}), changes: ledger.changes },
+    // Built for another base URL (a deploy preview), new posts would be recorded under ids never published.
+    ledger: options.baseUrl === undefined ? { path: ledgerFile, ...(ledgerText !== ledgerRead.text ? { text: ledgerText } : {}), changes: ledger.changes } : { path: ledgerFile, changes: [] },
     diagnostics,
     outDir,
     posts: posts.length,
