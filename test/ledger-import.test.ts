@@ -3,6 +3,8 @@
 // wrote and one in Hugo's RSS shape, read back with fast-xml-parser.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importLedger } from '../src/index.js';
@@ -113,6 +115,20 @@ describe('from a feed in Hugo\'s RSS shape', () => {
     expect(guids).toContain('https://example.com/blog/posts/delta/');
     // The build records the new post beside the imported ones.
     expect(result.ledger?.changes).toEqual([{ kind: 'added', source: 'posts/delta.md', id: 'https://example.com/blog/posts/delta/' }]);
+  });
+
+  it('reads the feed from a URL as well', async () => {
+    const server = createServer((_request, response) => response.end(readFileSync(HUGO_FEED)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/index.xml`;
+      const result = await importLedger({ cwd: makeProject(posts), from: url });
+      expect(result.feed).toBe(url);
+      expect(result.matched).toHaveLength(3);
+      expect(result.ledger?.text).toContain('"id": "http://Example.com/blog/posts/alpha/"');
+    } finally {
+      server.close();
+    }
   });
 
   it('a second import of the same feed changes nothing', () => {
