@@ -43,7 +43,7 @@ function jekyllSite(): { cwd: string; feed: string; jekyllIds: string[] } {
 const atomIdsIn = (cwd: string) => parseXml(readFileSync(path.join(cwd, 'dist/atom.xml'), 'utf8')).feed.entry.map((entry: { id: unknown }) => text(entry.id)).sort();
 
 describe('from a feed written by jekyll-feed', () => {
-  it.skipIf(!hasCommand('jekyll'))('after ledger import, every Atom id equals jekyll-feed\'s; without it, none would (skipped without Debian\'s jekyll and ruby-jekyll-feed)', () => {
+  it.skipIf(!hasCommand('jekyll'))('after ledger import, every Atom id equals jekyll-feed\'s; without it, none would (skipped without Debian\'s jekyll and ruby-jekyll-feed)', async () => {
     const { cwd, feed, jekyllIds } = jekyllSite();
     expect(jekyllIds).toHaveLength(3);
     // jekyll-feed's id is the post URL without the trailing slash.
@@ -66,6 +66,15 @@ describe('from a feed written by jekyll-feed', () => {
     expect(json.items.map((item) => item.id).sort()).toEqual([...jekyllIds].sort());
     // The links stay postfeed's permalinks: only the ids are kept.
     expect(json.items.map((item) => item.url)).toContain('https://example.org/blog/2023/07/01/alpha/');
+
+    // Under another permalink pattern no link matches: title (as HTML: "Beta &amp; more") and date do.
+    const moved = makeFresh(cwd);
+    const config = JSON.parse(readFileSync(path.join(moved, 'postfeed.config.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(path.join(moved, 'postfeed.config.json'), JSON.stringify({ ...config, permalink: '/posts/:slug/' }));
+    const byTitle = await importLedger({ cwd: moved, from: feed });
+    expect(byTitle.matched.map((match) => [match.by, match.id])).toEqual(
+      [...jekyllIds].sort().map((id) => ['title and date', id]),
+    );
   }, 90_000);
 });
 

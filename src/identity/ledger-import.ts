@@ -103,7 +103,19 @@ function sameTitleAndDate(post: Post, item: ComparableItem): boolean {
   return comparableTitle(item.title) === comparableTitle(post.title) && Math.abs(date - post.date.getTime()) < SAME_DAY_MS;
 }
 
-const comparableTitle = (title: string) => title.replace(/\s+/g, ' ').trim().toLowerCase();
+/** Titles as text: feeds carry them as HTML (`Beta &amp; more`, Atom type="html") or as plain text. */
+const comparableTitle = (title: string) =>
+  title
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_match, reference: string) => {
+      const lower = reference.toLowerCase();
+      if (lower.startsWith('#x')) return String.fromCodePoint(parseInt(lower.slice(2), 16));
+      if (lower.startsWith('#')) return String.fromCodePoint(parseInt(lower.slice(1), 10));
+      return { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[lower]!;
+    })
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
 
 function groupBy<T>(values: readonly T[], key: (value: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
