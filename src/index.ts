@@ -1,9 +1,12 @@
 // The library API: build() computes the feeds and diagnostics, writeOutput() publishes them,
-// check() lints the written feeds and compares them with the ones published, init() proposes a
-// config for an existing site.
+// check() lints the written feeds and compares them with the ones published, importLedger() records
+// the ids of a feed published by another generator, init() proposes a config for an existing site.
 export { build, type BuildOptions, type BuildResult } from './run/build.js';
 export { DEFAULT_CONFIG_FILE } from './run/config.js';
 export { check, type CheckOptions, type CheckResult, type CheckedFeed } from './run/check.js';
+export { importLedger, type ImportOptions, type ImportResult } from './run/ledger-import.js';
+export type { ImportMatch } from './identity/ledger-import.js';
+export type { LedgerChange, LedgerEntry } from './identity/ledger.js';
 export { formatReport, type ReportFormat } from './check/report.js';
 export type { FeedChange, FeedComparison } from './check/diff.js';
 export { ConfigSchema, type Config, type ConfigInput } from './config/schema.js';

@@ -16,7 +16,8 @@ describe('postfeed build', () => {
       expect.stringMatching(/^dist\/atom\.xml {2}1 items {2}\d+ bytes$/),
       expect.stringMatching(/^dist\/feed\.json {2}1 items {2}\d+ bytes$/),
     ]);
-    expect(lines[3]).toMatch(/^postfeed: 1 posts, 3 feeds in \d+\.\d\ds$/);
+    expect(lines[3]).toBe('postfeed.lock.json: 1 post added');
+    expect(lines[4]).toMatch(/^postfeed: 1 posts, 3 feeds in \d+\.\d\ds$/);
     const again = runCli(cwd, ['build']);
     expect(again.stdout).toMatch(/rss\.xml {2}1 items {2}\d+ bytes {2}\(unchanged\)/);
   });

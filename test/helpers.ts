@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll } from 'vitest';
-import { build, type BuildOptions, type ConfigInput } from '../src/index.js';
+import { build, type BuildOptions, type BuildResult, type ConfigInput, type OutputFile } from '../src/index.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI = path.join(ROOT, 'lib', 'cli.js');
@@ -61,6 +61,26 @@ export async function buildInto(cwd: string, outDir: string, options: BuildOptio
   mkdirSync(outDir, { recursive: true });
   for (const file of result.files) writeFileSync(path.join(outDir, file.path), file.contents);
   return result.files.map((file) => file.path);
+}
+
+/**
+ * Builds the project in `cwd` as `postfeed build` does with its id ledger: the ledger is written
+ * when it changed (the feeds are not written; read them from `files`).
+ */
+export async function buildRecording(cwd: string, options: BuildOptions = {}): Promise<BuildResult> {
+  const result = await build({ cwd, now: new Date('2030-01-01T00:00:00Z'), ...options });
+  if (result.ok && result.ledger?.text !== undefined) writeFileSync(result.ledger.path, result.ledger.text);
+  return result;
+}
+
+/** The ids of a built feed, read with fast-xml-parser / JSON.parse: `format` names the output. */
+export function builtIds(files: readonly OutputFile[], format: 'rss' | 'atom' | 'json'): string[] {
+  const name = { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' }[format];
+  const contents = files.find((file) => file.path === name)?.contents;
+  if (contents === undefined) throw new Error(`no ${name} among ${files.map((file) => file.path).join(', ')}`);
+  if (format === 'json') return (JSON.parse(contents) as { items: Array<{ id: string }> }).items.map((item) => item.id);
+  const document = parseXml(contents);
+  return format === 'atom' ? document.feed.entry.map((entry: unknown) => text((entry as { id: unknown }).id)) : document.rss.channel.item.map((item: { guid: unknown }) => text(item.guid));
 }
 
 /** A minimal valid post. */

@@ -1,14 +1,13 @@
 // `postfeed build`: flags → build() → diagnostics, or writeOutput() and one line per feed.
 import path from 'node:path';
 import { escapeControls, formatDiagnostics, summarizeDiagnostics } from '../diagnostics/format.js';
-import { httpUrl } from '../parse/values.js';
 import { now as clock } from '../run/clock.js';
 import { recoverOutput, writeOutput } from '../output/commit.js';
+import { writeLedger } from '../output/ledger.js';
+import type { LedgerChange } from '../identity/ledger.js';
 import type { CommandSpec } from './commands.js';
+import { baseUrlOverride, limitFlag } from './flags.js';
 import { EXIT, UsageError, type Terminal } from './terminal.js';
-
-/** A larger limit is surely a typo; 0 already means "every post". */
-const MAX_LIMIT = 1_000_000_000;
 
 export const buildCommand = (terminal: Terminal): CommandSpec => ({
   name: 'build',
@@ -22,6 +21,7 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
     drafts: { type: 'boolean', help: 'include posts with draft: true' },
     future: { type: 'boolean', help: 'include posts dated in the future (now = SOURCE_DATE_EPOCH if set)' },
     strict: { type: 'boolean', help: 'treat warnings as errors' },
+    'update-ledger': { type: 'boolean', help: 'record front-matter id changes in the ledger and drop entries of deleted posts' },
     quiet: { type: 'boolean', help: 'print nothing on success' },
   },
   async run(values) {
@@ -45,6 +45,7 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
       drafts: values.drafts === true,
       future: values.future === true,
       strict: values.strict === true,
+      updateLedger: values['update-ledger'] === true,
       now: now.date,
     });
     const { signal } = terminal.interrupt;
@@ -61,7 +62,11 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
       return EXIT.invalidInput;
     }
 
+    // The ledger first: a published id is then always in it, even if writing the feeds fails or
+    // is interrupted (a signal waits for the rename, then stops writeOutput before its commit).
+    const ledger = result.ledger;
     terminal.writing = true;
+    if (ledger?.text !== undefined) await writeLedger(ledger.path, ledger.text);
     const written = await writeOutput(result.outDir, result.files, { signal });
     terminal.writing = false;
     // A signal during the commit lets it finish: the new feeds are complete, and the exit says so.
@@ -71,6 +76,7 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
         const shown = escapeControls(path.relative(process.cwd(), file.path));
         terminal.stdout(`${shown}  ${file.items} items  ${file.bytes} bytes${file.changed ? '' : '  (unchanged)'}`);
       }
+      if (ledger) for (const line of ledgerLines(ledger.path, ledger.changes)) terminal.stdout(line);
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       const warnings = result.diagnostics.length > 0 ? `, ${summarizeDiagnostics(result.diagnostics)}` : '';
       terminal.stdout(`postfeed: ${result.posts} posts, ${written.length} feeds in ${seconds}s${warnings}`);
@@ -79,19 +85,25 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
   },
 });
 
-export function limitFlag(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d{1,10}$/.test(value) || Number(value) > MAX_LIMIT) {
-    throw new UsageError(`--limit: must be a whole number from 0 (all posts) to ${MAX_LIMIT}, found "${value}"`);
-  }
-  return Number(value);
-}
-
-/** --base-url wins over POSTFEED_BASE_URL; a bad value names whichever one gave it. */
-export function baseUrlOverride(flag: string | undefined, environment: string | undefined): string | undefined {
-  const [source, value] = flag !== undefined ? ['--base-url', flag] : ['POSTFEED_BASE_URL', environment];
-  if (value === undefined || (value === '' && source === 'POSTFEED_BASE_URL')) return undefined;
-  const result = httpUrl(value);
-  if ('problem' in result) throw new UsageError(`${source}: "${value}" ${result.problem}`);
-  return result.url;
+/**
+ * What the build did to the ledger, on stdout: notes, not diagnostics — a moved post that kept its
+ * id is what the ledger is for, and must not fail --strict. New posts are counted, not listed.
+ */
+function ledgerLines(file: string, changes: readonly LedgerChange[]): string[] {
+  const shown = path.relative(process.cwd(), file);
+  const added = changes.filter((change) => change.kind === 'added').length;
+  const lines = changes.flatMap((change) => {
+    switch (change.kind) {
+      case 'added':
+        return [];
+      case 'moved':
+        return [`moved: ${change.from} → ${change.to}, id kept (${change.id})`];
+      case 'id-changed':
+        return [`id changed on purpose: ${change.source}: ${change.from} → ${change.to} (the old id is kept in "previous")`];
+      case 'dropped':
+        return [`dropped ${change.source} (id ${change.id}): its post is gone`];
+    }
+  });
+  if (added > 0) lines.push(`${added} ${added === 1 ? 'post' : 'posts'} added`);
+  return lines.map((line) => escapeControls(`${shown}: ${line}`));
 }

@@ -2,12 +2,9 @@
 import { appendFileSync } from 'node:fs';
 import { escapeControls } from '../diagnostics/format.js';
 import { REPORT_FORMATS, type ReportFormat } from '../check/report.js';
-import { baseUrlOverride, limitFlag } from './build.js';
 import type { CommandSpec } from './commands.js';
+import { baseUrlOverride, limitFlag, timeoutFlag } from './flags.js';
 import { EXIT, UsageError, type Terminal } from './terminal.js';
-
-/** Longer than this is surely a typo for milliseconds. */
-const MAX_TIMEOUT_SECONDS = 600;
 
 export const checkCommand = (terminal: Terminal): CommandSpec => ({
   name: 'check',
@@ -54,12 +51,3 @@ export const checkCommand = (terminal: Terminal): CommandSpec => ({
     return result.ok ? EXIT.ok : EXIT.invalidInput;
   },
 });
-
-function timeoutFlag(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (!/^\d+(?:\.\d+)?$/.test(value) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
-    throw new UsageError(`--timeout: must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}, found "${value}"`);
-  }
-  return seconds * 1000;
-}

@@ -12,6 +12,8 @@ export interface OptionSpec {
 
 export interface CommandSpec {
   name: string;
+  /** The positional arguments as help shows them (`import <url|file>`); a command without it takes none. */
+  positionals?: string;
   summary: string;
   options: Record<string, OptionSpec>;
   run: (values: Record<string, string | boolean | undefined>, positionals: string[]) => Promise<number>;
@@ -35,7 +37,7 @@ export function helpText(commands: readonly CommandSpec[], exitCodes: string): s
     `Usage: postfeed [${commands.map((command) => command.name).join('|')}] [options]   ("${commands[0]!.name}" is the default)`,
   ];
   for (const command of commands) {
-    lines.push('', `postfeed ${command.name}: ${command.summary}`);
+    lines.push('', `postfeed ${command.name}${command.positionals ? ` ${command.positionals}` : ''}: ${command.summary}`);
     lines.push(...optionLines({ ...command.options, ...GLOBAL_OPTIONS }));
   }
   lines.push('', exitCodes);

@@ -8,11 +8,13 @@ import { buildCommand } from './build.js';
 import { checkCommand } from './check.js';
 import { helpText, parseArgsOptions, type CommandSpec } from './commands.js';
 import { initCommand } from './init.js';
+import { ledgerCommand } from './ledger.js';
 import { EXIT, UsageError, type Terminal } from './terminal.js';
 
 const EXIT_CODES = `Exit codes: 0 written, 1 invalid input (nothing written), 2 usage error,
             3 cannot write output, 4 internal error, 130/143 interrupted;
-            check: 0 passed, 1 an error found, 2 usage error`;
+            check: 0 passed, 1 an error found, 2 usage error;
+            ledger import: 0 recorded, 1 cannot read the posts or the feed, 2 usage error, 3 cannot write`;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -29,7 +31,7 @@ export function processTerminal(): Terminal {
 }
 
 export async function main(argv: string[], terminal: Terminal = processTerminal()): Promise<number> {
-  const commands: CommandSpec[] = [buildCommand(terminal), checkCommand(terminal), initCommand(terminal)];
+  const commands: CommandSpec[] = [buildCommand(terminal), checkCommand(terminal), initCommand(terminal), ledgerCommand(terminal)];
   const named = argv[0] !== undefined && !argv[0].startsWith('-') ? argv[0] : undefined;
   const command = commands.find((candidate) => candidate.name === (named ?? commands[0]!.name));
   if (!command) return usage(terminal, `unknown command "${named}"`);
@@ -48,7 +50,7 @@ export async function main(argv: string[], terminal: Terminal = processTerminal(
     terminal.stdout(version());
     return EXIT.ok;
   }
-  if (positionals.length > 0) return usage(terminal, `unexpected argument "${positionals.join(' ')}" for ${command.name}`);
+  if (positionals.length > 0 && !command.positionals) return usage(terminal, `unexpected argument "${positionals.join(' ')}" for ${command.name}`);
   try {
     return await command.run(values as Record<string, string | boolean | undefined>, positionals);
   } catch (error) {

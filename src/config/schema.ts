@@ -63,6 +63,11 @@ export const ConfigSchema = z
       .default([])
       .describe('Glob patterns (*, **, ?) of files under the posts folder that are not posts, like ["blog.md", "drafts/**"]'),
     out: z.string().min(1).default('dist').describe('Output folder'),
+    ledger: z
+      .string()
+      .min(1, 'must not be empty')
+      .default('postfeed.lock.json')
+      .describe('The id ledger: the committed file that keeps every published post\'s id, relative to the working directory (see README: The id ledger)'),
     output: z
       .strictObject({
         rss: outputFileName.default('rss.xml'),

@@ -1,5 +1,5 @@
 // The identity stage: slug → permalink → id for every parsed post, then the duplicate check.
-// The seam where an id ledger plugs in.
+// `recorded` gives the id the ledger holds for a post (identity/ledger.ts matches them).
 import type { Config } from '../config/schema.js';
 import type { Diagnostic, ParsedPost, Post, Site } from '../model.js';
 import { CONVENTIONS } from '../parse/conventions/index.js';
@@ -9,7 +9,12 @@ import { idOf } from './ids.js';
 import { buildPermalink, pathUnder } from './permalink.js';
 import { slugOf } from './slug.js';
 
-export function assignIdentities(parsed: readonly ParsedPost[], config: Config, site: Site): { posts: Post[]; diagnostics: Diagnostic[] } {
+export function assignIdentities(
+  parsed: readonly ParsedPost[],
+  config: Config,
+  site: Site,
+  recorded: (file: string) => string | undefined = () => undefined,
+): { posts: Post[]; diagnostics: Diagnostic[] } {
   const convention = CONVENTIONS[config.conventions];
   const posts: Post[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -30,7 +35,7 @@ export function assignIdentities(parsed: readonly ParsedPost[], config: Config, 
       ...rest,
       slug: slug.slug,
       permalink,
-      id: idOf(post, permalink),
+      id: idOf(post, permalink, recorded(post.file)),
       identityLines: {
         ...(post.slug?.line ? { slug: post.slug.line } : post.permalinkPath?.line ? { slug: post.permalinkPath.line } : {}),
         ...(post.id?.line ? { id: post.id.line } : {}),

@@ -9,8 +9,10 @@ import { serializeFeeds } from '../formats/registry.js';
 import { assignIdentities } from '../identity/assign.js';
 import { checkOutputPlacement } from '../output/placement.js';
 import { mediaFileSize } from '../source/media.js';
-import { loadPosts } from '../source/posts.js';
-import type { Author, Diagnostic, FeedItem, OutputFile, ParsedPost } from '../model.js';
+import { readLedgerFile } from '../source/ledger-file.js';
+import { loadPosts, type LoadedPosts } from '../source/posts.js';
+import { matchLedger, serializeLedger, updateLedger, type LedgerChange } from '../identity/ledger.js';
+import type { Author, Diagnostic, FeedItem, OutputFile, ParsedPost, Site } from '../model.js';
 import { CONVENTIONS } from '../parse/conventions/index.js';
 import { parsePost } from '../parse/post.js';
 import { planFeeds } from '../plan/feeds.js';
@@ -42,12 +44,19 @@ export interface BuildOptions {
   strict?: boolean;
   /** What counts as "now" for future posts; default SOURCE_DATE_EPOCH, else the clock. Never written to output. */
   now?: Date;
+  /** Record front-matter id changes in the ledger and drop the entries of deleted posts (--update-ledger). */
+  updateLedger?: boolean;
 }
 
 export interface BuildResult {
   ok: boolean;
   /** The feeds, ready to write; empty when the build failed. */
   files: OutputFile[];
+  /**
+   * The id ledger after this build (absent when the build failed): `text` is set only when it
+   * changed, and must be written before the feeds so every published id is in it.
+   */
+  ledger?: { path: string; text?: string; changes: LedgerChange[] };
   diagnostics: Diagnostic[];
   /** Absolute output directory. */
   outDir: string;
@@ -56,57 +65,34 @@ export interface BuildResult {
 }
 
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
-  const cwd = path.resolve(options.cwd ?? process.cwd());
-  const display = (absolute: string) => path.relative(cwd, absolute) || '.';
-  const failed = (diagnostics: Diagnostic[], outDir = path.resolve(cwd, options.out ?? 'dist'), posts = 0): BuildResult => ({
-    ok: false,
-    files: [],
-    diagnostics,
-    outDir,
-    posts,
-  });
-
-  const loadedConfig = await loadSiteConfig({ ...options, cwd });
-  if (!loadedConfig.ok) return failed(loadedConfig.diagnostics);
-  const { config, site, configName } = loadedConfig;
-  const postsDir = path.resolve(cwd, config.posts);
-  const outDir = path.resolve(cwd, config.out);
-  const now = options.now ? { date: options.now } : clock();
-  if ('problem' in now) return failed([{ severity: 'error', code: 'environment-invalid', field: 'SOURCE_DATE_EPOCH', message: now.problem }], outDir);
-
-  const placement = checkOutputPlacement(postsDir, outDir);
-  if (placement) return failed([{ severity: 'error', code: 'out-overlaps-posts', file: display(outDir), field: 'out', message: placement }], outDir);
-
-  // Source and parse: every post, so every problem is reported at once.
-  const convention = CONVENTIONS[config.conventions];
-  const loaded = await loadPosts(postsDir, {
-    cwd,
-    maxFileBytes: config.limits.maxFileBytes,
-    maxPosts: config.limits.maxPosts,
-    convention,
-    exclude: config.exclude,
-  });
-  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
-  const authors = await loadAuthors(config.authors, cwd, configName, display);
-  diagnostics.push(...authors.diagnostics);
-  const parsed: ParsedPost[] = [];
-  for (const [index, source] of loaded.sources.entries()) {
-    await offerTurn(index);
-    const result = parsePost(source, config, authors.authors);
-    diagnostics.push(...result.diagnostics);
-    if (result.post) parsed.push(result.post);
-  }
+  const read = await readPosts(options);
+  if (!read.ok) return failed(read.diagnostics, read.outDir);
+  const { cwd, display, config, site, configName, loaded, postsDir, parsed, outDir, now } = read;
+  const diagnostics = [...read.diagnostics];
+  const ledgerFile = path.resolve(cwd, config.ledger);
+  const ledgerName = display(ledgerFile);
+  const ledgerRead = await readLedgerFile(ledgerFile, ledgerName);
+  if ('diagnostic' in ledgerRead) return failed([...diagnostics, ledgerRead.diagnostic], outDir, parsed.length);
+  const matches = matchLedger(parsed, ledgerRead.entries);
 
   // Identity, selection, then rendering of only what the feeds carry.
-  const identified = assignIdentities(parsed, config, site);
+  const identified = assignIdentities(parsed, config, site, (file) => matches.get(file)?.entry.id);
   diagnostics.push(...identified.diagnostics);
   const posts = identified.posts;
   const selection = selectPosts(
     posts,
-    { drafts: options.drafts ?? false, future: options.future ?? false, now: now.date, limit: config.limit },
+    { drafts: options.drafts ?? false, future: options.future ?? false, now, limit: config.limit },
     { file: display(postsDir) },
   );
   diagnostics.push(...selection.diagnostics);
+  // What is public without --drafts and --future: a preview never records a post.
+  const publicPosts = selectPosts(posts, { drafts: false, future: false, now, limit: 0 }, { file: display(postsDir) }).posts;
+  const ledger = updateLedger(ledgerRead.entries, posts, matches, {
+    update: options.updateLedger ?? false,
+    published: new Set(publicPosts.map((post) => post.file)),
+    file: ledgerName,
+  });
+  diagnostics.push(...ledger.diagnostics);
   const items: FeedItem[] = [];
   // References between posts resolve to any post, published in this feed or not.
   const resolvePost = postResolver(posts);
@@ -136,7 +122,75 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   if (hasErrors) return failed(diagnostics, outDir, posts.length);
 
   const documents = planFeeds(site, config, items, posts);
-  return { ok: true, files: serializeFeeds(documents), diagnostics, outDir, posts: posts.length };
+  const ledgerText = serializeLedger(ledger.entries);
+  return {
+    ok: true,
+    files: serializeFeeds(documents),
+    // Built for another base URL (a deploy preview), new posts would be recorded under ids never published.
+    ledger: options.baseUrl === undefined ? { path: ledgerFile, ...(ledgerText !== ledgerRead.text ? { text: ledgerText } : {}), changes: ledger.changes } : { path: ledgerFile, changes: [] },
+    diagnostics,
+    outDir,
+    posts: posts.length,
+  };
+}
+
+function failed(diagnostics: Diagnostic[], outDir: string, posts = 0): BuildResult {
+  return { ok: false, files: [], diagnostics, outDir, posts };
+}
+
+export type ReadPosts =
+  | { ok: false; diagnostics: Diagnostic[]; outDir: string }
+  | {
+      ok: true;
+      cwd: string;
+      display: (absolute: string) => string;
+      config: Config;
+      site: Site;
+      configName: string;
+      loaded: LoadedPosts;
+      postsDir: string;
+      /** Every post that parsed; `diagnostics` holds the problems of the others. */
+      parsed: ParsedPost[];
+      diagnostics: Diagnostic[];
+      outDir: string;
+      now: Date;
+    };
+
+/** Config, source and parse: every post, so every problem is reported at once. `build` and `ledger import` start here. */
+export async function readPosts(options: BuildOptions): Promise<ReadPosts> {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const display = (absolute: string) => path.relative(cwd, absolute) || '.';
+  const defaultOut = path.resolve(cwd, options.out ?? 'dist');
+  const loadedConfig = await loadSiteConfig({ ...options, cwd });
+  if (!loadedConfig.ok) return { ok: false, diagnostics: loadedConfig.diagnostics, outDir: defaultOut };
+  const { config, site, configName } = loadedConfig;
+  const postsDir = path.resolve(cwd, config.posts);
+  const outDir = path.resolve(cwd, config.out);
+  const now = options.now ? { date: options.now } : clock();
+  if ('problem' in now) return { ok: false, diagnostics: [{ severity: 'error', code: 'environment-invalid', field: 'SOURCE_DATE_EPOCH', message: now.problem }], outDir };
+
+  const placement = checkOutputPlacement(postsDir, outDir);
+  if (placement) return { ok: false, diagnostics: [{ severity: 'error', code: 'out-overlaps-posts', file: display(outDir), field: 'out', message: placement }], outDir };
+
+  const convention = CONVENTIONS[config.conventions];
+  const loaded = await loadPosts(postsDir, {
+    cwd,
+    maxFileBytes: config.limits.maxFileBytes,
+    maxPosts: config.limits.maxPosts,
+    convention,
+    exclude: config.exclude,
+  });
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
+  const authors = await loadAuthors(config.authors, cwd, configName, display);
+  diagnostics.push(...authors.diagnostics);
+  const parsed: ParsedPost[] = [];
+  for (const [index, source] of loaded.sources.entries()) {
+    await offerTurn(index);
+    const result = parsePost(source, config, authors.authors);
+    diagnostics.push(...result.diagnostics);
+    if (result.post) parsed.push(result.post);
+  }
+  return { ok: true, cwd, display, config, site, configName, loaded, postsDir, parsed, diagnostics, outDir, now: now.date };
 }
 
 /** The config's `authors`: a map written in the config, or the path of a file holding one. */

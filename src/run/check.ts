@@ -7,6 +7,8 @@ import type { ComparableItem } from '../check/read-feed.js';
 import { FORMAT_NAMES } from '../formats/registry.js';
 import type { Diagnostic, FeedFormat } from '../model.js';
 import { feedUrl } from '../plan/feeds.js';
+import { recordedIdChange } from '../identity/ledger.js';
+import { readLedgerFile } from '../source/ledger-file.js';
 import { readFeedFiles, readPublished } from '../source/published.js';
 import { loadSiteConfig, type ConfigSource } from './config.js';
 
@@ -15,7 +17,10 @@ export interface CheckOptions extends Partial<Omit<ConfigSource, 'posts'>> {
   against?: string;
   /** How long one attempt to fetch `against` may take; default 10 s. */
   timeoutMs?: number;
-  /** Id changes and removals made on purpose: reported, not failed (see FeedChange). */
+  /**
+   * Id changes and removals made on purpose: reported, not failed (see FeedChange). Default: the
+   * id changes the ledger records (made with `build --update-ledger`).
+   */
   intended?: (change: FeedChange) => boolean;
 }
 
@@ -67,6 +72,11 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
 
   const comparisons: FeedComparison[] = [];
   if (options.against !== undefined) {
+    const ledgerFile = path.resolve(cwd, config.ledger);
+    const ledger = await readLedgerFile(ledgerFile, display(ledgerFile));
+    if ('diagnostic' in ledger) diagnostics.push(ledger.diagnostic);
+    const entries = 'entries' in ledger ? ledger.entries : [];
+    const intended = options.intended ?? ((change: FeedChange) => change.kind === 'id-changed' && recordedIdChange(entries, change.from, change.to));
     const published = await readPublished(options.against, { cwd, names: config.output, display, timeoutMs: options.timeoutMs });
     diagnostics.push(...published.diagnostics);
     for (const feed of published.feeds) {
@@ -78,7 +88,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
       }
       const counterpart = built.get(read.format);
       if (counterpart === undefined) continue; // Its absence is already an error above.
-      const comparison = compareFeeds({ name: feed.name, items: read.items }, { format: read.format, ...counterpart }, { limit: config.limit, intended: options.intended });
+      const comparison = compareFeeds({ name: feed.name, items: read.items }, { format: read.format, ...counterpart }, { limit: config.limit, intended });
       comparisons.push(comparison);
       diagnostics.push(...comparisonDiagnostics(comparison));
     }
