@@ -193,7 +193,7 @@ describe('the file system', () => {
   it('refuses --out pointing at a file or at posts/ itself', async () => {
     const { cwd, before } = await publishedProject();
     writeFileSync(path.join(cwd, 'file.txt'), 'keep me');
-    await expectRefused(cwd, before, /the output path .*file\.txt exists and is not a folder/, ['--out', 'file.txt'], 3);
+    await expectRefused(cwd, before, /^file\.txt: out: the output folder is an existing file, not a folder/m, ['--out', 'file.txt']);
     expect(readFileSync(path.join(cwd, 'file.txt'), 'utf8')).toBe('keep me');
     const postsBefore = snapshotDir(path.join(cwd, 'posts'));
     await expectRefused(cwd, before, /^posts: out: the output folder may not be or overlap the posts folder/m, ['--out', 'posts']);

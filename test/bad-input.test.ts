@@ -441,12 +441,10 @@ const ERRORS: Row[] = [
   { name: '--out . (contains posts/)', args: ['--out', '.'], expect: [at('.', null, 'out', /overlap/)] },
   { name: '--posts dist', args: ['--posts', 'dist'], expect: [at('dist', null, 'out', /overlap/)] },
   {
-    name: '--out pointing at a file (exit 3: cannot write output, per README)',
+    name: '--out pointing at a file (a config error naming out, found before any work)',
     setup: (cwd) => writeFileSync(path.join(cwd, 'file.txt'), 'keep me'),
     args: ['--out', 'file.txt'],
-    status: 3,
-    expect: [],
-    stderr: /file\.txt exists and is not a folder/,
+    expect: [at('file.txt', null, 'out', /the output folder is an existing file, not a folder/)],
   },
   // environment and flags
   { name: '--limit -1 (usage error, exit 2)', args: ['--limit', '-1'], status: 2, expect: [], stderr: /limit/ },

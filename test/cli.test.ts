@@ -1,5 +1,5 @@
 // The CLI as a process: output, diagnostics, exit codes, and dist/ untouched on failure.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeProject, post, ROOT, runCli, snapshotDir } from './helpers.js';
@@ -55,16 +55,21 @@ describe('postfeed build', () => {
     expect(runCli(cwd, ['--version']).stdout.trim()).toBe(pkg.version);
   });
 
-  it('exits 2 on usage errors and 3 when the output cannot be written', () => {
+  it('exits 2 on usage errors, 1 when out names a file, and 3 when the output cannot be written', () => {
     const cwd = makeProject({ 'a.md': post('title: A\ndate: 2023-07-01') });
     expect(runCli(cwd, ['--nope']).status).toBe(2);
     expect(runCli(cwd, ['publish']).status).toBe(2);
     expect(runCli(cwd, ['build', '--limit', 'ten']).status).toBe(2);
     writeFileSync(path.join(cwd, 'a-file'), 'not a folder');
     const run = runCli(cwd, ['build', '--out', 'a-file']);
-    expect(run.status).toBe(3);
-    expect(run.stderr).toMatch(/exists and is not a folder/);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^a-file: out: the output folder is an existing file, not a folder/m);
     expect(readFileSync(path.join(cwd, 'a-file'), 'utf8')).toBe('not a folder');
+    // A feed's path that is a folder is found only while writing: exit 3, nothing replaced.
+    mkdirSync(path.join(cwd, 'dist', 'rss.xml'), { recursive: true });
+    const blocked = runCli(cwd, ['build']);
+    expect(blocked.status, blocked.stderr).toBe(3);
+    expect(blocked.stderr).toMatch(/nothing was replaced/);
   });
 
   it('is quiet with --quiet and strict with --strict', () => {

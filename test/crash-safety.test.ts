@@ -158,8 +158,9 @@ beforeAll(async () => {
   // Dated permalinks: the corpus repeats slugs on different days, which postfeed rightly rejects
   // as duplicate ids under the default /posts/:slug/.
   const common = { ...BASE_CONFIG, limit: 0, permalink: '/:year/:month/:day/:slug/' };
-  writeFileSync(path.join(project, 'old.config.json'), JSON.stringify({ ...common, title: 'Old title', baseUrl: 'https://old.example.com/' }));
-  writeFileSync(path.join(project, 'new.config.json'), JSON.stringify({ ...common, title: 'New title', baseUrl: 'https://new.example.org/blog/' }));
+  // Each site keeps its own id ledger: with one, the second site would keep the first one's ids.
+  writeFileSync(path.join(project, 'old.config.json'), JSON.stringify({ ...common, title: 'Old title', baseUrl: 'https://old.example.com/', ledger: 'old.lock.json' }));
+  writeFileSync(path.join(project, 'new.config.json'), JSON.stringify({ ...common, title: 'New title', baseUrl: 'https://new.example.org/blog/', ledger: 'new.lock.json' }));
 
   const [oldRun, newRun] = await Promise.all([
     exited(spawnBuild(project, 'old.config.json', path.join(project, 'ref-old'))),
@@ -370,12 +371,22 @@ describe('temporary files are cleaned up', () => {
     expect(snapshotDir(path.join(project, 'dist'))).toEqual(before);
   });
 
-  it('after an output failure: the output path is a file, left alone', () => {
+  it('after a refused output path (a file): the file left alone, nothing else written', () => {
     const project = makeProject({ 'a.md': post('title: A\ndate: 2024-01-01') });
     writeFileSync(path.join(project, 'dist'), 'not a folder');
     const run = runCli(project, ['build']);
-    expect(run.status).toBe(3);
+    expect(run.status).toBe(1);
     expect(readFileSync(path.join(project, 'dist'), 'utf8')).toBe('not a folder');
+    // Refused before any work: not even the id ledger is written.
+    expect(readdirSync(project).sort()).toEqual(['dist', 'postfeed.config.json', 'posts']);
+  });
+
+  it('after an output failure (a feed path that is a folder): the ledger written first, no temporary file left', () => {
+    const project = makeProject({ 'a.md': post('title: A\ndate: 2024-01-01') });
+    mkdirSync(path.join(project, 'dist', 'atom.xml'), { recursive: true });
+    const run = runCli(project, ['build']);
+    expect(run.status, run.stderr).toBe(3);
+    expect(readdirSync(path.join(project, 'dist')).sort()).toEqual(['atom.xml']);
     // The id ledger is written before the feeds, so a published id is never missing from it.
     expect(readdirSync(project).sort()).toEqual(['dist', 'postfeed.config.json', 'postfeed.lock.json', 'posts']);
   });
