@@ -75,10 +75,11 @@ export function parseLedger(text: string, file: string): { entries: LedgerEntry[
   const entries: LedgerEntry[] = [];
   const sources = new Set<string>();
   for (const [index, raw] of data.posts.entries()) {
-    const where = lineOfEntry(text, raw, index);
+    // Found only for a problem: searching the text for every entry would be quadratic.
+    const where = () => lineOfEntry(text, raw, index);
     const entry = ledgerEntry(raw);
-    if (typeof entry === 'string') return problem(`posts[${index}]: ${entry}`, where);
-    if (sources.has(entry.source)) return problem(`posts[${index}]: "${entry.source}" is listed twice`, where);
+    if (typeof entry === 'string') return problem(`posts[${index}]: ${entry}`, where());
+    if (sources.has(entry.source)) return problem(`posts[${index}]: "${entry.source}" is listed twice`, where());
     sources.add(entry.source);
     entries.push(entry);
   }
