@@ -1,7 +1,8 @@
 // The library API: build() computes the feeds and diagnostics, writeOutput() publishes them,
 // check() lints the written feeds and compares them with the ones published, importLedger() records
 // the ids of a feed published by another generator, init() proposes a config for an existing site.
-export { build, type BuildOptions, type BuildResult } from './run/build.js';
+export { build, DEFAULT_CACHE_DIR, type BuildOptions, type BuildResult } from './run/build.js';
+export type { CacheReport } from './run/post-stages.js';
 export { DEFAULT_CONFIG_FILE } from './run/config.js';
 export { check, type CheckOptions, type CheckResult, type CheckedFeed } from './run/check.js';
 export { importLedger, type ImportOptions, type ImportResult } from './run/ledger-import.js';

@@ -86,6 +86,8 @@ export interface ParsedPost {
   markdown: string;
   /** 1-based line of the file where the Markdown body starts. */
   bodyLine: number;
+  /** The body's fingerprint for the id ledger (identity/ledger.ts), when the parse stage computed it. */
+  fingerprint?: string;
 }
 
 /** A post with its identity: the URL segment, the permalink and the id it keeps forever. */
@@ -138,13 +140,26 @@ export interface FeedLinks {
   alternate: string;
 }
 
-/** One feed file to serialize: its format, where it goes, the site, its items (newest first) and links. */
+/** An item serialized in every format, with the dates the feed's own `updated` is taken from. */
+export interface RenderedItem {
+  date: Date;
+  updated?: Date;
+  fragments: ItemFragments;
+}
+
+/**
+ * One item's text in each format as it stands inside its feed, already UTF-8: it is written (or
+ * cached) as it is, never decoded again, and lives outside the JavaScript heap.
+ */
+export type ItemFragments = Record<FeedFormat, Uint8Array>;
+
+/** One feed file to serialize: its format, where it goes, the site, its items (newest first, serialized in this format) and links. */
 export interface FeedDocument {
   format: FeedFormat;
   /** File name relative to the output directory. */
   path: string;
   site: Site;
-  items: FeedItem[];
+  items: readonly Uint8Array[];
   links: FeedLinks;
   /** The newest item's date (or the newest post's when empty): never the wall clock. */
   updated: Date;
@@ -154,6 +169,9 @@ export interface OutputFile {
   format: FeedFormat;
   /** File name relative to the output directory. */
   path: string;
-  contents: string;
+  /** The whole text. A built feed joins its chunks only when this is read (tests, library users). */
+  readonly contents: string;
+  /** The UTF-8 bytes in order, when the file was built in parts: written one after another, never joined. */
+  chunks?: readonly Uint8Array[];
   items: number;
 }

@@ -387,8 +387,10 @@ describe('temporary files are cleaned up', () => {
     const run = runCli(project, ['build']);
     expect(run.status, run.stderr).toBe(3);
     expect(readdirSync(path.join(project, 'dist')).sort()).toEqual(['atom.xml']);
-    // The id ledger is written before the feeds, so a published id is never missing from it.
-    expect(readdirSync(project).sort()).toEqual(['dist', 'postfeed.config.json', 'postfeed.lock.json', 'posts']);
+    // The id ledger is written before the feeds, so a published id is never missing from it; the
+    // build itself succeeded, so its cache is kept (by a rename: no temporary file beside it).
+    expect(readdirSync(project).sort()).toEqual(['dist', 'node_modules', 'postfeed.config.json', 'postfeed.lock.json', 'posts']);
+    expect(readdirSync(path.join(project, 'node_modules', '.cache', 'postfeed'))).toEqual(['posts.cache']);
   });
 
   for (const [signal, code] of [

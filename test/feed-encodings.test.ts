@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { build, type BuildOptions, type OutputFile } from '../src/index.js';
 import { assertWellFormed } from '../src/formats/well-formed.js';
+import { FEED_FORMATS } from '../src/formats/registry.js';
 import { decodeHtmlText, makeProject, parseXml, post, text } from './helpers.js';
 
 async function feeds(posts: Record<string, string>, options: Partial<BuildOptions> = {}, config = {}) {
@@ -355,5 +356,33 @@ describe('the last gate', () => {
     expect(() => assertWellFormed('<a>\u0001</a>', 'x.xml')).toThrow(/not well-formed/);
     expect(() => assertWellFormed('<a><dc:creator>x</dc:creator></a>', 'x.xml')).toThrow(/prefix|namespace/i);
     expect(() => assertWellFormed('<?xml version="1.0"?><a>ok</a>', 'x.xml')).not.toThrow();
+  });
+
+  it('checks each item as a fragment, with only the namespaces its feed root declares in scope', () => {
+    const rss = FEED_FORMATS.rss.xmlNamespaces!;
+    const atom = FEED_FORMATS.atom.xmlNamespaces!;
+    expect(() => assertWellFormed('\n    <item><dc:creator>x</dc:creator><content:encoded><![CDATA[<p>]]></content:encoded></item>', 'item', rss)).not.toThrow();
+    expect(() => assertWellFormed('\n  <entry><title type="text">x</title></entry>', 'entry', atom)).not.toThrow();
+    for (const [fragment, namespaces] of [
+      ['<item><title>x</title>', rss], // left open
+      ['</item><item>', rss], // closes what the envelope opened
+      ['<item><media:thumbnail/></item>', rss], // a prefix the root never declares
+      ['<item>a ]]> b</item>', rss],
+      ['<item>\u0001</item>', rss],
+      ['<entry><title>x</titel></entry>', atom],
+    ] as const) {
+      expect(() => assertWellFormed(fragment, 'item', namespaces), fragment).toThrow(/not well-formed/);
+    }
+  });
+
+  it('writes every feed as its envelope and item fragments, each checked, joined to the very bytes of one document', async () => {
+    const f = await feeds({
+      'a.md': post('title: "A & <b>"\ndate: 2024-01-01', 'x ]]> y'),
+      'b.md': post('title: B\ndate: 2024-01-02', 'Plain.'),
+    });
+    for (const file of f.result.files) {
+      expect(file.chunks!.length).toBeGreaterThan(2);
+      expect(Buffer.concat(file.chunks!).toString('utf8')).toBe(file.contents);
+    }
   });
 });

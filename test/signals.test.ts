@@ -23,7 +23,8 @@ function run(cwd: string, signalAfter?: number): Promise<{ code: number | null; 
   return new Promise((resolve) => {
     const started = performance.now();
     let signalled = Number.NaN;
-    const child = spawn(process.execPath, [CLI, 'build', '--quiet'], { cwd, env: { ...process.env, POSTFEED_BASE_URL: '', SOURCE_DATE_EPOCH: '' } });
+    // Without the cache, so the interrupted build really parses and renders (a warm one would be done).
+    const child = spawn(process.execPath, [CLI, 'build', '--quiet', '--no-cache'], { cwd, env: { ...process.env, POSTFEED_BASE_URL: '', SOURCE_DATE_EPOCH: '' } });
     if (signalAfter !== undefined) {
       setTimeout(() => {
         signalled = performance.now();

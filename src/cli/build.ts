@@ -6,7 +6,7 @@ import { recoverOutput, writeOutput } from '../output/commit.js';
 import { writeLedger } from '../output/ledger.js';
 import type { LedgerChange } from '../identity/ledger.js';
 import type { CommandSpec } from './commands.js';
-import { baseUrlOverride, limitFlag } from './flags.js';
+import { baseUrlOverride, limitFlag, workersFlag } from './flags.js';
 import { EXIT, UsageError, type Terminal } from './terminal.js';
 
 export const buildCommand = (terminal: Terminal): CommandSpec => ({
@@ -22,13 +22,17 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
     future: { type: 'boolean', help: 'include posts dated in the future (now = SOURCE_DATE_EPOCH if set)' },
     strict: { type: 'boolean', help: 'treat warnings as errors' },
     'update-ledger': { type: 'boolean', help: 'record front-matter id changes in the ledger and drop entries of deleted posts' },
+    'no-cache': { type: 'boolean', help: 'neither read nor write the cache of parsed and rendered posts' },
+    'cache-dir': { type: 'string', value: '<dir>', help: 'where the cache lives (default: node_modules/.cache/postfeed)' },
+    workers: { type: 'string', value: '<n>', help: 'worker threads that parse and render; 1 = none (default: every core, for 400+ posts)' },
     quiet: { type: 'boolean', help: 'print nothing on success' },
   },
   async run(values) {
     const started = performance.now();
     const limit = limitFlag(values.limit as string | undefined);
+    const workers = workersFlag(values.workers as string | undefined);
     const baseUrl = baseUrlOverride(values['base-url'] as string | undefined, process.env.POSTFEED_BASE_URL);
-    for (const flag of ['config', 'posts', 'out'] as const) {
+    for (const flag of ['config', 'posts', 'out', 'cache-dir'] as const) {
       if (values[flag] === '') throw new UsageError(`--${flag}: must not be empty`);
     }
     const now = clock();
@@ -42,6 +46,9 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
       ...(values.out !== undefined ? { out: values.out as string } : {}),
       ...(baseUrl !== undefined ? { baseUrl } : {}),
       ...(limit !== undefined ? { limit } : {}),
+      ...(workers !== undefined ? { workers } : {}),
+      cache: values['no-cache'] !== true,
+      ...(values['cache-dir'] !== undefined ? { cacheDir: values['cache-dir'] as string } : {}),
       drafts: values.drafts === true,
       future: values.future === true,
       strict: values.strict === true,
@@ -55,6 +62,8 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
     terminal.writing = false;
 
     const lines = formatDiagnostics(result.diagnostics);
+    // Not a diagnostic: a damaged cache says nothing about the posts, and must not fail --strict.
+    if (result.cache?.problem && !quiet) lines.push(`${escapeControls(path.relative(process.cwd(), result.cache.dir) || '.')}: warning: ${result.cache.problem}`);
     if (lines.length > 0 && (!quiet || !result.ok)) terminal.stderr(lines.join('\n'));
     const outShown = escapeControls(path.relative(process.cwd(), result.outDir) || '.');
     if (!result.ok) {
@@ -79,7 +88,9 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
       if (ledger) for (const line of ledgerLines(ledger.path, ledger.changes)) terminal.stdout(line);
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       const warnings = result.diagnostics.length > 0 ? `, ${summarizeDiagnostics(result.diagnostics)}` : '';
-      terminal.stdout(`postfeed: ${result.posts} posts, ${written.length} feeds in ${seconds}s${warnings}`);
+      const cache = result.cache;
+      const reused = cache && cache.parseHits + cache.renderHits > 0 ? ` (from the cache: ${cache.parseHits} parsed, ${cache.renderHits} rendered)` : '';
+      terminal.stdout(`postfeed: ${result.posts} posts, ${written.length} feeds in ${seconds}s${reused}${warnings}`);
     }
     return EXIT.ok;
   },

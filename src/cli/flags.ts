@@ -33,3 +33,15 @@ export function timeoutFlag(value: string | undefined): number | undefined {
   }
   return seconds * 1000;
 }
+
+/** More threads than this only add start-up time on any machine postfeed runs on. */
+const MAX_WORKERS = 64;
+
+/** --workers: how many worker threads parse and render; 1 keeps the build in one thread. */
+export function workersFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,3}$/.test(value) || Number(value) < 1 || Number(value) > MAX_WORKERS) {
+    throw new UsageError(`--workers: must be a whole number from 1 (no worker threads) to ${MAX_WORKERS}, found "${value}"`);
+  }
+  return Number(value);
+}

@@ -2,10 +2,12 @@
 // exactly what the author wrote; only the content is HTML. Every entry names its authors (the
 // post's, else the site's), and xml:lang on the root covers every entry.
 import type { Author, FeedDocument, FeedItem } from '../model.js';
+import type { Envelope } from './registry.js';
 import { rfc3339 } from './dates.js';
 import { xmlAttributes, xmlCdata, xmlPlainText, xmlText } from './xml.js';
 
-export function writeAtom(document: FeedDocument): string {
+/** The feed element around the entries; each entry fragment starts with its own line break. */
+export function atomEnvelope(document: Omit<FeedDocument, 'items'>): Envelope {
   const { site, links } = document;
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
@@ -24,12 +26,10 @@ export function writeAtom(document: FeedDocument): string {
   if (site.icon) lines.push(`  <icon>${xmlText(site.icon)}</icon>`);
   if (site.logo) lines.push(`  <logo>${xmlText(site.logo)}</logo>`);
   if (site.copyright) lines.push(`  <rights type="text">${xmlPlainText(site.copyright)}</rights>`);
-  for (const item of document.items) lines.push(atomEntry(item));
-  lines.push('</feed>', '');
-  return lines.join('\n');
+  return { head: lines.join('\n'), separator: '', tail: '\n</feed>\n' };
 }
 
-function atomEntry(item: FeedItem): string {
+export function atomEntry(item: FeedItem): string {
   const lines = [
     '  <entry>',
     `    <id>${xmlText(item.id)}</id>`,
@@ -49,7 +49,7 @@ function atomEntry(item: FeedItem): string {
   // An empty post has no content element: a blank one draws the validator's NotBlank warning.
   if (item.html !== undefined && item.html !== '') lines.push(`    <content type="html">${xmlCdata(item.html)}</content>`);
   lines.push('  </entry>');
-  return lines.join('\n');
+  return `\n${lines.join('\n')}`;
 }
 
 function atomPerson(element: 'author', person: Author, indent: string): string[] {

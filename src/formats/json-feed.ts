@@ -1,11 +1,16 @@
 // JSON Feed 1.1 (https://jsonfeed.org/version/1.1). An enclosure is an attachment with its type
 // and size; `image` is set only when it is an image. Every item names its authors.
 import type { Author, FeedDocument, FeedItem } from '../model.js';
+import type { Envelope } from './registry.js';
 import { rfc3339 } from './dates.js';
 
 export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
 
-export function writeJsonFeed(document: FeedDocument): string {
+/**
+ * The feed object around `items`, which is its last member: the text is exactly what
+ * JSON.stringify(feed, null, 2) writes, with the items serialized one at a time.
+ */
+export function jsonFeedEnvelope(document: Omit<FeedDocument, 'items'>, hasItems: boolean): Envelope {
   const { site, links } = document;
   const feed = {
     version: JSON_FEED_VERSION,
@@ -17,9 +22,18 @@ export function writeJsonFeed(document: FeedDocument): string {
     ...(site.icon ? { favicon: site.icon } : {}),
     authors: [jsonAuthor(site.author)],
     language: site.language,
-    items: document.items.map(jsonItem),
   };
-  return `${JSON.stringify(feed, null, 2)}\n`;
+  // Without its closing brace, so "items" can follow as the last member.
+  const members = JSON.stringify(feed, null, 2).slice(0, -2);
+  return hasItems
+    ? { head: `${members},\n  "items": [`, separator: ',', tail: '\n  ]\n}\n' }
+    : { head: `${members},\n  "items": []`, separator: '', tail: '\n}\n' };
+}
+
+/** One item as JSON.stringify indents it inside the feed's `items` array. */
+export function jsonFeedItem(item: FeedItem): string {
+  // JSON escapes line breaks inside strings, so every raw one is indentation.
+  return `\n    ${JSON.stringify(jsonItem(item), null, 2).replaceAll('\n', '\n    ')}`;
 }
 
 function jsonAuthor(author: Author): { name: string; url?: string } {

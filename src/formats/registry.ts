@@ -1,35 +1,97 @@
-// The feed formats postfeed writes, by name: one writer module each. A feed document names its
-// format, so a build may emit any number of feeds of each (main feed, tag feeds, archives).
-import type { FeedDocument, FeedFormat, OutputFile } from '../model.js';
-import { writeAtom } from './atom.js';
-import { writeJsonFeed } from './json-feed.js';
-import { writeRss } from './rss.js';
+// The feed formats postfeed writes, by name: one writer module each. A feed is written as an
+// envelope (everything but the items) and one fragment per item, so items can be serialized where
+// they are rendered (in any worker, or taken from the cache) and a feed is never one whole string.
+import type { FeedDocument, FeedFormat, FeedItem, ItemFragments, OutputFile } from '../model.js';
+import { atomEntry, atomEnvelope } from './atom.js';
+import { jsonFeedEnvelope, jsonFeedItem } from './json-feed.js';
+import { rssEnvelope, rssItem } from './rss.js';
 import { assertWellFormed } from './well-formed.js';
+
+/** A feed's text around its items: `head`, the item fragments joined by `separator`, `tail`. */
+export interface Envelope {
+  head: string;
+  separator: string;
+  tail: string;
+}
 
 export interface FeedFormatSpec {
   /** File name of the main feed in the output folder, unless the config names another. */
   defaultPath: string;
   /** Media type of a link to this feed (`atom:link rel="self"`, `<link rel="alternate">`). */
   mediaType: string;
-  /** XML output passes the well-formedness gate before it may be written. */
-  xml: boolean;
-  write(document: FeedDocument): string;
+  /**
+   * For XML formats, the namespaces the root element declares: an item fragment is checked for
+   * well-formedness with these in scope (see formats/well-formed.ts). Undefined for JSON.
+   */
+  xmlNamespaces?: Readonly<Record<string, string>>;
+  envelope(document: Omit<FeedDocument, 'items'>, hasItems: boolean): Envelope;
+  item(item: FeedItem): string;
 }
 
 export const FEED_FORMATS: Readonly<Record<FeedFormat, FeedFormatSpec>> = {
-  rss: { defaultPath: 'rss.xml', mediaType: 'application/rss+xml', xml: true, write: writeRss },
-  atom: { defaultPath: 'atom.xml', mediaType: 'application/atom+xml', xml: true, write: writeAtom },
-  json: { defaultPath: 'feed.json', mediaType: 'application/feed+json', xml: false, write: writeJsonFeed },
+  rss: {
+    defaultPath: 'rss.xml',
+    mediaType: 'application/rss+xml',
+    xmlNamespaces: { atom: 'http://www.w3.org/2005/Atom', content: 'http://purl.org/rss/1.0/modules/content/', dc: 'http://purl.org/dc/elements/1.1/' },
+    envelope: rssEnvelope,
+    item: rssItem,
+  },
+  atom: {
+    defaultPath: 'atom.xml',
+    mediaType: 'application/atom+xml',
+    xmlNamespaces: { '': 'http://www.w3.org/2005/Atom' },
+    envelope: atomEnvelope,
+    item: atomEntry,
+  },
+  json: { defaultPath: 'feed.json', mediaType: 'application/feed+json', envelope: jsonFeedEnvelope, item: jsonFeedItem },
 };
 
 export const FORMAT_NAMES = Object.keys(FEED_FORMATS) as FeedFormat[];
 
-/** Serializes each document with its format's writer; XML that is not well-formed is never returned. */
+/**
+ * One item in every format. Each XML fragment passes the well-formedness gate here, with its
+ * feed's namespaces in scope; the envelope passes it in serializeFeeds. Well-formed elements inside
+ * a well-formed envelope make a well-formed document (no DTD, so no entity can span them).
+ */
+export function serializeItem(item: FeedItem, file: string): ItemFragments {
+  const fragments = {} as ItemFragments;
+  for (const format of FORMAT_NAMES) {
+    const spec = FEED_FORMATS[format];
+    const text = spec.item(item);
+    if (spec.xmlNamespaces) assertWellFormed(text, `the ${format} item of ${file}`, spec.xmlNamespaces);
+    fragments[format] = Buffer.from(text, 'utf8');
+  }
+  return fragments;
+}
+
+/** Each document as the chunks of its file: envelope and item fragments, never joined into one string or buffer. */
 export function serializeFeeds(documents: readonly FeedDocument[]): OutputFile[] {
   return documents.map((document) => {
     const spec = FEED_FORMATS[document.format];
-    const contents = spec.write(document);
-    if (spec.xml) assertWellFormed(contents, document.path);
-    return { format: document.format, path: document.path, contents, items: document.items.length };
+    const { items, ...rest } = document;
+    const envelope = spec.envelope(rest, items.length > 0);
+    // The envelope alone, with no items: the document's every other character.
+    if (spec.xmlNamespaces) assertWellFormed(envelope.head + envelope.tail, document.path);
+    const separator = Buffer.from(envelope.separator, 'utf8');
+    const chunks: Uint8Array[] = [Buffer.from(envelope.head, 'utf8')];
+    for (const [index, fragment] of items.entries()) {
+      if (index > 0 && separator.length > 0) chunks.push(separator);
+      chunks.push(fragment);
+    }
+    chunks.push(Buffer.from(envelope.tail, 'utf8'));
+    return outputFile(document.format, document.path, chunks, items.length);
   });
+}
+
+/** An output file held as chunks; `contents` joins them only when asked (tests, the library API). */
+export function outputFile(format: FeedFormat, path: string, chunks: readonly Uint8Array[], items: number): OutputFile {
+  return {
+    format,
+    path,
+    chunks,
+    items,
+    get contents() {
+      return Buffer.concat(chunks).toString('utf8');
+    },
+  };
 }

@@ -3,10 +3,12 @@
 // character references; description and content:encoded are HTML; names go in dc:creator,
 // because <author> must be an e-mail address.
 import type { FeedDocument, FeedItem } from '../model.js';
+import type { Envelope } from './registry.js';
 import { rfc822 } from './dates.js';
 import { htmlFromText, xmlAttributes, xmlCdata, xmlText, xmlPlainText } from './xml.js';
 
-export function writeRss(document: FeedDocument): string {
+/** The channel around the items; each item fragment starts with its own line break. */
+export function rssEnvelope(document: Omit<FeedDocument, 'items'>): Envelope {
   const { site, links } = document;
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
@@ -34,12 +36,10 @@ export function writeRss(document: FeedDocument): string {
       '    </image>',
     );
   }
-  for (const item of document.items) lines.push(rssItem(item));
-  lines.push('  </channel>', '</rss>', '');
-  return lines.join('\n');
+  return { head: lines.join('\n'), separator: '', tail: '\n  </channel>\n</rss>\n' };
 }
 
-function rssItem(item: FeedItem): string {
+export function rssItem(item: FeedItem): string {
   const lines = [
     '    <item>',
     `      <title>${xmlPlainText(item.title)}</title>`,
@@ -57,5 +57,5 @@ function rssItem(item: FeedItem): string {
     lines.push(`      <enclosure${xmlAttributes({ url, length, type })}/>`);
   }
   lines.push('    </item>');
-  return lines.join('\n');
+  return `\n${lines.join('\n')}`;
 }

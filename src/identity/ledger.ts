@@ -130,14 +130,14 @@ export interface LedgerMatch {
  * Each post's entry: by source path, else — for a renamed file — by fingerprint, when exactly one
  * unclaimed entry and exactly one unmatched post share it (two posts with one body stay apart).
  */
-export function matchLedger(posts: ReadonlyArray<{ file: string; markdown: string }>, entries: readonly LedgerEntry[]): Map<string, LedgerMatch> {
+export function matchLedger(posts: ReadonlyArray<{ file: string; markdown: string; fingerprint?: string }>, entries: readonly LedgerEntry[]): Map<string, LedgerMatch> {
   const matches = new Map<string, LedgerMatch>();
   const bySource = new Map(entries.map((entry) => [entry.source, entry]));
   const unmatched: Array<{ file: string; fingerprint: string }> = [];
   for (const post of posts) {
     const entry = bySource.get(post.file);
     if (entry) matches.set(post.file, { entry });
-    else unmatched.push({ file: post.file, fingerprint: fingerprintOf(post.markdown) });
+    else unmatched.push({ file: post.file, fingerprint: post.fingerprint ?? fingerprintOf(post.markdown) });
   }
   const files = new Set(posts.map((post) => post.file));
   const unclaimed = entries.filter((entry) => !files.has(entry.source));
@@ -181,7 +181,7 @@ export function updateLedger(entries: readonly LedgerEntry[], posts: readonly Po
   const claimed = new Set<LedgerEntry>();
   for (const post of posts) {
     const match = matches.get(post.file);
-    const fingerprint = fingerprintOf(post.markdown);
+    const fingerprint = post.fingerprint ?? fingerprintOf(post.markdown);
     if (!match) {
       if (!options.published.has(post.file)) continue;
       result.entries.push({ source: post.file, id: post.id, published: rfc3339(post.date), fingerprint });

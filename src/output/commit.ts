@@ -123,11 +123,11 @@ async function writeLocked(outDir: string, files: readonly OutputFile[], signal:
     for (const file of files) {
       if (signal?.aborted) throw interrupted();
       const target = path.join(outDir, file.path);
-      const bytes = Buffer.from(file.contents, 'utf8');
-      const changed = !(await sameBytes(target, bytes));
-      results.push({ path: target, bytes: bytes.length, items: file.items, changed });
+      const size = byteLength(file);
+      const changed = !(await sameBytes(target, file, size));
+      results.push({ path: target, bytes: size, items: file.items, changed });
       if (!changed) continue;
-      await writeDurably(path.join(staging, file.path), bytes, 'wx');
+      await writeDurably(path.join(staging, file.path), pieces(file), 'wx');
       staged.push(file.path);
     }
     if (signal?.aborted) throw interrupted();
@@ -171,7 +171,7 @@ async function commit(outDir: string, journal: Journal): Promise<void> {
   const file = path.join(outDir, JOURNAL);
   const temporary = `${file}.tmp-${process.pid}`;
   try {
-    await writeDurably(temporary, Buffer.from(JSON.stringify(journal)), 'w');
+    await writeDurably(temporary, [Buffer.from(JSON.stringify(journal))], 'w');
     await fs.rename(temporary, file);
   } catch (error) {
     await fs.rm(temporary, { force: true }).catch(() => undefined);
@@ -241,24 +241,66 @@ function shown(file: string): string {
 }
 
 /** Whether `file` is a regular file holding exactly `bytes` (targets are checked before this). */
-async function sameBytes(file: string, bytes: Buffer): Promise<boolean> {
+/** A file's UTF-8 bytes in order: a built feed's chunks as they are, else its text encoded once. */
+function pieces(file: OutputFile): readonly Uint8Array[] {
+  return file.chunks ?? [Buffer.from(file.contents, 'utf8')];
+}
+
+function byteLength(file: OutputFile): number {
+  let bytes = 0;
+  for (const chunk of pieces(file)) bytes += chunk.length;
+  return bytes;
+}
+
+/** Whether `file` already holds exactly these bytes. */
+async function sameBytes(file: string, output: OutputFile, size: number): Promise<boolean> {
   try {
     const stat = await fs.lstat(file);
-    if (!stat.isFile() || stat.size !== bytes.length) return false;
-    return (await fs.readFile(file)).equals(bytes);
+    if (!stat.isFile() || stat.size !== size) return false;
+    const existing = await fs.readFile(file);
+    let position = 0;
+    for (const chunk of pieces(output)) {
+      if (Buffer.compare(chunk, existing.subarray(position, position + chunk.length)) !== 0) return false;
+      position += chunk.length;
+    }
+    return position === existing.length;
   } catch {
     return false;
   }
 }
 
-async function writeDurably(file: string, bytes: Buffer, flag: 'w' | 'wx'): Promise<void> {
+/** Buffers per writev call: the usual IOV_MAX. */
+const WRITE_VECTORS = 1024;
+
+async function writeDurably(file: string, chunks: readonly Uint8Array[], flag: 'w' | 'wx'): Promise<void> {
   const handle = await fs.open(file, flag);
   try {
-    await handle.writeFile(bytes);
+    for (let start = 0; start < chunks.length; start += WRITE_VECTORS) {
+      let batch = chunks.slice(start, start + WRITE_VECTORS);
+      // writev may write less than asked (a full disk is an error, not a short write, but be exact).
+      while (batch.length > 0) {
+        const { bytesWritten } = await handle.writev(batch);
+        batch = remainderAfter(batch, bytesWritten);
+      }
+    }
     await handle.sync();
   } finally {
     await handle.close();
   }
+}
+
+/** What is left of `chunks` once their first `written` bytes are out. */
+function remainderAfter(chunks: readonly Uint8Array[], written: number): Uint8Array[] {
+  const rest: Uint8Array[] = [];
+  for (const chunk of chunks) {
+    if (written >= chunk.length) {
+      written -= chunk.length;
+      continue;
+    }
+    rest.push(written > 0 ? chunk.subarray(written) : chunk);
+    written = 0;
+  }
+  return rest;
 }
 
 async function syncDirectory(directory: string): Promise<void> {

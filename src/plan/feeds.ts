@@ -2,15 +2,15 @@
 // its format, path and links. Tag feeds and archives become more documents here.
 import type { Config } from '../config/schema.js';
 import { FORMAT_NAMES } from '../formats/registry.js';
-import type { FeedDocument, FeedFormat, FeedItem, Post, Site } from '../model.js';
+import type { FeedDocument, FeedFormat, Post, RenderedItem, Site } from '../model.js';
 
-export function planFeeds(site: Site, config: Config, items: FeedItem[], posts: readonly Post[]): FeedDocument[] {
+export function planFeeds(site: Site, config: Config, items: readonly RenderedItem[], posts: readonly Post[]): FeedDocument[] {
   const updated = newestDate(items.length > 0 ? items : posts);
   return FORMAT_NAMES.map((format) => ({
     format,
     path: config.output[format],
     site,
-    items,
+    items: items.map((item) => item.fragments[format]),
     links: { self: feedUrl(site, config, format), alternate: site.baseUrl },
     updated,
   }));

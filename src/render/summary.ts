@@ -22,6 +22,13 @@ export function leadText(tokens: Token[], separators: readonly string[]): Lead {
     const comment = /^\s*<!--([\s\S]*?)-->\s*$/.exec(html);
     return comment !== null && separators.includes(comment[1]!.replace(/\s+/g, '').toLowerCase());
   };
+  // Most posts have no separator: then only the first paragraph is needed, not the text of all.
+  const anySeparator = tokens.some(
+    (token) =>
+      (token.type === 'html_block' && isSeparator(token.content)) ||
+      (token.type === 'inline' && token.children?.some((child) => child.type === 'html_inline' && isSeparator(child.content))),
+  );
+  if (!anySeparator) return { text: firstParagraphText(tokens), marked: false };
   const before: string[] = [];
   for (const [index, token] of tokens.entries()) {
     if (token.type === 'html_block' && isSeparator(token.content)) return { text: before.join(' '), marked: before.length > 0 };

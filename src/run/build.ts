@@ -12,17 +12,19 @@ import { mediaFileSize } from '../source/media.js';
 import { readLedgerFile } from '../source/ledger-file.js';
 import { loadPosts, type LoadedPosts } from '../source/posts.js';
 import { matchLedger, serializeLedger, updateLedger, type LedgerChange } from '../identity/ledger.js';
-import type { Author, Diagnostic, FeedItem, OutputFile, ParsedPost, Site } from '../model.js';
+import type { Author, Diagnostic, OutputFile, ParsedPost, Post, RenderedItem, Site } from '../model.js';
 import { CONVENTIONS } from '../parse/conventions/index.js';
-import { parsePost } from '../parse/post.js';
+import type { AuthorIndex } from '../parse/post.js';
 import { planFeeds } from '../plan/feeds.js';
 import { selectPosts } from '../plan/select.js';
 import { isLocalReference } from '../render/enclosure.js';
-import { renderItem } from '../render/item.js';
 import { postResolver } from '../render/references.js';
 import { now as clock } from './clock.js';
 import { loadSiteConfig } from './config.js';
-import { feedCharacters } from './size.js';
+import type { RenderResult } from './post-work.js';
+import type { RenderInput } from './pool.js';
+import { PostStages, type CacheReport } from './post-stages.js';
+import { itemCharacters } from './size.js';
 
 export interface BuildOptions {
   /** Directory that relative paths are resolved against; default: the process's working directory. */
@@ -46,7 +48,18 @@ export interface BuildOptions {
   now?: Date;
   /** Record front-matter id changes in the ledger and drop the entries of deleted posts (--update-ledger). */
   updateLedger?: boolean;
+  /**
+   * Worker threads that parse and render (--workers); 1 keeps everything in this thread. Default:
+   * every core (at most 8) once there are enough posts to repay starting them. Output is the same.
+   */
+  workers?: number;
+  /** Reuse parsed and rendered posts from the cache, and keep this build's there (the CLI's default; --no-cache). */
+  cache?: boolean;
+  /** Where the cache lives, relative to `cwd`; default node_modules/.cache/postfeed. */
+  cacheDir?: string;
 }
+
+export const DEFAULT_CACHE_DIR = 'node_modules/.cache/postfeed';
 
 export interface BuildResult {
   ok: boolean;
@@ -62,10 +75,26 @@ export interface BuildResult {
   outDir: string;
   /** Number of posts read and valid. */
   posts: number;
+  /** The cache used, when `cache` was set; `problem` says what was wrong with it (the build is right regardless). */
+  cache?: CacheReport;
 }
 
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
-  const read = await readPosts(options);
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const stages = new PostStages(options.workers, options.cache ? path.resolve(cwd, options.cacheDir ?? DEFAULT_CACHE_DIR) : undefined);
+  let result: BuildResult | undefined;
+  try {
+    result = await buildWith(options, stages);
+  } finally {
+    // Written only after a successful build: a failed one leaves everything as it was.
+    const cache = await stages.finish(result?.ok === true);
+    if (result && cache) result.cache = cache;
+  }
+  return result;
+}
+
+async function buildWith(options: BuildOptions, stages: PostStages): Promise<BuildResult> {
+  const read = await readPosts(options, stages);
   if (!read.ok) return failed(read.diagnostics, read.outDir);
   const { cwd, display, config, site, configName, loaded, postsDir, parsed, outDir, now } = read;
   const diagnostics = [...read.diagnostics];
@@ -93,29 +122,17 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     file: ledgerName,
   });
   diagnostics.push(...ledger.diagnostics);
-  const items: FeedItem[] = [];
-  // References between posts resolve to any post, published in this feed or not.
-  const resolvePost = postResolver(posts);
-  for (const [index, post] of selection.posts.entries()) {
-    await offerTurn(index);
-    // Sizes of local files a post attaches, judged by their real path inside the posts folder.
-    const image = post.image?.value;
-    const media = image && isLocalReference(image) ? await mediaFileSize(loaded.root, path.resolve(cwd, post.file), image) : undefined;
-    items.push(renderItem(post, site, config, media, resolvePost, diagnostics));
-  }
-
-  const characters = feedCharacters(items);
-  // A feed past this size would crash string building; fail with advice instead.
-  if (characters > config.limits.maxFeedCharacters) {
-    diagnostics.push({
-      severity: 'error',
-      code: 'feed-too-large',
-      file: configName,
-      field: 'limit',
-      message:
-        `the ${items.length} items carry about ${characters} characters, more than one feed may hold ` +
-        `(limits.maxFeedCharacters: ${config.limits.maxFeedCharacters}); set "limit" (or --limit) to publish the newest posts only`,
-    });
+  const items: RenderedItem[] = [];
+  let characters = 0;
+  for await (const [index, rendered] of renderPosts(selection.posts, posts, read, stages)) {
+    diagnostics.push(...rendered.diagnostics);
+    // Counted as items arrive, so a feed too large to hold stops the build before it is held.
+    characters += itemCharacters(rendered.item.fragments);
+    if (characters > config.limits.maxFeedCharacters) {
+      diagnostics.push(feedTooLarge(selection.posts.length, index + 1, characters, config, configName));
+      break;
+    }
+    items.push(rendered.item);
   }
 
   const hasErrors = diagnostics.some((d) => d.severity === 'error' || (options.strict && d.severity === 'warning'));
@@ -134,6 +151,37 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   };
 }
 
+/** Each selected post rendered, in order, with its index. */
+async function* renderPosts(
+  selected: readonly Post[],
+  all: readonly Post[],
+  read: Extract<ReadPosts, { ok: true }>,
+  stages: PostStages,
+): AsyncGenerator<[number, RenderResult]> {
+  const { site, cwd, loaded } = read;
+  // Sizes of local files a post attaches, judged by their real path inside the posts folder.
+  const inputs: RenderInput[] = [];
+  for (const post of selected) {
+    const image = post.image?.value;
+    const media = image && isLocalReference(image) ? await mediaFileSize(loaded.root, path.resolve(cwd, post.file), image) : undefined;
+    inputs.push({ post, ...(media ? { media } : {}) });
+  }
+  let index = 0;
+  for await (const result of stages.render(inputs, site, all)) yield [index++, result];
+}
+
+function feedTooLarge(selected: number, rendered: number, bytes: number, config: Config, configName: string): Diagnostic {
+  return {
+    severity: 'error',
+    code: 'feed-too-large',
+    file: configName,
+    field: 'limit',
+    message:
+      `the newest ${rendered} of the ${selected} items already come to ${bytes} bytes in one feed, more than one feed may hold ` +
+      `(limits.maxFeedCharacters: ${config.limits.maxFeedCharacters}); set "limit" (or --limit) to publish the newest posts only, or split the archive`,
+  };
+}
+
 function failed(diagnostics: Diagnostic[], outDir: string, posts = 0): BuildResult {
   return { ok: false, files: [], diagnostics, outDir, posts };
 }
@@ -147,6 +195,7 @@ export type ReadPosts =
       config: Config;
       site: Site;
       configName: string;
+      authors: AuthorIndex;
       loaded: LoadedPosts;
       postsDir: string;
       /** Every post that parsed; `diagnostics` holds the problems of the others. */
@@ -157,7 +206,7 @@ export type ReadPosts =
     };
 
 /** Config, source and parse: every post, so every problem is reported at once. `build` and `ledger import` start here. */
-export async function readPosts(options: BuildOptions): Promise<ReadPosts> {
+export async function readPosts(options: BuildOptions, stages = new PostStages(1, undefined)): Promise<ReadPosts> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const display = (absolute: string) => path.relative(cwd, absolute) || '.';
   const defaultOut = path.resolve(cwd, options.out ?? 'dist');
@@ -184,13 +233,12 @@ export async function readPosts(options: BuildOptions): Promise<ReadPosts> {
   const authors = await loadAuthors(config.authors, cwd, configName, display);
   diagnostics.push(...authors.diagnostics);
   const parsed: ParsedPost[] = [];
-  for (const [index, source] of loaded.sources.entries()) {
-    await offerTurn(index);
-    const result = parsePost(source, config, authors.authors);
+  stages.start(config, authors.authors);
+  for await (const result of stages.parse(loaded.sources)) {
     diagnostics.push(...result.diagnostics);
     if (result.post) parsed.push(result.post);
   }
-  return { ok: true, cwd, display, config, site, configName, loaded, postsDir, parsed, diagnostics, outDir, now: now.date };
+  return { ok: true, cwd, display, config, site, configName, authors: authors.authors, loaded, postsDir, parsed, diagnostics, outDir, now: now.date };
 }
 
 /** The config's `authors`: a map written in the config, or the path of a file holding one. */
@@ -207,13 +255,3 @@ async function loadAuthors(
   return authorIndex(loaded.raw, display(absolute));
 }
 
-/** Posts between two turns of the event loop: often enough that a signal is handled within moments. */
-const POSTS_PER_TURN = 16;
-
-/**
- * Parsing and rendering are synchronous; between every POSTS_PER_TURN posts the event loop gets a
- * turn, so SIGINT and SIGTERM stop a long build at once instead of after it.
- */
-function offerTurn(index: number): Promise<void> | undefined {
-  return index % POSTS_PER_TURN === POSTS_PER_TURN - 1 ? new Promise((resolve) => setImmediate(resolve)) : undefined;
-}

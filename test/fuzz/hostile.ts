@@ -346,9 +346,14 @@ export function runHostileCase(hostile: HostileCase): { outcome: CliOutcome; pro
   if (run.status !== 0) {
     problems.push(...changes(before, after).map((change) => `exit ${run.status} yet ${change}`).slice(0, 5));
   } else {
-    // Besides the output folder, a successful build may write one file: the id ledger beside the config.
+    // Besides the output folder, a successful build may write the id ledger beside the config and
+    // its cache file (with the folders above it) under node_modules/.cache/postfeed — nothing else.
     const ledger = Buffer.from(path.join(project, 'postfeed.lock.json')).toString('latin1');
-    const outside = changes(before, after, out).filter((change) => change !== `created ${JSON.stringify(ledger)}` && change !== `changed ${JSON.stringify(ledger)}`);
+    const cache = ['node_modules', 'node_modules/.cache', 'node_modules/.cache/postfeed', 'node_modules/.cache/postfeed/posts.cache'].map((name) =>
+      Buffer.from(path.join(project, name)).toString('latin1'),
+    );
+    const allowed = new Set([ledger, ...cache].flatMap((file) => [`created ${JSON.stringify(file)}`, `changed ${JSON.stringify(file)}`]));
+    const outside = changes(before, after, out).filter((change) => !allowed.has(change));
     problems.push(...outside.map((change) => `wrote outside the output folder: ${change}`).slice(0, 5));
     for (const format of ['rss', 'atom', 'json'] as const) {
       const name = (hostile.config.output?.[format] ?? DEFAULT_OUTPUT[format]).replace('{ROOT}', root);

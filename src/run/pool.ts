@@ -1,0 +1,179 @@
+// Parse and render on every core: a small pool of worker threads (run/pool-worker.ts) that take
+// batches of posts in turn. Results come back in input order whatever worker finished first, so
+// the output is byte-identical with any number of workers. Hand-written rather than piscina or
+// tinypool: ordered batches over two message kinds is all it needs, and it adds no dependency.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Config } from '../config/schema.js';
+import { MalformedOutputError } from '../formats/well-formed.js';
+import type { Author, Post, Site } from '../model.js';
+import type { ParseResult, SourceFile } from '../parse/post.js';
+import type { MediaSize } from '../source/media.js';
+import type { RenderResult } from './post-work.js';
+
+/** What every worker starts with. */
+export interface PoolStart {
+  config: Config;
+  authors: Array<[string, Author]>;
+}
+
+export type PoolRequest =
+  | { kind: 'parse'; batch: number; inputs: SourceFile[] }
+  | { kind: 'render'; batch: number; inputs: RenderInput[] }
+  | { kind: 'render-setup'; site: Site; posts: Array<Pick<Post, 'file' | 'permalink'>> };
+
+export interface RenderInput {
+  post: Post;
+  media?: MediaSize;
+}
+
+type PoolReply = { batch: number; results: unknown[] } | { batch: number; error: { name: string; message: string; stack?: string } };
+
+/** Posts per message: large enough that messaging costs little, small enough that workers stay evenly busy. */
+const BATCH_SIZE = 32;
+
+/** Below this many posts a default build stays in one thread: starting workers would cost more than it saves. */
+export const MIN_POSTS_FOR_WORKERS = 400;
+
+/** The number of workers a build uses when the user does not say. */
+export function defaultWorkers(): number {
+  return Math.max(1, Math.min(availableParallelism(), 8));
+}
+
+/** Worker script: beside this module once compiled; from src/ (tests run the sources), the compiled one in lib/. */
+function workerScript(): URL {
+  const sibling = new URL('./pool-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(sibling))) return sibling;
+  return new URL('../../lib/run/pool-worker.js', import.meta.url);
+}
+
+export class WorkerPool {
+  private readonly workers: Worker[];
+  private readonly idle: Worker[];
+  private readonly waiting = new Map<number, { resolve: (results: unknown[]) => void; reject: (error: Error) => void }>();
+  private failure: Error | undefined;
+  private closing = false;
+  private nextBatch = 0;
+
+  constructor(size: number, start: PoolStart) {
+    this.workers = Array.from({ length: size }, () => {
+      const worker = new Worker(workerScript(), { workerData: start });
+      worker.on('message', (reply: PoolReply) => this.settle(worker, reply));
+      worker.on('error', (error) => this.fail(error));
+      worker.on('exit', (code) => {
+        if (!this.closing) this.fail(new Error(`a worker thread stopped with exit code ${code}`));
+      });
+      return worker;
+    });
+    this.idle = [...this.workers];
+  }
+
+  parse(sources: readonly SourceFile[]): AsyncGenerator<ParseResult> {
+    return this.map('parse', sources) as AsyncGenerator<ParseResult>;
+  }
+
+  /** Every worker learns the site and the posts references resolve to, before any render batch. */
+  setupRender(site: Site, posts: readonly Pick<Post, 'file' | 'permalink'>[]): void {
+    const request: PoolRequest = { kind: 'render-setup', site, posts: posts.map(({ file, permalink }) => ({ file, permalink })) };
+    for (const worker of this.workers) worker.postMessage(request);
+  }
+
+  render(inputs: readonly RenderInput[]): AsyncGenerator<RenderResult> {
+    return this.map('render', inputs) as AsyncGenerator<RenderResult>;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+
+  /**
+   * The results for `inputs`, in their order, as batches complete. At most two batches per worker
+   * are in flight, so a consumer that stops early (a feed grown too large) stops the work too.
+   */
+  private async *map(kind: 'parse' | 'render', inputs: readonly unknown[]): AsyncGenerator<unknown> {
+    const batches: Array<Promise<unknown[]>> = [];
+    let sent = 0;
+    const send = () => {
+      const start = sent * BATCH_SIZE;
+      batches.push(this.run(kind, inputs.slice(start, start + BATCH_SIZE)));
+      sent++;
+    };
+    const total = Math.ceil(inputs.length / BATCH_SIZE);
+    const ahead = this.workers.length * 2;
+    for (let index = 0; index < total; index++) {
+      while (sent < total && sent < index + ahead) send();
+      const results = await batches[index]!;
+      batches[index] = undefined as never; // let the batch's results go once consumed
+      yield* results;
+    }
+  }
+
+  private queue: Array<{ batch: number; request: PoolRequest }> = [];
+
+  private run(kind: 'parse' | 'render', inputs: unknown[]): Promise<unknown[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    const batch = this.nextBatch++;
+    const promise = new Promise<unknown[]>((resolve, reject) => this.waiting.set(batch, { resolve, reject }));
+    // Batches sent ahead may fail after their consumer stopped: that must not be an unhandled rejection.
+    promise.catch(() => undefined);
+    this.queue.push({ batch, request: { kind, batch, inputs } as PoolRequest });
+    this.dispatch();
+    return promise;
+  }
+
+  private dispatch(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const worker = this.idle.shift()!;
+      worker.postMessage(this.queue.shift()!.request);
+    }
+  }
+
+  private settle(worker: Worker, reply: PoolReply): void {
+    this.idle.push(worker);
+    const waiting = this.waiting.get(reply.batch);
+    if ('error' in reply) {
+      const error = reply.error.name === 'MalformedOutputError' ? new MalformedOutputError(reply.error.message) : new Error(reply.error.message);
+      error.stack = reply.error.stack ?? error.stack;
+      if (waiting) {
+        this.waiting.delete(reply.batch);
+        waiting.reject(error);
+      } else this.fail(error);
+    } else if (waiting) {
+      this.waiting.delete(reply.batch);
+      waiting.resolve(reply.results);
+    }
+    this.dispatch();
+  }
+
+  private fail(error: Error): void {
+    if (this.closing) return;
+    this.failure ??= error;
+    for (const { reject } of this.waiting.values()) reject(error);
+    this.waiting.clear();
+  }
+}
+
+/**
+ * The pool a build may use, started only when there is enough work: `workers` as the user gave it
+ * (an explicit number is honoured for any number of posts), else every core for large builds.
+ */
+export class PoolChoice {
+  private pool: WorkerPool | undefined;
+
+  constructor(private readonly workers: number | undefined) {}
+
+  get(start: () => PoolStart, posts: number): WorkerPool | undefined {
+    if (this.pool) return this.pool;
+    const size = this.workers ?? (posts >= MIN_POSTS_FOR_WORKERS ? defaultWorkers() : 1);
+    if (size <= 1 || posts === 0) return undefined;
+    this.pool = new WorkerPool(size, start());
+    return this.pool;
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+  }
+}

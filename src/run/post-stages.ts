@@ -1,0 +1,142 @@
+// Where each post's parse and render happen: taken from the cache when an entry fits, otherwise
+// done by the worker pool (large builds) or in this thread. Results come back in the posts' order
+// whichever way they were made, so output and diagnostics never depend on it.
+import type { Config } from '../config/schema.js';
+import { cacheSalt, PostCache } from '../cache/post-cache.js';
+import type { Post, Site } from '../model.js';
+import type { AuthorIndex, ParseResult, SourceFile } from '../parse/post.js';
+import { postResolver } from '../render/references.js';
+import { writeCacheFile } from '../output/cache-file.js';
+import { codeFingerprint, readCacheFile } from '../source/cache-file.js';
+import { parseWork, renderWork, type RenderResult } from './post-work.js';
+import { PoolChoice, type RenderInput } from './pool.js';
+
+/** What a build did with the cache, for the one line that says so when something was wrong. */
+export interface CacheReport {
+  dir: string;
+  /** Posts parsed and rendered from the cache (hits) and anew (misses). */
+  parseHits: number;
+  parseMisses: number;
+  renderHits: number;
+  renderMisses: number;
+  /** Why (part of) the cache could not be used or kept; the build was right regardless. */
+  problem?: string;
+}
+
+export class PostStages {
+  private readonly pool: PoolChoice;
+  private cache: PostCache | undefined;
+  private config: Config | undefined;
+  private authors: AuthorIndex = new Map();
+  private readonly parseKeys = new Map<string, string>();
+  private report: CacheReport | undefined;
+
+  /** `cacheDir`: absolute folder of the cache, or undefined to build without one. */
+  constructor(
+    workers: number | undefined,
+    private readonly cacheDir: string | undefined,
+  ) {
+    this.pool = new PoolChoice(workers);
+  }
+
+  /** The settings every post is parsed with; opens the cache, whose keys depend on them. */
+  start(config: Config, authors: AuthorIndex): void {
+    this.config = config;
+    this.authors = authors;
+    if (this.cacheDir === undefined) return;
+    const read = readCacheFile(this.cacheDir);
+    // Settings no post is parsed or rendered differently for: which items a feed carries, and
+    // where the feeds and the ledger go. Every other setting is part of every key.
+    const { limit: _limit, out: _out, ledger: _ledger, check: _check, ...settings } = config;
+    this.cache = new PostCache(read.entries, cacheSalt(codeFingerprint(), { settings, authors: [...authors] }));
+    this.report = { dir: this.cacheDir, ...this.cache.counts, ...(read.problem ? { problem: `the cache file was damaged: ${read.problem}; rebuilt` } : {}) };
+  }
+
+  async *parse(sources: readonly SourceFile[]): AsyncGenerator<ParseResult> {
+    const config = this.config!;
+    const cache = this.cache;
+    const found: Array<ParseResult | undefined> = sources.map((source) => {
+      if (!cache) return undefined;
+      const key = cache.parseKey(source);
+      this.parseKeys.set(source.file, key);
+      return cache.getParse(key);
+    });
+    const missing = sources.filter((_, index) => !found[index]);
+    const workers = this.pool.get(() => ({ config, authors: [...this.authors] }), missing.length);
+    const made = workers ? workers.parse(missing) : this.parseHere(missing);
+    for (const [index, source] of sources.entries()) {
+      let result = found[index];
+      if (!result) {
+        result = (await made.next()).value as ParseResult;
+        if (cache) cache.putParse(this.parseKeys.get(source.file)!, result);
+      }
+      yield result;
+    }
+  }
+
+  /** `all`: every post, for the references between posts (a link may name one no feed carries). */
+  async *render(inputs: readonly RenderInput[], site: Site, all: readonly Post[]): AsyncGenerator<RenderResult> {
+    const config = this.config!;
+    const cache = this.cache;
+    const resolvePost = postResolver(all);
+    const siteJson = JSON.stringify(site);
+    const keys = inputs.map(({ post, media }) => (cache ? cache.renderKey(this.parseKeys.get(post.file)!, post, siteJson, media) : ''));
+    const found = inputs.map((_, index) => (cache ? cache.getRender(keys[index]!, resolvePost) : undefined));
+    const missing = inputs.filter((_, index) => !found[index]);
+    const workers = this.pool.get(() => ({ config, authors: [...this.authors] }), missing.length);
+    let made: AsyncGenerator<RenderResult>;
+    if (workers) {
+      workers.setupRender(site, all);
+      made = workers.render(missing);
+    } else made = this.renderHere(missing, { config, site, resolvePost });
+    for (const [index] of inputs.entries()) {
+      let result = found[index];
+      if (!result) {
+        result = (await made.next()).value as RenderResult;
+        if (cache) cache.putRender(keys[index]!, result);
+      }
+      yield result;
+    }
+  }
+
+  /** Stops the workers and, when `completed`, writes the cache with exactly the entries this build used. */
+  async finish(completed: boolean): Promise<CacheReport | undefined> {
+    await this.pool.close();
+    const cache = this.cache;
+    if (!cache || !this.report) return this.report;
+    Object.assign(this.report, cache.counts);
+    if (!completed) return this.report;
+    if (cache.problem) this.report.problem ??= `${cache.problem}; rebuilt`;
+    if (cache.changed) {
+      const problem = await writeCacheFile(this.report.dir, cache.entries());
+      if (problem) this.report.problem ??= problem;
+    }
+    return this.report;
+  }
+
+  private async *parseHere(sources: readonly SourceFile[]): AsyncGenerator<ParseResult> {
+    const context = { config: this.config!, authors: this.authors };
+    for (const [index, source] of sources.entries()) {
+      await offerTurn(index);
+      yield parseWork(source, context);
+    }
+  }
+
+  private async *renderHere(inputs: readonly RenderInput[], context: Parameters<typeof renderWork>[2]): AsyncGenerator<RenderResult> {
+    for (const [index, { post, media }] of inputs.entries()) {
+      await offerTurn(index);
+      yield renderWork(post, media, context);
+    }
+  }
+}
+
+/** Posts between two turns of the event loop: often enough that a signal is handled within moments. */
+const POSTS_PER_TURN = 16;
+
+/**
+ * Parsing and rendering are synchronous; between every POSTS_PER_TURN posts the event loop gets a
+ * turn, so SIGINT and SIGTERM stop a long build at once instead of after it.
+ */
+function offerTurn(index: number): Promise<void> | undefined {
+  return index % POSTS_PER_TURN === POSTS_PER_TURN - 1 ? new Promise((resolve) => setImmediate(resolve)) : undefined;
+}

@@ -1,0 +1,64 @@
+// Reading the post cache (cache/post-cache.ts) and fingerprinting postfeed's own code for its keys.
+// Never fails a build: a missing, unreadable or damaged file is an empty cache, and says why.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readPack } from '../cache/pack.js';
+
+export const CACHE_FILE = 'posts.cache';
+
+/** Larger than this is not a file postfeed wrote for any archive it can build; ignored. */
+const MAX_CACHE_BYTES = 1536 * 1024 * 1024;
+
+export interface CacheRead {
+  entries: Map<string, Uint8Array>;
+  /** Why the file could not be used (in whole or in part); undefined when it was fine or absent. */
+  problem?: string;
+}
+
+export function readCacheFile(dir: string): CacheRead {
+  const file = path.join(dir, CACHE_FILE);
+  let bytes: Buffer;
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile()) return { entries: new Map(), problem: 'it is not a regular file' };
+    if (stat.size > MAX_CACHE_BYTES) return { entries: new Map(), problem: `it is ${stat.size} bytes, more than any cache postfeed writes` };
+    bytes = readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { entries: new Map() };
+    return { entries: new Map(), problem: `it cannot be read (${code ?? (error as Error).message})` };
+  }
+  return readPack(bytes);
+}
+
+/**
+ * postfeed's code as the cache sees it: its version and the size and time of every module file,
+ * so a rebuilt or edited checkout never reuses entries an older build of the code made.
+ */
+export function codeFingerprint(): string {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  let version = '?';
+  try {
+    version = (JSON.parse(readFileSync(path.join(root, '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    // Unusual layouts still get the modules' sizes and times.
+  }
+  const parts = [version];
+  const walk = (dir: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const file = path.join(dir, name);
+      const stat = statSync(file, { throwIfNoEntry: false });
+      if (stat?.isDirectory()) walk(file);
+      else if (stat && /\.(?:js|ts)$/.test(name)) parts.push(`${path.relative(root, file)}:${stat.size}:${stat.mtimeMs}`);
+    }
+  };
+  walk(root);
+  return parts.join('\n');
+}

@@ -1,0 +1,209 @@
+// The worker pool and the post cache change how fast a build is, never what it writes or says:
+// every build here is compared byte for byte, diagnostics included, with a plain one-thread build
+// without a cache. Also: a damaged cache file is detected, warned about once and rebuilt; a cached
+// render is redone when a post it links to moves; concurrent builds leave a readable cache.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { build, type BuildOptions, type BuildResult } from '../src/index.js';
+import { formatDiagnostics } from '../src/diagnostics/format.js';
+import { makeProject, post, runCli, runCliAsync, SHARED } from './helpers.js';
+
+const NOW = new Date('2030-01-01T00:00:00Z');
+
+/** What a build produced, as a reader and a user see it: every file's bytes and every line printed. */
+function observable(result: BuildResult): { ok: boolean; files: Record<string, string>; diagnostics: string[] } {
+  return {
+    ok: result.ok,
+    files: Object.fromEntries(result.files.map((file) => [file.path, file.contents])),
+    diagnostics: formatDiagnostics(result.diagnostics),
+  };
+}
+
+async function buildWith(cwd: string, options: BuildOptions): Promise<BuildResult> {
+  return build({ cwd, now: NOW, limit: 0, ...options });
+}
+
+/**
+ * A corpus of the bench's kind (raw HTML, code, links, many scripts) plus two posts that warn;
+ * `published` is how many items a feed of all posts carries.
+ */
+function corpusProject(count: number): { cwd: string; published: number } {
+  // Dated permalinks, as the bench has them: the corpus repeats slugs on different days.
+  const cwd = makeProject({}, { permalink: '/posts/:year/:month/:day/:slug/' });
+  const made = execFileSync(process.execPath, [path.join(SHARED, 'bench', 'make-corpus.mjs'), '--count', String(count), '--out', path.join(cwd, 'posts')], { encoding: 'utf8' });
+  const { published } = JSON.parse(made.trim().split('\n').pop()!) as { published: number };
+  writeFileSync(path.join(cwd, 'posts', 'warns-1.md'), post('title: Warns\ndate: 2020-01-01\nmystery: 1', 'Text <script>alert(1)</script> and <b onclick="x()">bold</b>.'));
+  writeFileSync(path.join(cwd, 'posts', 'warns-2.md'), post('title: Empty\ndate: 2020-01-02', ''));
+  return { cwd, published: published + 2 };
+}
+
+describe('the worker pool', () => {
+  it('writes byte-identical feeds and the same diagnostics with 1, 2 and 4 workers', { timeout: 240_000 }, async () => {
+    const { cwd, published } = corpusProject(300);
+    const one = await buildWith(cwd, { workers: 1 });
+    expect(one.ok, JSON.stringify(one.diagnostics.slice(0, 3))).toBe(true);
+    expect(one.files.map((file) => file.items)).toEqual([published, published, published]);
+    expect(one.diagnostics.length).toBeGreaterThan(0);
+    for (const workers of [2, 4]) expect(observable(await buildWith(cwd, { workers }))).toEqual(observable(one));
+  });
+
+  it('reports errors in the posts the same way from workers', { timeout: 120_000 }, async () => {
+    const posts: Record<string, string> = {};
+    for (let index = 0; index < 40; index++) posts[`p${index}.md`] = post(`title: Post ${index}\ndate: 2020-01-${String((index % 28) + 1).padStart(2, '0')}`, `Body ${index}.`);
+    posts['p7.md'] = post('title: [unclosed\ndate: 2020-01-07');
+    posts['p31.md'] = post('title: Bad date\ndate: 2020-13-45');
+    const cwd = makeProject(posts);
+    const one = await buildWith(cwd, { workers: 1 });
+    expect(one.ok).toBe(false);
+    expect(one.diagnostics.map((diagnostic) => diagnostic.file)).toEqual(['posts/p31.md', 'posts/p7.md'].sort());
+    expect(observable(await buildWith(cwd, { workers: 4 }))).toEqual(observable(one));
+  });
+
+  it('refuses a --workers value that is not a whole number from 1 to 64, naming the flag', () => {
+    const cwd = makeProject({ 'a.md': post('title: A\ndate: 2020-01-01') });
+    for (const value of ['0', '65', 'two', '1.5', '']) {
+      const run = runCli(cwd, ['build', '--workers', value]);
+      expect(run.status, value).toBe(2);
+      expect(run.stderr).toMatch(/--workers: must be a whole number from 1/);
+    }
+  });
+});
+
+describe('the post cache', () => {
+  it('gives a warm build and a build after one edit exactly what a build without the cache gives', { timeout: 240_000 }, async () => {
+    const { cwd, published } = corpusProject(200);
+    const plain = observable(await buildWith(cwd, { workers: 1 }));
+    const cold = await buildWith(cwd, { cache: true });
+    expect(observable(cold)).toEqual(plain);
+    expect(cold.cache).toMatchObject({ parseHits: 0, renderHits: 0 });
+    expect(cold.cache?.problem).toBeUndefined();
+    expect(readdirSync(path.join(cwd, 'node_modules', '.cache', 'postfeed'))).toEqual(['posts.cache']);
+
+    const warm = await buildWith(cwd, { cache: true });
+    expect(observable(warm)).toEqual(plain);
+    expect(warm.cache).toMatchObject({ parseMisses: 0, renderMisses: 0, parseHits: 202, renderHits: published });
+
+    // One edit: that post is parsed and rendered again, every other one comes from the cache.
+    const edited = readdirSync(path.join(cwd, 'posts')).sort()[10]!;
+    const file = path.join(cwd, 'posts', edited);
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\nAn added paragraph.\n`);
+    const afterEdit = await buildWith(cwd, { cache: true });
+    expect(afterEdit.cache).toMatchObject({ parseMisses: 1, renderMisses: 1 });
+    expect(observable(afterEdit)).toEqual(observable(await buildWith(cwd, { workers: 1 })));
+    expect(observable(afterEdit).files['feed.json']).toContain('An added paragraph.');
+  });
+
+  it('misses after a setting that shapes posts changes; the limit changes nothing', { timeout: 120_000 }, async () => {
+    const { cwd } = corpusProject(30);
+    await buildWith(cwd, { cache: true });
+    const limited = await buildWith(cwd, { cache: true, limit: 5 });
+    expect(limited.cache).toMatchObject({ parseMisses: 0, renderMisses: 0 });
+    const config = { ...JSON.parse(readFileSync(path.join(cwd, 'postfeed.config.json'), 'utf8')), content: 'summary' };
+    const summaries = await build({ cwd, now: NOW, limit: 0, cache: true, config });
+    expect(summaries.cache?.parseHits).toBe(0);
+    expect(observable(summaries)).toEqual(observable(await build({ cwd, now: NOW, limit: 0, config })));
+  });
+
+  it('replays cached warnings, so a warm build prints what a cold one prints', { timeout: 60_000 }, async () => {
+    const cwd = makeProject({
+      'a.md': post('title: A\ndate: 2020-01-01\nunknown-key: 1', 'Hi <iframe src="https://example.org/"></iframe>'),
+      'b.md': post('title: B\ndate: 2020-01-02', ''),
+    });
+    const cold = runCli(cwd, ['build']);
+    const warm = runCli(cwd, ['build']);
+    expect(cold.status).toBe(0);
+    expect(cold.stderr).toMatch(/unknown-key/);
+    expect(cold.stderr).toMatch(/iframe/);
+    expect(cold.stderr).toMatch(/no text/);
+    expect(warm.stderr).toBe(cold.stderr);
+    expect(warm.stdout).toMatch(/\(from the cache: 2 parsed, 2 rendered\)/);
+    expect(existsSync(path.join(cwd, 'node_modules', '.cache', 'postfeed', 'posts.cache'))).toBe(true);
+  });
+
+  it('renders a post again when a post it links to moves, though its own text did not change', { timeout: 60_000 }, async () => {
+    const config = { conventions: 'jekyll' as const, permalink: '/:year/:slug/' };
+    const cwd = makeProject(
+      {
+        '2020-01-01-target.md': post('title: Target\ndate: 2020-01-01'),
+        '2020-01-02-linker.md': post('title: Linker\ndate: 2020-01-02', 'See [the target]({% post_url 2020-01-01-target %}).'),
+      },
+      config,
+    );
+    const first = await buildWith(cwd, { cache: true });
+    expect(observable(first).files['feed.json']).toContain('https://example.com/blog/2020/target/');
+    writeFileSync(path.join(cwd, 'posts', '2020-01-01-target.md'), post('title: Target\ndate: 2020-01-01\nslug: moved'));
+    const second = await buildWith(cwd, { cache: true });
+    expect(second.cache).toMatchObject({ parseHits: 1, renderHits: 0 });
+    expect(observable(second)).toEqual(observable(await buildWith(cwd, {})));
+    expect(observable(second).files['feed.json']).toContain('https://example.com/blog/2020/moved/');
+    expect(observable(second).files['feed.json']).not.toContain('/2020/target/');
+  });
+
+  for (const [damage, harm] of [
+    [
+      'a flipped byte in an entry',
+      (file: string) => {
+        const bytes = readFileSync(file);
+        const middle = Math.floor(bytes.length / 2);
+        bytes[middle] = bytes[middle]! ^ 0xff;
+        writeFileSync(file, bytes);
+      },
+    ],
+    ['a file cut short by a crash', (file: string) => truncateSync(file, Math.floor(statSync(file).size * 0.6))],
+    ['a file that is not a cache at all', (file: string) => writeFileSync(file, 'not a cache\n')],
+  ] as const) {
+    it(`detects ${damage}: warns once, builds exactly right, and rebuilds the file`, { timeout: 120_000 }, async () => {
+      const { cwd } = corpusProject(40);
+      const plain = observable(await buildWith(cwd, {}));
+      await buildWith(cwd, { cache: true });
+      harm(path.join(cwd, 'node_modules', '.cache', 'postfeed', 'posts.cache'));
+      const damaged = await buildWith(cwd, { cache: true });
+      expect(observable(damaged)).toEqual(plain);
+      expect(damaged.cache?.problem).toMatch(/damaged|could not be read/);
+      const again = await buildWith(cwd, { cache: true });
+      expect(again.cache?.problem).toBeUndefined();
+      expect(again.cache).toMatchObject({ parseMisses: 0, renderMisses: 0 });
+      expect(observable(again)).toEqual(plain);
+    });
+  }
+
+  it('says so on stderr once, and --strict still passes: the cache is not the posts', { timeout: 60_000 }, () => {
+    const cwd = makeProject({ 'a.md': post('title: A\ndate: 2020-01-01') });
+    expect(runCli(cwd, ['build', '--strict']).status).toBe(0);
+    writeFileSync(path.join(cwd, 'node_modules', '.cache', 'postfeed', 'posts.cache'), 'garbage');
+    const run = runCli(cwd, ['build', '--strict']);
+    expect(run.status).toBe(0);
+    expect(run.stderr.match(/warning: the cache file was damaged/g)).toHaveLength(1);
+    expect(runCli(cwd, ['build', '--strict']).stderr).not.toMatch(/cache/);
+  });
+
+  it('--no-cache neither reads nor writes it; --cache-dir puts it elsewhere; a failed build writes none', { timeout: 60_000 }, () => {
+    const cwd = makeProject({ 'a.md': post('title: A\ndate: 2020-01-01') });
+    expect(runCli(cwd, ['build', '--no-cache']).status).toBe(0);
+    expect(existsSync(path.join(cwd, 'node_modules'))).toBe(false);
+    expect(runCli(cwd, ['build', '--cache-dir', 'elsewhere/cache']).status).toBe(0);
+    expect(readdirSync(path.join(cwd, 'elsewhere', 'cache'))).toEqual(['posts.cache']);
+    expect(existsSync(path.join(cwd, 'node_modules'))).toBe(false);
+    const failing = makeProject({ 'a.md': post('title: [broken\ndate: 2020-01-01') });
+    expect(runCli(failing, ['build']).status).toBe(1);
+    expect(existsSync(path.join(failing, 'node_modules'))).toBe(false);
+  });
+
+  it('survives two builds at once: both succeed, the cache left is whole and used', { timeout: 240_000 }, async () => {
+    const { cwd } = corpusProject(150);
+    const runs = await Promise.all(['one', 'two'].map((out) => runCliAsync(cwd, ['build', '--limit', '0', '--out', `dist-${out}`, '--quiet'], { POSTFEED_BASE_URL: '', SOURCE_DATE_EPOCH: '' })));
+    for (const run of runs) expect(run.status, run.stderr).toBe(0);
+    expect(readFileSync(path.join(cwd, 'dist-one', 'atom.xml'))).toEqual(readFileSync(path.join(cwd, 'dist-two', 'atom.xml')));
+    const dir = path.join(cwd, 'node_modules', '.cache', 'postfeed');
+    expect(readdirSync(dir)).toEqual(['posts.cache']);
+    // The same code as the two builds (the CLI's), so the same keys: everything comes from the cache.
+    const warm = runCli(cwd, ['build', '--limit', '0', '--out', 'dist-one']);
+    expect(warm.stderr).not.toMatch(/cache/);
+    expect(warm.stdout).toMatch(/\(from the cache: 152 parsed, \d+ rendered\)/);
+    // A temporary file from a killed writer is never read as the cache.
+    renameSync(path.join(dir, 'posts.cache'), path.join(dir, 'posts.cache.tmp-1-aa'));
+    expect(runCli(cwd, ['build', '--limit', '0', '--out', 'dist-one']).stdout).not.toMatch(/from the cache/);
+  });
+});
