@@ -8,7 +8,7 @@ import type { AuthorIndex, ParseResult, SourceFile } from '../parse/post.js';
 import { postResolver } from '../render/references.js';
 import { writeCacheFile } from '../output/cache-file.js';
 import { codeFingerprint, readCacheFile } from '../source/cache-file.js';
-import { parseWork, renderWork, type RenderResult } from './post-work.js';
+import type { RenderContext, RenderResult } from './post-work.js';
 import { PoolChoice, type RenderInput } from './pool.js';
 
 /** What a build did with the cache, for the one line that says so when something was wrong. */
@@ -115,6 +115,8 @@ export class PostStages {
   }
 
   private async *parseHere(sources: readonly SourceFile[]): AsyncGenerator<ParseResult> {
+    if (sources.length === 0) return;
+    const { parseWork } = await postWork();
     const context = { config: this.config!, authors: this.authors };
     for (const [index, source] of sources.entries()) {
       await offerTurn(index);
@@ -122,12 +124,22 @@ export class PostStages {
     }
   }
 
-  private async *renderHere(inputs: readonly RenderInput[], context: Parameters<typeof renderWork>[2]): AsyncGenerator<RenderResult> {
+  private async *renderHere(inputs: readonly RenderInput[], context: RenderContext): AsyncGenerator<RenderResult> {
+    if (inputs.length === 0) return;
+    const { renderWork } = await postWork();
     for (const [index, { post, media }] of inputs.entries()) {
       await offerTurn(index);
       yield renderWork(post, media, context);
     }
   }
+}
+
+/**
+ * The parsers and renderers (markdown-it, sanitize-html, YAML …), loaded only when this thread has
+ * a post to parse or render: a warm build or one run by workers never pays for loading them here.
+ */
+function postWork(): Promise<typeof import('./post-work.js')> {
+  return import('./post-work.js');
 }
 
 /** Posts between two turns of the event loop: often enough that a signal is handled within moments. */
