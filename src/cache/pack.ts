@@ -39,17 +39,27 @@ export function readPack(bytes: Buffer): PackRead {
   return { entries };
 }
 
-/** The file's bytes for these entries, in pieces (one per entry), so no single buffer holds them all. */
-export function* packPieces(entries: Iterable<[string, Uint8Array]>): Generator<Buffer> {
+/** An entry's value: its bytes, or its bytes in parts (written one after another, never joined). */
+export type EntryValue = Uint8Array | readonly Uint8Array[];
+
+/** The file's bytes for these entries, in pieces, so no single buffer holds them all. */
+export function* packPieces(entries: Iterable<[string, EntryValue]>): Generator<Uint8Array> {
   yield MAGIC;
   for (const [key, value] of entries) {
+    const parts = value instanceof Uint8Array ? [value] : value;
     const keyBytes = Buffer.from(key, 'latin1');
     const head = Buffer.allocUnsafe(4 + keyBytes.length + 4);
     head.writeUInt32LE(keyBytes.length, 0);
     keyBytes.copy(head, 4);
-    head.writeUInt32LE(value.length, 4 + keyBytes.length);
+    head.writeUInt32LE(parts.reduce((sum, part) => sum + part.length, 0), 4 + keyBytes.length);
+    let checksum = crc32(head);
+    yield head;
+    for (const part of parts) {
+      checksum = crc32(part, checksum);
+      yield part;
+    }
     const tail = Buffer.allocUnsafe(4);
-    tail.writeUInt32LE(crc32(value, crc32(head)), 0);
-    yield Buffer.concat([head, value, tail]);
+    tail.writeUInt32LE(checksum, 0);
+    yield tail;
   }
 }

@@ -7,15 +7,17 @@
 import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import { FORMAT_NAMES } from '../formats/registry.js';
+import type { EntryValue } from './pack.js';
 import type { ItemFragments, Post } from '../model.js';
 import type { ParseResult, SourceFile } from '../parse/post.js';
 import type { PostResolver } from '../render/references.js';
+import { attachBody, detachBody, type DetachedParse } from '../run/detached-body.js';
 import type { RenderResult } from '../run/post-work.js';
 import type { MediaSize } from '../source/media.js';
 
 export class PostCache {
   /** Entries this build used or made: exactly what the next cache file holds. */
-  private readonly kept = new Map<string, Uint8Array>();
+  private readonly kept = new Map<string, EntryValue>();
   /** Entries used and entries made, by stage: what a rebuild redid. */
   readonly counts = { parseHits: 0, parseMisses: 0, renderHits: 0, renderMisses: 0 };
   private missed = 0;
@@ -43,15 +45,15 @@ export class PostCache {
     return digest(['render', parseKey, post.slug, post.permalink, post.id, siteJson, JSON.stringify(media ?? null)]);
   }
 
-  getParse(key: string): ParseResult | undefined {
-    const result = this.get(key, (bytes) => deserialize(bytes) as ParseResult);
+  getParse(key: string, source: SourceFile): ParseResult | undefined {
+    const result = this.get(key, (bytes) => attachBody(deserialize(bytes) as DetachedParse, source));
     if (result) this.counts.parseHits++;
     else this.counts.parseMisses++;
     return result;
   }
 
-  putParse(key: string, result: ParseResult): void {
-    this.kept.set(key, serialize(result));
+  putParse(key: string, result: ParseResult, source: SourceFile): void {
+    this.kept.set(key, serialize(detachBody(result, source)));
   }
 
   /** A cached render, if every reference it resolved still resolves to the same post. */
@@ -78,7 +80,7 @@ export class PostCache {
     return this.missed > 0 || this.kept.size !== this.stored.size;
   }
 
-  entries(): IterableIterator<[string, Uint8Array]> {
+  entries(): IterableIterator<[string, EntryValue]> {
     return this.kept.entries();
   }
 
@@ -103,7 +105,7 @@ export class PostCache {
  * A render entry: its small fields through V8's serializer, then each format's fragment as the
  * raw UTF-8 it is written as — read back as views into the cache file, never copied or decoded.
  */
-function encodeRender(result: RenderResult): Buffer {
+function encodeRender(result: RenderResult): Uint8Array[] {
   const { fragments, ...dates } = result.item;
   const parts: Uint8Array[] = [serialize({ item: dates, diagnostics: result.diagnostics, references: result.references })];
   for (const format of FORMAT_NAMES) parts.push(fragments[format]);
@@ -113,7 +115,8 @@ function encodeRender(result: RenderResult): Buffer {
     length.writeUInt32LE(part.length, 0);
     out.push(length, part);
   }
-  return Buffer.concat(out);
+  // In parts: the fragments are the very buffers the feeds are written from, not copies of them.
+  return out;
 }
 
 function decodeRender(bytes: Uint8Array): RenderResult {

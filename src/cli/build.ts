@@ -24,7 +24,7 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
     'update-ledger': { type: 'boolean', help: 'record front-matter id changes in the ledger and drop entries of deleted posts' },
     'no-cache': { type: 'boolean', help: 'neither read nor write the cache of parsed and rendered posts' },
     'cache-dir': { type: 'string', value: '<dir>', help: 'where the cache lives (default: node_modules/.cache/postfeed)' },
-    workers: { type: 'string', value: '<n>', help: 'worker threads that parse and render; 1 = none (default: every core, for 400+ posts)' },
+    workers: { type: 'string', value: '<n>', help: 'worker threads that parse and render; 1 = none (default: every core, for 2000+ posts)' },
     quiet: { type: 'boolean', help: 'print nothing on success' },
   },
   async run(values) {

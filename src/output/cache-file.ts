@@ -4,13 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { packPieces } from '../cache/pack.js';
+import { packPieces, type EntryValue } from '../cache/pack.js';
 import { CACHE_FILE } from '../source/cache-file.js';
 
 const WRITE_BYTES = 1 << 20;
 
 /** Writes the entries as the cache file in `dir`; returns why it could not, or undefined. */
-export async function writeCacheFile(dir: string, entries: Iterable<[string, Uint8Array]>): Promise<string | undefined> {
+export async function writeCacheFile(dir: string, entries: Iterable<[string, EntryValue]>): Promise<string | undefined> {
   const target = path.join(dir, CACHE_FILE);
   const temporary = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
@@ -18,7 +18,7 @@ export async function writeCacheFile(dir: string, entries: Iterable<[string, Uin
     const handle = await fs.open(temporary, 'wx');
     try {
       // About a megabyte per write: one write per entry would be tens of thousands of calls.
-      let batch: Buffer[] = [];
+      let batch: Uint8Array[] = [];
       let bytes = 0;
       for (const piece of packPieces(entries)) {
         batch.push(piece);

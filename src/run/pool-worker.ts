@@ -6,6 +6,7 @@ import type { Author, Post } from '../model.js';
 import type { SourceFile } from '../parse/post.js';
 import { postResolver } from '../render/references.js';
 import type { MediaSize } from '../source/media.js';
+import { detachBody } from './detached-body.js';
 import { parseWork, renderWork, type ParseContext, type RenderContext } from './post-work.js';
 import type { PoolRequest, PoolStart } from './pool.js';
 
@@ -21,7 +22,7 @@ parentPort!.on('message', (request: PoolRequest) => {
     }
     const results =
       request.kind === 'parse'
-        ? (request.inputs as SourceFile[]).map((source) => parseWork(source, parseContext))
+        ? (request.inputs as SourceFile[]).map((source) => detachBody(parseWork(source, parseContext), source))
         : (request.inputs as Array<{ post: Post; media?: MediaSize }>).map(({ post, media }) => renderWork(post, media, renderContext!));
     parentPort!.postMessage({ batch: request.batch, results });
   } catch (error) {

@@ -11,6 +11,7 @@ import { MalformedOutputError } from '../formats/well-formed.js';
 import type { Author, Post, Site } from '../model.js';
 import type { ParseResult, SourceFile } from '../parse/post.js';
 import type { MediaSize } from '../source/media.js';
+import { attachBody, type DetachedParse } from './detached-body.js';
 import type { RenderResult } from './post-work.js';
 
 /** What every worker starts with. */
@@ -35,7 +36,7 @@ type PoolReply = { batch: number; results: unknown[] } | { batch: number; error:
 const BATCH_SIZE = 32;
 
 /** Below this many posts a default build stays in one thread: starting workers would cost more than it saves. */
-export const MIN_POSTS_FOR_WORKERS = 400;
+export const MIN_POSTS_FOR_WORKERS = 2000;
 
 /** The number of workers a build uses when the user does not say. */
 export function defaultWorkers(): number {
@@ -70,8 +71,9 @@ export class WorkerPool {
     this.idle = [...this.workers];
   }
 
-  parse(sources: readonly SourceFile[]): AsyncGenerator<ParseResult> {
-    return this.map('parse', sources) as AsyncGenerator<ParseResult>;
+  async *parse(sources: readonly SourceFile[]): AsyncGenerator<ParseResult> {
+    let index = 0;
+    for await (const detached of this.map('parse', sources)) yield attachBody(detached as DetachedParse, sources[index++]!);
   }
 
   /** Every worker learns the site and the posts references resolve to, before any render batch. */

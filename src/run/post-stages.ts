@@ -59,7 +59,7 @@ export class PostStages {
       if (!cache) return undefined;
       const key = cache.parseKey(source);
       this.parseKeys.set(source.file, key);
-      return cache.getParse(key);
+      return cache.getParse(key, source);
     });
     const missing = sources.filter((_, index) => !found[index]);
     const workers = this.pool.get(() => ({ config, authors: [...this.authors] }), missing.length);
@@ -68,7 +68,7 @@ export class PostStages {
       let result = found[index];
       if (!result) {
         result = (await made.next()).value as ParseResult;
-        if (cache) cache.putParse(this.parseKeys.get(source.file)!, result);
+        if (cache) cache.putParse(this.parseKeys.get(source.file)!, result, source);
       }
       yield result;
     }

@@ -49,8 +49,8 @@ const fitName = (name: string) => {
 const fileName: fc.Arbitrary<string | Buffer> = fc.oneof(
   { withCrossShrink: true },
   { weight: 1, arbitrary: fc.constant('plain.md') },
-  // `.` and `..` name folders, never files: the case could not even be written.
-  { weight: 6, arbitrary: fc.tuple(fc.array(pick(NAME_PIECES), { minLength: 1, maxLength: 4 }), pick(EXTENSIONS)).map(([pieces, ext]) => fitName(pieces.join('')) + ext).filter((name) => name !== '.' && name !== '..') },
+  // `.` and `..` name folders and "" names nothing: the case could not even be written.
+  { weight: 6, arbitrary: fc.tuple(fc.array(pick(NAME_PIECES), { minLength: 1, maxLength: 4 }), pick(EXTENSIONS)).map(([pieces, ext]) => fitName(pieces.join('')) + ext).filter((name) => name !== '' && name !== '.' && name !== '..') },
   { weight: 2, arbitrary: fc.tuple(pick(['-x', '--help', '.hidden', '-', 'postfeed: 0 posts', '::error file=x::y', 'a\nb', 'ok']), pick(EXTENSIONS)).map(([a, b]) => a + b) },
   { weight: 1, arbitrary: fc.tuple(pick(['x', 'é', '😀', '::', '\u001b']), fc.integer({ min: 100, max: 250 })).map(([unit, bytes]) => `${fitName(unit.repeat(bytes))}.md`.slice(-250)) },
   // Bytes that are not UTF-8: the name read back from the folder is not the one written.

@@ -121,6 +121,12 @@ export function expectedId(written: string): string | undefined {
   if (/\s/u.test(value)) return undefined;
   // A "%" must start a percent-escape, and a backslash means "/" to browsers only (RFC 3986).
   if (/%(?![0-9a-f]{2})/i.test(value) || value.includes('\\')) return undefined;
+  // Percent-escapes must spell UTF-8 ("%A0" alone does not): ids are compared as text by readers.
+  try {
+    decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
   let parsed: URL;
   try {
     parsed = new URL(value);
