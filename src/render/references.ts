@@ -9,20 +9,22 @@ export type PostResolver = (reference: string) => string | undefined;
 export function postResolver(posts: readonly Pick<Post, 'file' | 'permalink'>[]): PostResolver {
   const byPath = new Map<string, string>();
   const byName = new Map<string, string | null>(); // null: two posts share the name, so it names neither
+  // Every tail of every path after a "/", first post first: `2020/x.md` finds `posts/2020/x.md`.
+  const bySuffix = new Map<string, string>();
   for (const post of posts) {
     const file = post.file.split('\\').join('/');
     byPath.set(file, post.permalink);
+    for (let slash = file.indexOf('/'); slash >= 0; slash = file.indexOf('/', slash + 1)) {
+      const suffix = file.slice(slash + 1);
+      if (!bySuffix.has(suffix)) bySuffix.set(suffix, post.permalink);
+    }
     for (const name of namesOf(file)) byName.set(name, byName.has(name) && byName.get(name) !== post.permalink ? null : post.permalink);
   }
   return (reference) => {
     const [target = '', fragment] = reference.trim().replace(/^["']|["']$/g, '').split('#', 2);
     const cleaned = target.replace(/^\.?\/+/, '').replace(/\/+$/, '').replace(/\/index\.[a-z]+$/i, '');
     if (cleaned === '') return undefined;
-    let permalink = byPath.get(cleaned);
-    if (!permalink) {
-      const suffix = [...byPath.keys()].find((file) => file.endsWith(`/${cleaned}`));
-      permalink = suffix ? byPath.get(suffix) : undefined;
-    }
+    let permalink = byPath.get(cleaned) ?? bySuffix.get(cleaned);
     permalink ??= byName.get(stem(cleaned.split('/').pop()!)) ?? undefined;
     return permalink && fragment ? `${permalink}#${fragment}` : permalink;
   };

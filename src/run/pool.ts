@@ -35,6 +35,9 @@ type PoolReply = { batch: number; results: unknown[] } | { batch: number; error:
 /** Posts per message: large enough that messaging costs little, small enough that workers stay evenly busy. */
 const BATCH_SIZE = 32;
 
+/** Batches queued per worker: a consumer that stops early (a feed grown too large) stops the work soon after. */
+const BATCHES_AHEAD = 4;
+
 /** Below this many posts a default build stays in one thread: starting workers would cost more than it saves. */
 export const MIN_POSTS_FOR_WORKERS = 2000;
 
@@ -92,8 +95,8 @@ export class WorkerPool {
   }
 
   /**
-   * The results for `inputs`, in their order, as batches complete. At most two batches per worker
-   * are in flight, so a consumer that stops early (a feed grown too large) stops the work too.
+   * The results for `inputs`, in their order, as batches complete. At most BATCHES_AHEAD batches per
+   * worker are in flight, so a consumer that stops early (a feed grown too large) stops the work too.
    */
   private async *map(kind: 'parse' | 'render', inputs: readonly unknown[]): AsyncGenerator<unknown> {
     const batches: Array<Promise<unknown[]>> = [];
@@ -104,7 +107,8 @@ export class WorkerPool {
       sent++;
     };
     const total = Math.ceil(inputs.length / BATCH_SIZE);
-    const ahead = this.workers.length * 2;
+    // Enough queued that workers stay busy while this thread is in GC or storing results.
+    const ahead = this.workers.length * BATCHES_AHEAD;
     for (let index = 0; index < total; index++) {
       while (sent < total && sent < index + ahead) send();
       const results = await batches[index]!;

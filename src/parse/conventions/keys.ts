@@ -37,11 +37,14 @@ export function findField(frontMatter: FrontMatter, field: PostField, convention
   const found: FoundKey[] = [];
   for (const key of keysFor(field, convention, overrides)) {
     const hit = findKey(frontMatter.data, key, convention.caseInsensitiveKeys);
-    if (hit && !found.some((other) => other.path[0] === hit.path[0] && other.path.length === hit.path.length && other.path.join('.') === hit.path.join('.'))) {
-      found.push(hit);
-    }
+    // Case-insensitive spellings (`Tags`, `tags`) can find one key twice: it counts once.
+    if (hit && !found.some((other) => samePath(other.path, hit.path))) found.push(hit);
   }
   return found;
+}
+
+function samePath(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((part, index) => part === b[index]);
 }
 
 /** Top-level keys neither the convention nor postfeed reads: each one is worth a warning. */
