@@ -6,7 +6,7 @@ import { appendFileSync, chmodSync, copyFileSync, mkdirSync, readFileSync, renam
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { ConfigInput } from '../src/index.js';
+import { DEFAULT_CACHE_DIR, type ConfigInput } from '../src/index.js';
 import { CLI, hasCommand, type CliRun, makeProject, ROOT, tempDir } from './helpers.js';
 
 interface Step {
@@ -101,6 +101,8 @@ function workflowProblems(workflow: Workflow): string[] {
     ['checkout', index(usesAction('actions/checkout'))],
     ['setup-node', index(usesAction('actions/setup-node'))],
     ['npm ci', index((step) => step.run === 'npm ci')],
+    // After npm ci, which empties node_modules, and before the build that reads it.
+    ['post cache', index(usesAction('actions/cache'))],
     ['npm test', index((step) => step.run === 'npm test')],
     ['postfeed build', index(isBuild)],
     ['postfeed check', index(isCheck)],
@@ -112,7 +114,12 @@ function workflowProblems(workflow: Workflow): string[] {
   const setupNode = steps[order[1][1]]?.with;
   if (String(setupNode?.['node-version']) !== '20' || setupNode?.cache !== 'npm') problems.push('setup-node: not Node 20 with the npm cache');
 
-  const checkAt = order[5][1];
+  const cache = steps[order[3][1]]?.with;
+  if (cache && (cache.path !== DEFAULT_CACHE_DIR || !String(cache.key).includes('${{ github.sha }}') || !cache['restore-keys'])) {
+    problems.push(`post cache: not ${DEFAULT_CACHE_DIR}, saved per commit and restored from the newest`);
+  }
+
+  const checkAt = order[6][1];
   const check = steps[checkAt]!;
   if (!/--format markdown\b/.test(check.run!)) problems.push('postfeed check: no --format markdown');
   if (check.if !== undefined) problems.push('postfeed check: has an if, so it can be skipped');
@@ -198,6 +205,12 @@ describe('the YAML', () => {
     ['ledger pushed from a pull request', (copy) => delete copy.jobs.feeds!.steps.find((step) => step.run?.includes('git push'))!.if, /not skipped on pull requests/],
     ['check without markdown', (copy) => (copy.jobs.feeds!.steps.find(isCheck)!.run = 'npx postfeed check'), /--format markdown/],
     ['an unknown command', (copy) => (copy.jobs.feeds!.steps.find((step) => step.run === 'npm ci')!.run = 'curl -s https://example.org/x | sh'), /unknown command: curl/],
+    ['the post cache restored before npm ci empties node_modules', (copy) => {
+      const steps = copy.jobs.feeds!.steps;
+      const cacheStep = steps.splice(steps.findIndex(usesAction('actions/cache')), 1)[0]!;
+      steps.splice(steps.findIndex((step) => step.run === 'npm ci'), 0, cacheStep);
+    }, /npm ci runs after post cache/],
+    ['the post cache elsewhere', (copy) => (copy.jobs.feeds!.steps.find(usesAction('actions/cache'))!.with!.path = '.cache'), /post cache: not node_modules/],
     ['a variable expanded into a script', (copy) => (copy.jobs.feeds!.steps.find(isCheck)!.run = 'npx postfeed check --against ${{ vars.URL }}'), /through env/],
   ])('the workflow check catches: %s', (_name, edit, problem) => {
     expect(workflowProblems(changed(workflow, edit)).join('\n')).toMatch(problem);

@@ -18,7 +18,6 @@ import type { AuthorIndex } from '../parse/post.js';
 import { planFeeds } from '../plan/feeds.js';
 import { selectPosts } from '../plan/select.js';
 import { isLocalReference } from '../render/enclosure.js';
-import { postResolver } from '../render/references.js';
 import { now as clock } from './clock.js';
 import { loadSiteConfig } from './config.js';
 import type { RenderResult } from './post-work.js';
@@ -96,7 +95,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 async function buildWith(options: BuildOptions, stages: PostStages): Promise<BuildResult> {
   const read = await readPosts(options, stages);
   if (!read.ok) return failed(read.diagnostics, read.outDir);
-  const { cwd, display, config, site, configName, loaded, postsDir, parsed, outDir, now } = read;
+  const { cwd, display, config, site, configName, postsDir, parsed, outDir, now } = read;
   const diagnostics = [...read.diagnostics];
   const ledgerFile = path.resolve(cwd, config.ledger);
   const ledgerName = display(ledgerFile);
