@@ -1,5 +1,6 @@
 // Reading the post cache (cache/post-cache.ts) and fingerprinting postfeed's own code for its keys.
 // Never fails a build: a missing, unreadable or damaged file is an empty cache, and says why.
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,8 +34,9 @@ export function readCacheFile(dir: string): CacheRead {
 }
 
 /**
- * postfeed's code as the cache sees it: its version and the size and time of every module file,
- * so a rebuilt or edited checkout never reuses entries an older build of the code made.
+ * postfeed's code as the cache sees it: its version and a hash of every module file's bytes, so
+ * an edited checkout never reuses entries an older build of the code made, while recompiling the
+ * same sources (`npm run build` does each time) keeps them.
  */
 export function codeFingerprint(): string {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,9 +44,9 @@ export function codeFingerprint(): string {
   try {
     version = (JSON.parse(readFileSync(path.join(root, '..', 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
-    // Unusual layouts still get the modules' sizes and times.
+    // Unusual layouts still get the modules' contents.
   }
-  const parts = [version];
+  const hash = createHash('sha256').update(version);
   const walk = (dir: string) => {
     let names: string[];
     try {
@@ -56,9 +58,12 @@ export function codeFingerprint(): string {
       const file = path.join(dir, name);
       const stat = statSync(file, { throwIfNoEntry: false });
       if (stat?.isDirectory()) walk(file);
-      else if (stat && /\.(?:js|ts)$/.test(name)) parts.push(`${path.relative(root, file)}:${stat.size}:${stat.mtimeMs}`);
+      // Modules only (lib/*.js, or src/*.ts when the sources run): not declarations or maps.
+      else if (stat?.isFile() && /\.(?:js|ts)$/.test(name) && !name.endsWith('.d.ts')) {
+        hash.update(`\0${path.relative(root, file)}\0`).update(readFileSync(file));
+      }
     }
   };
   walk(root);
-  return parts.join('\n');
+  return hash.digest('base64url');
 }
