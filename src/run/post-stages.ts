@@ -9,7 +9,7 @@ import { postResolver } from '../render/references.js';
 import { writeCacheFile } from '../output/cache-file.js';
 import { codeFingerprint, readCacheFile } from '../source/cache-file.js';
 import type { RenderContext, RenderResult } from './post-work.js';
-import { PoolChoice, type RenderInput } from './pool.js';
+import { PoolChoice, type PoolStart, type RenderInput } from './pool.js';
 
 /** What a build did with the cache, for the one line that says so when something was wrong. */
 export interface CacheReport {
@@ -29,7 +29,8 @@ export class PostStages {
   private config: Config | undefined;
   private authors: AuthorIndex = new Map();
   private readonly parseKeys = new Map<string, string>();
-  private report: CacheReport | undefined;
+  /** Why the cache file could not be read whole, when it could not. */
+  private damage: string | undefined;
 
   /** `cacheDir`: absolute folder of the cache, or undefined to build without one. */
   constructor(
@@ -49,11 +50,10 @@ export class PostStages {
     // where the feeds and the ledger go. Every other setting is part of every key.
     const { limit: _limit, out: _out, ledger: _ledger, check: _check, ...settings } = config;
     this.cache = new PostCache(read.entries, cacheSalt(codeFingerprint(), { settings, authors: [...authors] }));
-    this.report = { dir: this.cacheDir, ...this.cache.counts, ...(read.problem ? { problem: `the cache file was damaged: ${read.problem}; rebuilt` } : {}) };
+    if (read.problem) this.damage = `the cache file was damaged: ${read.problem}; rebuilt`;
   }
 
   async *parse(sources: readonly SourceFile[]): AsyncGenerator<ParseResult> {
-    const config = this.config!;
     const cache = this.cache;
     const found: Array<ParseResult | undefined> = sources.map((source) => {
       if (!cache) return undefined;
@@ -62,7 +62,7 @@ export class PostStages {
       return cache.getParse(key, source);
     });
     const missing = sources.filter((_, index) => !found[index]);
-    const workers = this.pool.get(() => ({ config, authors: [...this.authors] }), missing.length);
+    const workers = this.pool.get(() => this.poolStart(), missing.length);
     const made = workers ? workers.parse(missing) : this.parseHere(missing);
     for (const [index, source] of sources.entries()) {
       let result = found[index];
@@ -83,7 +83,7 @@ export class PostStages {
     const keys = inputs.map(({ post, media }) => (cache ? cache.renderKey(this.parseKeys.get(post.file)!, post, siteJson, media) : ''));
     const found = inputs.map((_, index) => (cache ? cache.getRender(keys[index]!, resolvePost) : undefined));
     const missing = inputs.filter((_, index) => !found[index]);
-    const workers = this.pool.get(() => ({ config, authors: [...this.authors] }), missing.length);
+    const workers = this.pool.get(() => this.poolStart(), missing.length);
     let made: AsyncGenerator<RenderResult>;
     if (workers) {
       workers.setupRender(site, all);
@@ -103,15 +103,17 @@ export class PostStages {
   async finish(completed: boolean): Promise<CacheReport | undefined> {
     await this.pool.close();
     const cache = this.cache;
-    if (!cache || !this.report) return this.report;
-    Object.assign(this.report, cache.counts);
-    if (!completed) return this.report;
-    if (cache.problem) this.report.problem ??= `${cache.problem}; rebuilt`;
-    if (cache.changed) {
-      const problem = await writeCacheFile(this.report.dir, cache.entries());
-      if (problem) this.report.problem ??= problem;
+    if (!cache || this.cacheDir === undefined) return undefined;
+    let problem = this.damage;
+    if (completed) {
+      if (cache.problem) problem ??= `${cache.problem}; rebuilt`;
+      if (cache.changed) problem ??= await writeCacheFile(this.cacheDir, cache.entries());
     }
-    return this.report;
+    return { dir: this.cacheDir, ...cache.counts, ...(problem ? { problem } : {}) };
+  }
+
+  private poolStart(): PoolStart {
+    return { config: this.config!, authors: [...this.authors] };
   }
 
   private async *parseHere(sources: readonly SourceFile[]): AsyncGenerator<ParseResult> {
