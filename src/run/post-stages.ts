@@ -107,7 +107,9 @@ export class PostStages {
     let problem = this.damage;
     if (completed) {
       if (cache.problem) problem ??= `${cache.problem}; rebuilt`;
-      if (cache.changed) problem ??= await writeCacheFile(this.cacheDir, cache.entries());
+      // Written whatever was wrong before: a damaged file is rebuilt this way.
+      const unwritten = cache.changed ? await writeCacheFile(this.cacheDir, cache.entries()) : undefined;
+      problem ??= unwritten;
     }
     return { dir: this.cacheDir, ...cache.counts, ...(problem ? { problem } : {}) };
   }
