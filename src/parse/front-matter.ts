@@ -25,6 +25,7 @@ import {
   type YAMLError,
 } from 'yaml';
 import { count, LIMITS, MAX_FLOW_DEPTH, MAX_KEYS, MAX_NODES, tooManyKeys, tooManyValues } from './front-matter-limits.js';
+import { readFlatYaml } from './flat-yaml.js';
 import { readJsFrontMatter, readMdxExportFrontMatter } from './js-front-matter.js';
 import { lineNumberAt } from './lines.js';
 import { parseTomlFrontMatter } from './toml-front-matter.js';
@@ -84,7 +85,11 @@ function normalizeLineEndings(text: string): string {
   return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 }
 
-export function splitFrontMatter(original: string): SplitResult {
+/**
+ * `flat: false` turns off the fast reader of flat front matter (flat-yaml.ts), so tests can compare
+ * it with the full YAML parser.
+ */
+export function splitFrontMatter(original: string, { flat = true }: { flat?: boolean } = {}): SplitResult {
   const text = normalizeLineEndings(original);
   const firstNewline = text.indexOf('\n');
   const firstLine = firstNewline < 0 ? text : text.slice(0, firstNewline);
@@ -95,6 +100,14 @@ export function splitFrontMatter(original: string): SplitResult {
 
   const closing = closingLine(text, firstNewline, '---');
   if ('ok' in closing) return closing;
+
+  // Most posts: `key: value` lines, read without gray-matter and the YAML library. The body starts
+  // after the closing line, as gray-matter starts it below.
+  const flatYaml = flat && firstNewline === 3 ? readFlatYaml(text.slice(3, closing.index - 1)) : undefined;
+  if (flatYaml) {
+    const body = text.slice(closing.index + 3).replace(/^[ \t]*\n?/, '');
+    return { ok: true, frontMatter: flatYaml, body, bodyLine: lineNumberAt(text, text.length - body.length), warnings: [] };
+  }
 
   // gray-matter does the split (the delimiters are checked above, so it splits where they say),
   // always with an options object: without one it caches results and shares `data` between calls.
@@ -210,7 +223,7 @@ function fail(line: number, code: string, message: string): SplitResult {
 }
 
 /** Parses the raw front matter block (starting with the rest of the opening line). */
-function parseYaml(source: string): ParsedFrontMatter {
+export function parseYaml(source: string): ParsedFrontMatter {
   const lineCounter = new LineCounter();
   let document: Document.Parsed;
   try {

@@ -270,8 +270,16 @@ function itemLinks(parsed: unknown, format: 'rss' | 'atom' | 'json'): string[] {
 function offSiteLinks(links: string[], baseUrl: string): string[] {
   if (!URL.canParse(baseUrl)) return [];
   const base = new URL(baseUrl);
-  const basePath = base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`;
-  return links.filter((link) => !URL.canParse(link) || new URL(link).origin !== base.origin || !new URL(link).pathname.startsWith(basePath));
+  // Compared decoded: postfeed writes `|` in a baseUrl as `%7C`, which names the same path.
+  const decoded = (pathname: string) => {
+    try {
+      return decodeURIComponent(pathname);
+    } catch {
+      return pathname;
+    }
+  };
+  const basePath = decoded(base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`);
+  return links.filter((link) => !URL.canParse(link) || new URL(link).origin !== base.origin || !decoded(new URL(link).pathname).startsWith(basePath));
 }
 
 const xmlReader = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', textNodeName: '#text', parseTagValue: false, processEntities: true });
