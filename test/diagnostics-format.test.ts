@@ -286,6 +286,14 @@ describe('through the command line', () => {
     expect(run.stderr).toContain(`./${root}/ok.md:3: date: `);
   });
 
+  it('puts ./ before written feeds whose output folder starts like a command (found by the CLI fuzzer)', () => {
+    const project = makeProject({ 'a.md': post('title: a\ndate: 2023-01-01') });
+    const run = runCli(project, ['--out', '::error file=x::y']);
+    expect(run.status).toBe(0);
+    expect(outputProblems(run.stdout)).toEqual([]);
+    expect(run.stdout).toContain('./::error file=x::y/rss.xml  1 items');
+  });
+
   it('escapes hostile YAML keys in warnings on a successful build too', () => {
     const project = makeProject({ 'a.md': post('title: a\ndate: 2023-01-01\n"\\e[1A\\rpostfeed: 0 posts": x') });
     const run = runCli(project);

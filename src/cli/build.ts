@@ -1,6 +1,6 @@
 // `postfeed build`: flags → build() → diagnostics, or writeOutput() and one line per feed.
 import path from 'node:path';
-import { escapeControls, formatDiagnostics, summarizeDiagnostics } from '../diagnostics/format.js';
+import { escapeControls, formatDiagnostics, shownPath, summarizeDiagnostics } from '../diagnostics/format.js';
 import { now as clock } from '../run/clock.js';
 import { recoverOutput, writeOutput } from '../output/commit.js';
 import { writeLedger } from '../output/ledger.js';
@@ -63,7 +63,7 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
 
     const lines = formatDiagnostics(result.diagnostics);
     // Not a diagnostic: a damaged cache says nothing about the posts, and must not fail --strict.
-    if (result.cache?.problem && !quiet) lines.push(`${escapeControls(path.relative(process.cwd(), result.cache.dir) || '.')}: warning: ${result.cache.problem}`);
+    if (result.cache?.problem && !quiet) lines.push(`${shownPath(path.relative(process.cwd(), result.cache.dir) || '.')}: warning: ${result.cache.problem}`);
     if (lines.length > 0 && (!quiet || !result.ok)) terminal.stderr(lines.join('\n'));
     const outShown = escapeControls(path.relative(process.cwd(), result.outDir) || '.');
     if (!result.ok) {
@@ -82,7 +82,8 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
     if (terminal.interruptedWith !== undefined) return terminal.interruptedWith;
     if (!quiet) {
       for (const file of written) {
-        const shown = escapeControls(path.relative(process.cwd(), file.path));
+        // Shown like a diagnostic's file, so an output folder named `::error …` cannot start a CI command.
+        const shown = shownPath(path.relative(process.cwd(), file.path));
         terminal.stdout(`${shown}  ${file.items} items  ${file.bytes} bytes${file.changed ? '' : '  (unchanged)'}`);
       }
       if (ledger) for (const line of ledgerLines(ledger.path, ledger.changes)) terminal.stdout(line);
@@ -101,7 +102,7 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
  * id is what the ledger is for, and must not fail --strict. New posts are counted, not listed.
  */
 function ledgerLines(file: string, changes: readonly LedgerChange[]): string[] {
-  const shown = path.relative(process.cwd(), file);
+  const shown = shownPath(path.relative(process.cwd(), file));
   const added = changes.filter((change) => change.kind === 'added').length;
   const lines = changes.flatMap((change) => {
     switch (change.kind) {
@@ -116,5 +117,5 @@ function ledgerLines(file: string, changes: readonly LedgerChange[]): string[] {
     }
   });
   if (added > 0) lines.push(`${added} ${added === 1 ? 'post' : 'posts'} added`);
-  return lines.map((line) => escapeControls(`${shown}: ${line}`));
+  return lines.map((line) => `${shown}: ${escapeControls(line)}`);
 }
