@@ -3,7 +3,7 @@
 import type { Diagnostic, Post } from '../model.js';
 import { stripForbiddenCharacters } from '../parse/text.js';
 import { parseMarkdown, renderTokens } from './markdown.js';
-import { MAX_OPEN_ELEMENTS, sanitize } from './sanitize.js';
+import { MAX_OPEN_ELEMENTS, sanitizeRendered } from './sanitize.js';
 import { leadText, showsAnything, type Lead } from './summary.js';
 
 export interface RenderedContent {
@@ -60,9 +60,9 @@ export function renderContent(post: RenderablePost, options: RenderOptions): Ren
   let html = rendered.html;
   // markdown-it escapes everything it writes itself: only raw HTML needs the (costly) sanitizer.
   if (hasRawHtml) {
-    const sanitized = sanitize(rendered.html, post.permalink, (what, offset) => removals.add(what, rendered.lineAt(offset)));
-    if ('tooDeepAt' in sanitized) {
-      return { html: '', lead: { text: post.title, marked: false }, diagnostics: [tooDeep(post, post.bodyLine + rendered.lineAt(sanitized.tooDeepAt))] };
+    const sanitized = sanitizeRendered(rendered, post.permalink, (what, line) => removals.add(what, line));
+    if ('tooDeepLine' in sanitized) {
+      return { html: '', lead: { text: post.title, marked: false }, diagnostics: [tooDeep(post, post.bodyLine + sanitized.tooDeepLine)] };
     }
     html = sanitized.html;
   }

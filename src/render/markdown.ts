@@ -38,6 +38,21 @@ markdown.core.ruler.before('text_join', 'invalid_references', (state) => {
   }
 });
 
+/** Syntax highlighters read `<code class="language-js">`; no other class reaches a feed (sanitize.ts). */
+// `+` and `#` too: markdown-it writes ```c++ as `language-c++`.
+export const LANGUAGE_CLASS = /^language-[\w+#-]+$/;
+
+// A fence's language becomes `<code class="language-…">`, the one class a feed keeps (sanitize.ts):
+// a name the class rule refuses is left out here, so the output never depends on whether the post
+// also has raw HTML (which sends its HTML through the sanitizer).
+markdown.core.ruler.push('fence_language', (state) => {
+  for (const token of state.tokens) {
+    if (token.type !== 'fence' || !token.info) continue;
+    const name = markdown.utils.unescapeAll(token.info).trim().split(/(\s+)/g)[0] ?? '';
+    if (name !== '' && !LANGUAGE_CLASS.test(`${markdown.options.langPrefix}${name}`)) token.info = '';
+  }
+});
+
 export interface ParsedMarkdown {
   tokens: Token[];
   /** Whether raw HTML occurs: only then does the (costly) sanitizer need to run. */
@@ -115,38 +130,53 @@ function removeInvalidReferences(html: string, note: (codePoint: number) => void
   });
 }
 
+/** A stretch of the rendered HTML: raw HTML as the author wrote it, or markdown-it's own (escaped) output. */
+export interface RenderedPiece {
+  html: string;
+  /** The 0-based body line it came from. */
+  line: number;
+  /** Written by the author (html_block, html_inline): only this needs the sanitizer. */
+  raw: boolean;
+}
+
 export interface RenderedMarkdown {
   html: string;
   /** The 0-based body line that produced the HTML at `offset`. */
   lineAt: (offset: number) => number;
+  pieces: RenderedPiece[];
 }
 
-/** markdown-it's own render loop, noting where each token's HTML starts. */
+/** markdown-it's own render loop, noting where each token's HTML starts and whether it is raw HTML. */
 export function renderTokens(tokens: Token[]): RenderedMarkdown {
   const renderer = markdown.renderer;
-  const starts: number[] = [];
-  const lines: number[] = [];
-  let html = '';
-  const append = (piece: string, line: number) => {
-    starts.push(html.length);
-    lines.push(line);
-    html += piece;
-  };
+  const pieces: RenderedPiece[] = [];
   const env = {};
   let blockLine = 0;
   tokens.forEach((token, index) => {
     blockLine = token.map?.[0] ?? blockLine;
     if (token.type === 'inline') {
-      forEachChild(token, (_, line, i) => append(renderOne(renderer, token.children!, i, env), line), blockLine);
+      const children = token.children!;
+      forEachChild(token, (child, line, i) => pieces.push({ html: renderOne(renderer, children, i, env), line, raw: child.type === 'html_inline' }), blockLine);
     } else {
-      append(renderOne(renderer, tokens, index, env), blockLine);
+      pieces.push({ html: renderOne(renderer, tokens, index, env), line: blockLine, raw: token.type === 'html_block' });
     }
   });
+  return { ...joinPieces(pieces), pieces };
+}
+
+/** The pieces as one HTML string, and the body line of each of its offsets. */
+export function joinPieces(pieces: readonly RenderedPiece[]): Omit<RenderedMarkdown, 'pieces'> {
+  const starts: number[] = [];
+  let html = '';
+  for (const piece of pieces) {
+    starts.push(html.length);
+    html += piece.html;
+  }
   // Raw HTML and code keep their line breaks: within a piece, each `\n` before the offset is a line.
   const newlines = [...html.matchAll(/\n/g)].map((match) => match.index);
   const lineAt = (offset: number) => {
     const piece = Math.max(0, countAtOrBelow(starts, offset) - 1);
-    return (lines[piece] ?? 0) + countAtOrBelow(newlines, offset - 1) - countAtOrBelow(newlines, (starts[piece] ?? 0) - 1);
+    return (pieces[piece]?.line ?? 0) + countAtOrBelow(newlines, offset - 1) - countAtOrBelow(newlines, (starts[piece] ?? 0) - 1);
   };
   return { html, lineAt };
 }

@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import type { Parser as HtmlParser } from 'htmlparser2';
 import type SanitizeHtml from 'sanitize-html';
+import { joinPieces, LANGUAGE_CLASS, type RenderedMarkdown, type RenderedPiece } from './markdown.js';
 import { absolutizeSrcset, absolutizeUrl, SAFE_SCHEME_NAMES, shorten, URL_ATTRIBUTES } from './urls.js';
 
 // sanitize-html (and the CSS parser it pulls in) takes a quarter second to load: only posts with
@@ -58,9 +59,6 @@ const ALLOWED_ATTRIBUTES: SanitizeHtml.IOptions['allowedAttributes'] = {
   details: ['open'],
   code: ['class'],
 };
-/** Syntax highlighters read `<code class="language-js">`; no other class reaches a feed. */
-// `+` and `#` too: markdown-it writes ```c++ as `language-c++`.
-const LANGUAGE_CLASS = /^language-[\w+#-]+$/;
 const CELL_ALIGNMENT = /^\s*text-align\s*:\s*(left|right|center)\s*;?\s*$/i;
 
 /** Records something removed and the offset in the input HTML of the tag it was in. */
@@ -72,10 +70,11 @@ export type SanitizeResult = { html: string } | { tooDeepAt: number };
  * Sanitizes rendered HTML. Stops at the first start tag that makes more than MAX_OPEN_ELEMENTS
  * elements open at once, before sanitize-html's cost grows, and returns that tag's offset.
  */
-export function sanitize(html: string, base: string, note: NoteRemovalAt): SanitizeResult {
+export function sanitize(html: string, base: string, note: NoteRemovalAt, watchText?: (text: string, openElements: readonly string[]) => void): SanitizeResult {
   // Tags are counted in parse order; their offsets are looked up only when something was removed.
   let opened = 0;
   let depth = 0;
+  const openElements: string[] = [];
   const removed: Array<{ what: string; tag: number }> = [];
   let sanitized: string;
   try {
@@ -87,16 +86,26 @@ export function sanitize(html: string, base: string, note: NoteRemovalAt): Sanit
       allowedSchemes: SAFE_SCHEME_NAMES,
       allowProtocolRelative: false,
       disallowedTagsMode: 'discard',
+      ...(watchText
+        ? {
+            textFilter: (text: string) => {
+              watchText(text, openElements);
+              return text;
+            },
+          }
+        : {}),
       selfClosing: VOID_ELEMENTS,
       parser: PARSER_OPTIONS,
       // Called for every start and end tag the parser reports, before anything else happens to it.
-      onOpenTag: () => {
+      onOpenTag: (name: string) => {
         opened += 1;
         depth += 1;
         if (depth > MAX_OPEN_ELEMENTS) throw new TooDeep(opened);
+        if (watchText) openElements.push(name);
       },
       onCloseTag: () => {
         depth -= 1;
+        if (watchText) openElements.pop();
       },
       transformTags: {
         '*': (tagName, attribs) => {
@@ -117,6 +126,144 @@ export function sanitize(html: string, base: string, note: NoteRemovalAt): Sanit
   // sanitize-html writes void elements as `<br />`; markdown-it as `<br>`. Text and attribute
   // values leave sanitize-html with every `>` escaped, so ` />` occurs only at such a tag's end.
   return { html: sanitized.replaceAll(' />', '>') };
+}
+
+/**
+ * The elements an opening tag closes without an end tag, by the tags markdown-it writes that close
+ * them (htmlparser2's table, which follows HTML's): `<p>` raw, then a Markdown table, closes the p.
+ */
+const CLOSED_BY: Readonly<Record<string, readonly string[]>> = {
+  p: ['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'ul', 'ol', 'pre', 'hr', 'table'],
+  li: ['li'],
+  tr: ['tr'],
+  th: ['tr', 'th', 'td'],
+  td: ['tr', 'td'],
+  thead: ['td', 'tbody'],
+  tbody: ['tbody'],
+};
+const OPENING_TAGS = /<([a-z][a-z0-9]*)/g;
+/**
+ * Elements whose content does not parse as HTML (raw text, dropped text, foreign content) in
+ * htmlparser2 and sanitize-html, with a margin of ones a browser reads as raw text: a mark inside
+ * one would not stand for what its stretch parses as there.
+ */
+const OPAQUE = new Set(['script', 'style', 'title', 'textarea', 'xmp', 'option', 'select', 'svg', 'math', 'noscript', 'iframe', 'noembed', 'noframes', 'plaintext', 'template']);
+
+/** Stands in for a stretch of markdown-it's output while only the raw HTML around it is sanitized. */
+const MARK = '\uFFFF';
+const MARKS = /\uFFFF(\d+)\uFFFF/g;
+
+export type SanitizedContent = { html: string } | { tooDeepLine: number };
+
+/**
+ * Makes rendered Markdown safe. markdown-it escapes everything it writes itself, so only the raw
+ * HTML the author wrote needs the (costly) sanitizer. It sanitizes a skeleton: the raw HTML, the
+ * tags of markdown-it's that raw HTML could close or be closed by (a paragraph's `<p>` around an
+ * inline `<sup>`), and a mark for each stretch of markdown-it's output that opens and closes its
+ * own elements; then it puts the stretches back where their marks came out. A mark that does not
+ * come out once, in order, as text outside script-like and foreign elements, and outside any element a tag of its
+ * stretch would close, means the raw HTML changes how that stretch parses, and the whole HTML goes
+ * through the sanitizer instead, as it always could.
+ */
+export function sanitizeRendered(rendered: RenderedMarkdown, base: string, note: (what: string, line: number) => void): SanitizedContent {
+  const viaSkeleton = sanitizeSkeleton(rendered, base, note);
+  if (viaSkeleton) return viaSkeleton;
+  const result = sanitize(rendered.html, base, (what, offset) => note(what, rendered.lineAt(offset)));
+  return 'tooDeepAt' in result ? { tooDeepLine: rendered.lineAt(result.tooDeepAt) } : result;
+}
+
+/** The skeleton way of sanitizeRendered; undefined (having noted nothing) where only the whole HTML will do. */
+export function sanitizeSkeleton(rendered: RenderedMarkdown, base: string, note: (what: string, line: number) => void): SanitizedContent | undefined {
+  const skeleton = skeletonOf(rendered.pieces);
+  if (!skeleton) return undefined;
+  const seen: number[] = [];
+  let misplaced = false;
+  const notes: Array<[string, number]> = [];
+  const result = sanitize(skeleton.html, base, (what, offset) => notes.push([what, skeleton.lineAt(offset)]), (text, open) => {
+    for (const match of text.matchAll(MARKS)) {
+      const index = Number(match[1]);
+      seen.push(index);
+      const closable = CLOSED_BY[open.at(-1) ?? ''];
+      if (open.some((tag) => OPAQUE.has(tag))) misplaced = true;
+      else if (closable && [...skeleton.stretches[index]!.matchAll(OPENING_TAGS)].some(([, tag]) => closable.includes(tag!))) misplaced = true;
+    }
+  });
+  if ('tooDeepAt' in result) return { tooDeepLine: skeleton.lineAt(result.tooDeepAt) };
+  if (misplaced || seen.length !== skeleton.stretches.length || !seen.every((mark, index) => mark === index)) return undefined;
+  for (const [what, line] of notes) note(what, line);
+  return { html: result.html.replace(MARKS, (_, index: string) => skeleton.stretches[Number(index)]!) };
+}
+
+const VOID_TAG = /^<(?:img|br|hr)[\s>]/;
+
+/**
+ * Raw pieces as they are; markdown-it's pieces with their unmatched tags kept and each run between
+ * those as a mark. Undefined when markdown-it's tags do not nest (never seen) or a raw piece holds
+ * the mark character.
+ */
+function skeletonOf(pieces: readonly RenderedPiece[]): (ReturnType<typeof joinPieces> & { stretches: string[] }) | undefined {
+  const skeleton: RenderedPiece[] = [];
+  const stretches: string[] = [];
+  let index = 0;
+  while (index < pieces.length) {
+    const piece = pieces[index]!;
+    if (piece.raw) {
+      if (piece.html.includes(MARK)) return undefined;
+      skeleton.push(piece);
+      index += 1;
+      continue;
+    }
+    // A run of markdown-it's pieces, cut into tags and text (it writes `<` only to start a tag and
+    // `>` inside one only to end it); a tag is kept when its partner is outside the run.
+    const parts: Array<{ html: string; line: number; kept: boolean; name?: string }> = [];
+    const open: number[] = [];
+    for (; index < pieces.length && !pieces[index]!.raw; index += 1) {
+      const { html, line } = pieces[index]!;
+      let at = 0;
+      while (at < html.length) {
+        if (html.charCodeAt(at) !== 0x3c) {
+          const next = html.indexOf('<', at);
+          const end = next < 0 ? html.length : next;
+          parts.push({ html: html.slice(at, end), line, kept: false });
+          at = end;
+          continue;
+        }
+        const end = html.indexOf('>', at) + 1;
+        if (end === 0) return undefined;
+        const tag = html.slice(at, end);
+        at = end;
+        if (tag.charCodeAt(1) === 0x2f) {
+          const opener = open.at(-1);
+          if (opener === undefined) parts.push({ html: tag, line, kept: true });
+          else if (parts[opener]!.name === tag.slice(2, -1)) {
+            open.pop();
+            parts.push({ html: tag, line, kept: false });
+          } else return undefined;
+        } else if (VOID_TAG.test(tag)) {
+          parts.push({ html: tag, line, kept: false });
+        } else {
+          open.push(parts.length);
+          parts.push({ html: tag, line, kept: false, name: /^<([a-z0-9]+)/.exec(tag)?.[1] ?? '' });
+        }
+      }
+    }
+    for (const opener of open) parts[opener]!.kept = true;
+    let stretch: string | undefined;
+    for (const part of parts) {
+      if (part.kept) {
+        if (stretch !== undefined) stretches.push(stretch);
+        stretch = undefined;
+        skeleton.push({ html: part.html, line: part.line, raw: false });
+      } else if (stretch === undefined) {
+        skeleton.push({ html: `${MARK}${stretches.length}${MARK}`, line: part.line, raw: false });
+        stretch = part.html;
+      } else {
+        stretch += part.html;
+      }
+    }
+    if (stretch !== undefined) stretches.push(stretch);
+  }
+  return { ...joinPieces(skeleton), stretches };
 }
 
 function allowedAttributes(tagName: string, attribs: Record<string, string>, base: string, note: (what: string) => void): Record<string, string> {
