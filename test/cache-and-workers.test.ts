@@ -3,7 +3,7 @@
 // without a cache. Also: a damaged cache file is detected, warned about once and rebuilt; a cached
 // render is redone when a post it links to moves; concurrent builds leave a readable cache.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build, type BuildOptions, type BuildResult } from '../src/index.js';
@@ -93,6 +93,69 @@ describe('the post cache', () => {
     expect(afterEdit.cache).toMatchObject({ parseMisses: 1, renderMisses: 1 });
     expect(observable(afterEdit)).toEqual(observable(await buildWith(cwd, { workers: 1 })));
     expect(observable(afterEdit).files['feed.json']).toContain('An added paragraph.');
+  });
+
+  it('keeps one edit as a small file of added entries beside the main file, and folds them in later', { timeout: 240_000 }, async () => {
+    const { cwd, published } = corpusProject(60);
+    const dir = path.join(cwd, 'node_modules', '.cache', 'postfeed');
+    await buildWith(cwd, { cache: true });
+    const main = readFileSync(path.join(dir, 'posts.cache'));
+    const names = readdirSync(path.join(cwd, 'posts')).sort();
+    const added = () => readdirSync(dir).filter((name) => name !== 'posts.cache');
+    // Eight edits, each of another post: each build adds one file and leaves the main file as it was.
+    for (let round = 1; round <= 8; round++) {
+      const file = path.join(cwd, 'posts', names[round]!);
+      writeFileSync(file, `${readFileSync(file, 'utf8')}\nEdit number ${round}.\n`);
+      const edited = await buildWith(cwd, { cache: true });
+      expect(edited.cache).toMatchObject({ parseMisses: 1, parseHits: 61, renderMisses: 1, renderHits: published - 1 });
+      expect(edited.cache?.problem).toBeUndefined();
+      expect(readFileSync(path.join(dir, 'posts.cache'))).toEqual(main);
+      expect(added()).toHaveLength(round);
+      for (const name of added()) {
+        expect(name).toMatch(/^posts\.cache\.add-[0-9a-f]{12}$/);
+        expect(statSync(path.join(dir, name)).size).toBeLessThan(main.length / 10);
+      }
+      // What the main file and the added ones hold together is a whole cache.
+      const warm = await buildWith(cwd, { cache: true });
+      expect(warm.cache).toMatchObject({ parseMisses: 0, renderMisses: 0 });
+      expect(observable(warm)).toEqual(observable(await buildWith(cwd, {})));
+      // Having read eight added files, and with the edited posts' old entries unused, a build writes
+      // the main file anew with exactly the entries in use.
+      if (round < 8) expect(added()).toHaveLength(round);
+      else expect(readdirSync(dir)).toEqual(['posts.cache']);
+    }
+    const folded = await buildWith(cwd, { cache: true });
+    expect(folded.cache).toMatchObject({ parseMisses: 0, renderMisses: 0, parseHits: 62, renderHits: published });
+    expect(observable(folded)).toEqual(observable(await buildWith(cwd, {})));
+    expect(readdirSync(dir)).toEqual(['posts.cache']);
+    // Removing more than a quarter of the posts leaves more than a quarter of the cache unused: rewritten too.
+    const before = statSync(path.join(dir, 'posts.cache')).size;
+    for (const name of names.slice(0, 30)) rmSync(path.join(cwd, 'posts', name));
+    const fewer = await buildWith(cwd, { cache: true });
+    expect(fewer.cache).toMatchObject({ parseMisses: 0, renderMisses: 0 });
+    expect(readdirSync(dir)).toEqual(['posts.cache']);
+    expect(statSync(path.join(dir, 'posts.cache')).size).toBeLessThan(before * 0.75);
+  });
+
+  it('detects a damaged file of added entries: warns once, builds right, folds everything into a new main file', { timeout: 120_000 }, async () => {
+    const { cwd } = corpusProject(40);
+    const dir = path.join(cwd, 'node_modules', '.cache', 'postfeed');
+    await buildWith(cwd, { cache: true });
+    const file = path.join(cwd, 'posts', readdirSync(path.join(cwd, 'posts')).sort()[3]!);
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\nAn edit.\n`);
+    await buildWith(cwd, { cache: true });
+    const [added] = readdirSync(dir).filter((name) => name !== 'posts.cache');
+    truncateSync(path.join(dir, added!), Math.floor(statSync(path.join(dir, added!)).size / 2));
+    const plain = observable(await buildWith(cwd, {}));
+    const damaged = await buildWith(cwd, { cache: true });
+    expect(damaged.cache?.problem).toMatch(/damaged: posts\.cache\.add-[0-9a-f]+: it ends inside an entry/);
+    // The render entry, written last, was cut off; the parse entry before it may have survived.
+    expect(damaged.cache).toMatchObject({ renderMisses: 1 });
+    expect(observable(damaged)).toEqual(plain);
+    expect(readdirSync(dir)).toEqual(['posts.cache']);
+    const again = await buildWith(cwd, { cache: true });
+    expect(again.cache?.problem).toBeUndefined();
+    expect(again.cache).toMatchObject({ parseMisses: 0, renderMisses: 0 });
   });
 
   it('misses after a setting that shapes posts changes; the limit changes nothing', { timeout: 120_000 }, async () => {

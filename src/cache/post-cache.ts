@@ -18,9 +18,12 @@ import type { MediaSize } from '../source/media.js';
 export class PostCache {
   /** Entries this build used or made: exactly what the next cache file holds. */
   private readonly kept = new Map<string, EntryValue>();
+  /** Keys of the entries this build made (the rest of `kept` came from the file). */
+  private readonly made = new Set<string>();
+  /** Whether a stored entry was made anew under its own key (see getRender): the file must be rewritten. */
+  private replaced = false;
   /** Entries used and entries made, by stage: what a rebuild redid. */
   readonly counts = { parseHits: 0, parseMisses: 0, renderHits: 0, renderMisses: 0 };
-  private missed = 0;
   /** A problem with an entry (it did not deserialize); warned about once, with the file's. */
   problem: string | undefined;
 
@@ -53,7 +56,7 @@ export class PostCache {
   }
 
   putParse(key: string, result: ParseResult, source: SourceFile): void {
-    this.kept.set(key, serialize(detachBody(result, source)));
+    this.put(key, serialize(detachBody(result, source)));
   }
 
   /** A cached render, if every reference it resolved still resolves to the same post. */
@@ -63,21 +66,41 @@ export class PostCache {
       this.counts.renderHits++;
       return result;
     }
-    if (result) {
-      this.kept.delete(key);
-      this.missed++;
-    }
+    // Its references moved: the render is made again under the same key, replacing this one.
+    if (result) this.replaced = true;
     this.counts.renderMisses++;
     return undefined;
   }
 
   putRender(key: string, result: RenderResult): void {
-    this.kept.set(key, encodeRender(result));
+    this.put(key, encodeRender(result));
   }
 
-  /** Whether the file should be written again: something was missing, or something stored went unused. */
-  get changed(): boolean {
-    return this.missed > 0 || this.kept.size !== this.stored.size;
+  /**
+   * How the cache files should change after this build: not at all, by a file of the entries it
+   * made, or by a whole new file of exactly the entries it used and made. Whole when something
+   * stored was replaced or unreadable, when the added files pile up (`addedFiles` of them were
+   * read), or when either the new entries or the unused stored ones come to more than a quarter of
+   * what was stored — so the files hold at most a bounded share of entries no build uses.
+   */
+  writePlan(addedFiles: number): 'none' | 'add' | 'whole' {
+    if (this.replaced || this.problem !== undefined) return 'whole';
+    let stored = 0;
+    let unused = 0;
+    for (const [key, value] of this.stored) {
+      stored += value.byteLength;
+      if (!this.kept.has(key)) unused += value.byteLength;
+    }
+    let made = 0;
+    for (const key of this.made) made += entryBytes(this.kept.get(key)!);
+    if (made === 0 && unused === 0) return 'none';
+    if (stored === 0 || addedFiles >= MAX_ADDED_FILES || unused > stored / 4 || made > stored / 4) return 'whole';
+    return made > 0 ? 'add' : 'none';
+  }
+
+  /** The entries this build made, for a file of added entries. */
+  *madeEntries(): Generator<[string, EntryValue]> {
+    for (const key of this.made) yield [key, this.kept.get(key)!];
   }
 
   entries(): IterableIterator<[string, EntryValue]> {
@@ -95,10 +118,21 @@ export class PostCache {
         this.problem ??= `an entry could not be read (${(error as Error).message})`;
       }
     }
-    this.missed++;
     return undefined;
   }
 
+  private put(key: string, value: EntryValue): void {
+    this.kept.set(key, value);
+    this.made.add(key);
+  }
+
+}
+
+/** Files of added entries a build reads before it folds them into a new main file. */
+const MAX_ADDED_FILES = 8;
+
+function entryBytes(value: EntryValue): number {
+  return value instanceof Uint8Array ? value.byteLength : value.reduce((sum, part) => sum + part.byteLength, 0);
 }
 
 /**

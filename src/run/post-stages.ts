@@ -6,7 +6,7 @@ import { cacheSalt, PostCache } from '../cache/post-cache.js';
 import type { Post, Site } from '../model.js';
 import type { AuthorIndex, ParseResult, SourceFile } from '../parse/post.js';
 import { postResolver } from '../render/references.js';
-import { writeCacheFile } from '../output/cache-file.js';
+import { addCacheEntries, writeCacheFile } from '../output/cache-file.js';
 import { codeFingerprint, readCacheFile } from '../source/cache-file.js';
 import type { RenderContext, RenderResult } from './post-work.js';
 import { PoolChoice, type PoolStart, type RenderInput } from './pool.js';
@@ -31,6 +31,8 @@ export class PostStages {
   private readonly parseKeys = new Map<string, string>();
   /** Why the cache file could not be read whole, when it could not. */
   private damage: string | undefined;
+  /** The files of added cache entries that were read (see output/cache-file.ts). */
+  private addedFiles: string[] = [];
 
   /** `cacheDir`: absolute folder of the cache, or undefined to build without one. */
   constructor(
@@ -50,6 +52,7 @@ export class PostStages {
     // where the feeds and the ledger go. Every other setting is part of every key.
     const { limit: _limit, out: _out, ledger: _ledger, check: _check, ...settings } = config;
     this.cache = new PostCache(read.entries, cacheSalt(codeFingerprint(), { settings, authors: [...authors] }));
+    this.addedFiles = read.added;
     if (read.problem) this.damage = `the cache file was damaged: ${read.problem}; rebuilt`;
   }
 
@@ -99,7 +102,7 @@ export class PostStages {
     }
   }
 
-  /** Stops the workers and, when `completed`, writes the cache with exactly the entries this build used. */
+  /** Stops the workers and, when `completed`, keeps what this build parsed and rendered in the cache. */
   async finish(completed: boolean): Promise<CacheReport | undefined> {
     await this.pool.close();
     const cache = this.cache;
@@ -107,8 +110,14 @@ export class PostStages {
     let problem = this.damage;
     if (completed) {
       if (cache.problem) problem ??= `${cache.problem}; rebuilt`;
-      // Written whatever was wrong before: a damaged file is rebuilt this way.
-      const unwritten = cache.changed ? await writeCacheFile(this.cacheDir, cache.entries()) : undefined;
+      // Written whole whatever was wrong before: a damaged file is rebuilt this way.
+      const plan = this.damage !== undefined ? 'whole' : cache.writePlan(this.addedFiles.length);
+      const unwritten =
+        plan === 'whole'
+          ? await writeCacheFile(this.cacheDir, cache.entries(), this.addedFiles)
+          : plan === 'add'
+            ? await addCacheEntries(this.cacheDir, cache.madeEntries())
+            : undefined;
       problem ??= unwritten;
     }
     return { dir: this.cacheDir, ...cache.counts, ...(problem ? { problem } : {}) };

@@ -7,18 +7,47 @@ import { fileURLToPath } from 'node:url';
 import { readPack } from '../cache/pack.js';
 
 export const CACHE_FILE = 'posts.cache';
+/**
+ * Entries a build added without rewriting the whole file sit beside it in files named so (see
+ * output/cache-file.ts); a temporary file (`posts.cache.tmp-…`) never matches.
+ */
+export const ADDED_PREFIX = `${CACHE_FILE}.add-`;
 
 /** Larger than this is not a file postfeed wrote for any archive it can build; ignored. */
 const MAX_CACHE_BYTES = 1536 * 1024 * 1024;
 
 export interface CacheRead {
   entries: Map<string, Uint8Array>;
-  /** Why the file could not be used (in whole or in part); undefined when it was fine or absent. */
+  /** Why the files could not be used (in whole or in part); undefined when they were fine or absent. */
   problem?: string;
+  /** The files of added entries that were read (names in the folder), which a full rewrite replaces. */
+  added: string[];
 }
 
+/** The cache: its main file and the files of entries added since, as one map. */
 export function readCacheFile(dir: string): CacheRead {
-  const file = path.join(dir, CACHE_FILE);
+  const main = readOne(path.join(dir, CACHE_FILE));
+  const entries = main.entries;
+  let problem = main.problem;
+  const added: string[] = [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir).filter((name) => name.startsWith(ADDED_PREFIX)).sort();
+  } catch {
+    // No folder, no cache: the main file said so already.
+  }
+  for (const name of names) {
+    const read = readOne(path.join(dir, name));
+    // Gone between the listing and the read: a concurrent build folded it into the main file.
+    if (read.missing) continue;
+    added.push(name);
+    for (const [key, value] of read.entries) entries.set(key, value);
+    if (read.problem) problem ??= `${name}: ${read.problem}`;
+  }
+  return { entries, added, ...(problem ? { problem } : {}) };
+}
+
+function readOne(file: string): { entries: Map<string, Uint8Array>; problem?: string; missing?: true } {
   let bytes: Buffer;
   try {
     const stat = statSync(file);
@@ -27,7 +56,7 @@ export function readCacheFile(dir: string): CacheRead {
     bytes = readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { entries: new Map() };
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { entries: new Map(), missing: true };
     return { entries: new Map(), problem: `it cannot be read (${code ?? (error as Error).message})` };
   }
   return readPack(bytes);
