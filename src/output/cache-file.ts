@@ -37,19 +37,22 @@ async function writeWhole(dir: string, name: string, entries: Iterable<[string, 
     await fs.mkdir(dir, { recursive: true });
     const handle = await fs.open(temporary, 'wx');
     try {
-      // About a megabyte per write: one write per entry would be tens of thousands of calls.
-      let batch: Uint8Array[] = [];
-      let bytes = 0;
+      // Pieces gathered into one reused buffer, about a megabyte per write: one write per entry
+      // would be tens of thousands of calls, and a new buffer per write is garbage on every call.
+      const buffer = Buffer.allocUnsafeSlow(WRITE_BYTES);
+      let filled = 0;
       for (const piece of packPieces(entries)) {
-        batch.push(piece);
-        bytes += piece.length;
-        if (bytes >= WRITE_BYTES) {
-          await handle.writeFile(Buffer.concat(batch));
-          batch = [];
-          bytes = 0;
+        if (filled + piece.length > WRITE_BYTES && filled > 0) {
+          await handle.writeFile(buffer.subarray(0, filled));
+          filled = 0;
+        }
+        if (piece.length >= WRITE_BYTES) await handle.writeFile(piece);
+        else {
+          buffer.set(piece, filled);
+          filled += piece.length;
         }
       }
-      if (batch.length > 0) await handle.writeFile(Buffer.concat(batch));
+      if (filled > 0) await handle.writeFile(buffer.subarray(0, filled));
     } finally {
       await handle.close();
     }

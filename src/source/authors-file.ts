@@ -1,6 +1,5 @@
 // Reads the authors file the config names (Docusaurus `blog/authors.yml`, Jekyll
 // `_data/authors.yml`, or JSON): key → {name, email, url, …}. Validation is config/authors.ts's.
-import YAML from 'yaml';
 import type { Diagnostic } from '../model.js';
 import { lineNumberAt } from '../parse/lines.js';
 import { readSmallFile } from './config-file.js';
@@ -16,6 +15,8 @@ export async function loadAuthorsFile(filePath: string, displayPath: string): Pr
     return problem(read.errno === 'ENOENT' ? 'authors-missing' : 'authors-unreadable', read.errno === 'ENOENT' ? 'the authors file named by "authors" does not exist' : `cannot be read (${read.errno})`);
   }
   // JSON is YAML too; the failsafe schema keeps every scalar a string, and aliases stay bounded.
+  // The YAML library is loaded only here and where posts are parsed: a warm build needs neither.
+  const { default: YAML } = await import('yaml');
   const document = YAML.parseDocument(read.text.replace(/^\uFEFF/, ''), { schema: 'failsafe', uniqueKeys: true, prettyErrors: false });
   const error = document.errors[0];
   if (error) return problem('authors-invalid', `is not valid YAML or JSON: ${error.message.split('\n')[0]}`, lineNumberAt(read.text, error.pos[0]));
