@@ -18,7 +18,7 @@ const WRITE_BYTES = 1 << 20;
  * could not, or undefined.
  */
 export async function writeCacheFile(dir: string, entries: Iterable<[string, EntryValue]>, added: readonly string[] = []): Promise<string | undefined> {
-  const unwritten = await writeWhole(dir, CACHE_FILE, entries);
+  const unwritten = await writePackFile(dir, CACHE_FILE, entries);
   if (unwritten) return unwritten;
   // Only those read: files a concurrent build added meanwhile hold entries the new file lacks.
   for (const name of added) await fs.rm(path.join(dir, name), { force: true }).catch(() => undefined);
@@ -27,10 +27,10 @@ export async function writeCacheFile(dir: string, entries: Iterable<[string, Ent
 
 /** Adds `entries` to the cache in `dir` as a file of their own; returns why it could not, or undefined. */
 export function addCacheEntries(dir: string, entries: Iterable<[string, EntryValue]>): Promise<string | undefined> {
-  return writeWhole(dir, `${ADDED_PREFIX}${randomBytes(6).toString('hex')}`, entries);
+  return writePackFile(dir, `${ADDED_PREFIX}${randomBytes(6).toString('hex')}`, entries);
 }
 
-async function writeWhole(dir: string, name: string, entries: Iterable<[string, EntryValue]>): Promise<string | undefined> {
+async function writePackFile(dir: string, name: string, entries: Iterable<[string, EntryValue]>): Promise<string | undefined> {
   const target = path.join(dir, name);
   const temporary = `${path.join(dir, CACHE_FILE)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
@@ -60,6 +60,6 @@ async function writeWhole(dir: string, name: string, entries: Iterable<[string, 
     return undefined;
   } catch (error) {
     await fs.rm(temporary, { force: true }).catch(() => undefined);
-    return `cannot write ${CACHE_FILE} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+    return `cannot write ${name} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
   }
 }
