@@ -149,9 +149,30 @@ export interface RenderedItem {
 
 /**
  * One item's text in each format as it stands inside its feed, already UTF-8: it is written (or
- * cached) as it is, never decoded again, and lives outside the JavaScript heap.
+ * cached) as it is, never decoded again, and lives outside the JavaScript heap — in a buffer, or
+ * in the file the cache is being written to.
  */
-export type ItemFragments = Record<FeedFormat, Uint8Array>;
+export type ItemFragments = Record<FeedFormat, Chunk>;
+
+/** UTF-8 bytes of an output file: held in memory, or a stretch of a file this build wrote (see output/spans.ts). */
+export type Chunk = Uint8Array | FileSpan;
+
+/**
+ * `length` bytes at `offset` of a file this process holds open: what a build wrote to its cache
+ * file is read back from there when the feeds are written, instead of being held meanwhile.
+ */
+export interface FileSpan {
+  readonly source: SpanSource;
+  readonly offset: number;
+  readonly length: number;
+  /** The bytes themselves, while they are not yet in the file (and for good if writing them failed). */
+  held?: Uint8Array;
+}
+
+/** An open file spans are read from; closed once no span refers to it (output/spans.ts). */
+export interface SpanSource {
+  readonly fd: number;
+}
 
 /** One feed file to serialize: its format, where it goes, the site, its items (newest first, serialized in this format) and links. */
 export interface FeedDocument {
@@ -159,7 +180,7 @@ export interface FeedDocument {
   /** File name relative to the output directory. */
   path: string;
   site: Site;
-  items: readonly Uint8Array[];
+  items: readonly Chunk[];
   links: FeedLinks;
   /** The newest item's date (or the newest post's when empty): never the wall clock. */
   updated: Date;
@@ -172,6 +193,6 @@ export interface OutputFile {
   /** The whole text. A built feed joins its chunks only when this is read (tests, library users). */
   readonly contents: string;
   /** The UTF-8 bytes in order, when the file was built in parts: written one after another, never joined. */
-  chunks?: readonly Uint8Array[];
+  chunks?: readonly Chunk[];
   items: number;
 }

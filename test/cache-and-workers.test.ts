@@ -2,13 +2,13 @@
 // every build here is compared byte for byte, diagnostics included, with a plain one-thread build
 // without a cache. Also: a damaged cache file is detected, warned about once and rebuilt; a cached
 // render is redone when a post it links to moves; concurrent builds leave a readable cache.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { build, type BuildOptions, type BuildResult } from '../src/index.js';
+import { build, writeOutput, type BuildOptions, type BuildResult } from '../src/index.js';
 import { formatDiagnostics } from '../src/diagnostics/format.js';
-import { makeProject, post, runCli, runCliAsync, SHARED } from './helpers.js';
+import { CLI, makeProject, post, runCli, runCliAsync, SHARED } from './helpers.js';
 
 const NOW = new Date('2030-01-01T00:00:00Z');
 
@@ -80,6 +80,10 @@ describe('the post cache', () => {
     expect(cold.cache).toMatchObject({ parseHits: 0, renderHits: 0 });
     expect(cold.cache?.problem).toBeUndefined();
     expect(readdirSync(path.join(cwd, 'node_modules', '.cache', 'postfeed'))).toEqual(['posts.cache']);
+    // Its items went to the cache file as they were made, and are written from there.
+    for (const file of cold.files) expect(file.chunks!.some((chunk) => !(chunk instanceof Uint8Array)), file.path).toBe(true);
+    const written = await writeOutput(path.join(cwd, 'written'), cold.files);
+    for (const file of written) expect(readFileSync(file.path, 'utf8')).toBe(plain.files[path.basename(file.path)]);
 
     const warm = await buildWith(cwd, { cache: true });
     expect(observable(warm)).toEqual(plain);
@@ -268,5 +272,35 @@ describe('the post cache', () => {
     // A temporary file from a killed writer is never read as the cache.
     renameSync(path.join(dir, 'posts.cache'), path.join(dir, 'posts.cache.tmp-1-aa'));
     expect(runCli(cwd, ['build', '--limit', '0', '--out', 'dist-one']).stdout).not.toMatch(/from the cache/);
+    // …and, its writer (pid 1) still running, it is left alone.
+    expect(readdirSync(dir).sort()).toEqual(['posts.cache', 'posts.cache.tmp-1-aa']);
+  });
+
+  it('leaves no file being written after a signal; one a killed build left is removed by the next build', { timeout: 120_000 }, async () => {
+    const { cwd } = corpusProject(400);
+    const dir = path.join(cwd, 'node_modules', '.cache', 'postfeed');
+    const writing = () => (existsSync(dir) ? readdirSync(dir).filter((name) => name.includes('.tmp-')) : []);
+    // Stopped once its file exists: the build appends to it from the first post it parses on.
+    const stopped = async (signal: NodeJS.Signals): Promise<{ pid: number; left: string[] }> => {
+      const child = spawn(process.execPath, [CLI, 'build', '--limit', '0', '--workers', '1', '--quiet'], { cwd, env: { ...process.env, POSTFEED_BASE_URL: '', SOURCE_DATE_EPOCH: '' }, stdio: 'ignore' });
+      const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      let seen = false;
+      for (let waited = 0; waited < 60_000 && !seen; waited += 5) {
+        seen = writing().length > 0;
+        if (!seen) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(seen, 'the build began writing the cache').toBe(true);
+      child.kill(signal);
+      const code = await exit;
+      if (signal === 'SIGTERM') expect(code).toBe(143);
+      return { pid: child.pid!, left: writing() };
+    };
+    expect((await stopped('SIGTERM')).left).toEqual([]);
+    const killed = await stopped('SIGKILL');
+    expect(killed.left).toHaveLength(1);
+    expect(killed.left[0]).toMatch(new RegExp(`^posts\\.cache\\.tmp-${killed.pid}-`));
+    const next = runCli(cwd, ['build', '--limit', '0', '--quiet']);
+    expect(next.status, next.stderr).toBe(0);
+    expect(readdirSync(dir)).toEqual(['posts.cache']);
   });
 });

@@ -42,24 +42,24 @@ export function readPack(bytes: Buffer): PackRead {
 /** An entry's value: its bytes, or its bytes in parts (written one after another, never joined). */
 export type EntryValue = Uint8Array | readonly Uint8Array[];
 
-/** The file's bytes for these entries, in pieces, so no single buffer holds them all. */
-export function* packPieces(entries: Iterable<[string, EntryValue]>): Generator<Uint8Array> {
-  yield MAGIC;
-  for (const [key, value] of entries) {
-    const parts = value instanceof Uint8Array ? [value] : value;
-    const keyBytes = Buffer.from(key, 'latin1');
-    const head = Buffer.allocUnsafe(4 + keyBytes.length + 4);
-    head.writeUInt32LE(keyBytes.length, 0);
-    keyBytes.copy(head, 4);
-    head.writeUInt32LE(parts.reduce((sum, part) => sum + part.length, 0), 4 + keyBytes.length);
-    let checksum = crc32(head);
-    yield head;
-    for (const part of parts) {
-      checksum = crc32(part, checksum);
-      yield part;
-    }
-    const tail = Buffer.allocUnsafe(4);
-    tail.writeUInt32LE(checksum, 0);
-    yield tail;
+/** What a cache file starts with, before its first entry. */
+export const PACK_MAGIC: Uint8Array = MAGIC;
+
+/** One entry's bytes in pieces, as they follow the magic line or another entry: head, value parts, checksum. */
+export function* entryPieces(key: string, value: EntryValue): Generator<Uint8Array> {
+  const parts = value instanceof Uint8Array ? [value] : value;
+  const keyBytes = Buffer.from(key, 'latin1');
+  const head = Buffer.allocUnsafe(4 + keyBytes.length + 4);
+  head.writeUInt32LE(keyBytes.length, 0);
+  keyBytes.copy(head, 4);
+  head.writeUInt32LE(parts.reduce((sum, part) => sum + part.length, 0), 4 + keyBytes.length);
+  let checksum = crc32(head);
+  yield head;
+  for (const part of parts) {
+    checksum = crc32(part, checksum);
+    yield part;
   }
+  const tail = Buffer.allocUnsafe(4);
+  tail.writeUInt32LE(checksum, 0);
+  yield tail;
 }

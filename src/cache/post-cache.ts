@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import { FORMAT_NAMES } from '../formats/registry.js';
 import type { EntryValue } from './pack.js';
-import type { ItemFragments, Post } from '../model.js';
+import type { FileSpan, ItemFragments, Post } from '../model.js';
+import type { CacheLog } from '../output/cache-file.js';
 import type { ParseResult, SourceFile } from '../parse/post.js';
 import type { PostResolver } from '../render/references.js';
 import { attachBody, detachBody, type DetachedParse } from '../run/detached-body.js';
@@ -16,10 +17,10 @@ import type { RenderResult } from '../run/post-work.js';
 import type { MediaSize } from '../source/media.js';
 
 export class PostCache {
-  /** Entries this build used or made: exactly what the next cache file holds. */
-  private readonly kept = new Map<string, EntryValue>();
-  /** Keys of the entries this build made (the rest of `kept` came from the file). */
-  private readonly made = new Set<string>();
+  /** Keys of the stored entries this build used. */
+  private readonly used = new Set<string>();
+  /** The entries this build made (appended to the log as they were), by key: their sizes. */
+  private readonly made = new Map<string, number>();
   /** Whether a stored entry was made anew under its own key (see getRender): the file must be rewritten. */
   private replaced = false;
   /** Entries used and entries made, by stage: what a rebuild redid. */
@@ -28,12 +29,13 @@ export class PostCache {
   problem: string | undefined;
 
   /**
-   * `stored` is what the cache file held; `salt` sums up postfeed's code and every setting that
-   * shapes a parse or a render (see cacheSalt).
+   * `stored` is what the cache files held; `salt` sums up postfeed's code and every setting that
+   * shapes a parse or a render (see cacheSalt); `log` is where the entries this build makes go.
    */
   constructor(
     private readonly stored: ReadonlyMap<string, Uint8Array>,
     private readonly salt: string,
+    private readonly log: CacheLog,
   ) {}
 
   parseKey(source: SourceFile): string {
@@ -72,8 +74,16 @@ export class PostCache {
     return undefined;
   }
 
-  putRender(key: string, result: RenderResult): void {
-    this.put(key, encodeRender(result));
+  /**
+   * Keeps a render; returns it with its fragments as spans of the cache file they were just
+   * written to, so the build need not hold them (or as it was, if the file could not be written).
+   */
+  putRender(key: string, result: RenderResult): RenderResult {
+    const spans = this.put(key, encodeRender(result));
+    if (!spans) return result;
+    const fragments = {} as ItemFragments;
+    for (const [index, format] of FORMAT_NAMES.entries()) fragments[format] = spans[FRAGMENT_PARTS + 2 * index]!;
+    return { ...result, item: { ...result.item, fragments } };
   }
 
   /**
@@ -89,22 +99,18 @@ export class PostCache {
     let unused = 0;
     for (const [key, value] of this.stored) {
       stored += value.byteLength;
-      if (!this.kept.has(key)) unused += value.byteLength;
+      if (!this.used.has(key)) unused += value.byteLength;
     }
     let made = 0;
-    for (const key of this.made) made += entryBytes(this.kept.get(key)!);
+    for (const bytes of this.made.values()) made += bytes;
     if (made === 0 && unused === 0) return 'none';
     if (stored === 0 || addedFiles >= MAX_ADDED_FILES || unused > stored / 4 || made > stored / 4) return 'whole';
     return made > 0 ? 'add' : 'none';
   }
 
-  /** The entries this build made, for a file of added entries. */
-  *madeEntries(): Generator<[string, EntryValue]> {
-    for (const key of this.made) yield [key, this.kept.get(key)!];
-  }
-
-  entries(): IterableIterator<[string, EntryValue]> {
-    return this.kept.entries();
+  /** The stored entries this build used and did not make anew: with the log's, a whole new cache. */
+  *usedStoredEntries(): Generator<[string, Uint8Array]> {
+    for (const key of this.used) if (!this.made.has(key)) yield [key, this.stored.get(key)!];
   }
 
   private get<T>(key: string, decode: (bytes: Uint8Array) => T): T | undefined {
@@ -112,7 +118,7 @@ export class PostCache {
     if (bytes) {
       try {
         const value = decode(bytes);
-        this.kept.set(key, bytes);
+        this.used.add(key);
         return value;
       } catch (error) {
         this.problem ??= `an entry could not be read (${(error as Error).message})`;
@@ -121,12 +127,14 @@ export class PostCache {
     return undefined;
   }
 
-  private put(key: string, value: EntryValue): void {
-    this.kept.set(key, value);
-    this.made.add(key);
+  private put(key: string, value: EntryValue): FileSpan[] | undefined {
+    this.made.set(key, entryBytes(value));
+    return this.log.append(key, value);
   }
-
 }
+
+/** In a render entry's parts (see encodeRender), where the first format's fragment is; the others follow every second part. */
+const FRAGMENT_PARTS = 3;
 
 /** Files of added entries a build reads before it folds them into a new main file. */
 const MAX_ADDED_FILES = 8;
@@ -142,7 +150,12 @@ function entryBytes(value: EntryValue): number {
 function encodeRender(result: RenderResult): Uint8Array[] {
   const { fragments, ...dates } = result.item;
   const parts: Uint8Array[] = [serialize({ item: dates, diagnostics: result.diagnostics, references: result.references })];
-  for (const format of FORMAT_NAMES) parts.push(fragments[format]);
+  for (const format of FORMAT_NAMES) {
+    const fragment = fragments[format];
+    // Only a render just made is stored, and its fragments are in memory.
+    if (!(fragment instanceof Uint8Array)) throw new TypeError('a render to store must hold its fragments in memory');
+    parts.push(fragment);
+  }
   const out: Uint8Array[] = [];
   for (const part of parts) {
     const length = Buffer.allocUnsafe(4);

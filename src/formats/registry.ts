@@ -1,7 +1,8 @@
 // The feed formats postfeed writes, by name: one writer module each. A feed is written as an
 // envelope (everything but the items) and one fragment per item, so items can be serialized where
 // they are rendered (in any worker, or taken from the cache) and a feed is never one whole string.
-import type { FeedDocument, FeedFormat, FeedItem, ItemFragments, OutputFile } from '../model.js';
+import type { Chunk, FeedDocument, FeedFormat, FeedItem, ItemFragments, OutputFile } from '../model.js';
+import { joinChunks } from '../output/spans.js';
 import { atomEntry, atomEnvelope } from './atom.js';
 import { jsonFeedEnvelope, jsonFeedItem } from './json-feed.js';
 import { rssEnvelope, rssItem } from './rss.js';
@@ -73,7 +74,7 @@ export function serializeFeeds(documents: readonly FeedDocument[]): OutputFile[]
     // The envelope alone, with no items: the document's every other character.
     if (spec.xmlNamespaces) assertWellFormed(envelope.head + envelope.tail, document.path);
     const separator = Buffer.from(envelope.separator, 'utf8');
-    const chunks: Uint8Array[] = [Buffer.from(envelope.head, 'utf8')];
+    const chunks: Chunk[] = [Buffer.from(envelope.head, 'utf8')];
     for (const [index, fragment] of items.entries()) {
       if (index > 0 && separator.length > 0) chunks.push(separator);
       chunks.push(fragment);
@@ -84,14 +85,14 @@ export function serializeFeeds(documents: readonly FeedDocument[]): OutputFile[]
 }
 
 /** An output file held as chunks; `contents` joins them only when asked (tests, the library API). */
-export function outputFile(format: FeedFormat, path: string, chunks: readonly Uint8Array[], items: number): OutputFile {
+export function outputFile(format: FeedFormat, path: string, chunks: readonly Chunk[], items: number): OutputFile {
   return {
     format,
     path,
     chunks,
     items,
     get contents() {
-      return Buffer.concat(chunks).toString('utf8');
+      return joinChunks(chunks).toString('utf8');
     },
   };
 }

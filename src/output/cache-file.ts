@@ -1,65 +1,215 @@
-// Writing the post cache: a new file beside the old one, then a rename, so a reader — another
-// build running at the same time — sees the old file or the new one, never half of one. A build
-// that changed little adds its new entries as a file of their own (`posts.cache.add-…`) instead of
-// rewriting the main file: one edit of a large archive then writes kilobytes, not the whole
-// cache. A full rewrite folds those files back in and removes them. The last build to finish wins;
-// each file is complete. Failing to write only costs the next build time.
+// Writing the post cache. A build appends each entry it makes to a temporary file as the entry is
+// made (CacheLog), so what it parsed and rendered is never all held at once: a rendered item's
+// fragments are read back from that file when the feeds are written (output/spans.ts). When the
+// build succeeds the file is renamed into place — as a file of added entries (`posts.cache.add-…`)
+// when the build changed little, so one edit of a large archive writes kilobytes, or with the
+// stored entries still in use appended, as the whole cache, which replaces the main file and the
+// added files this build read. A reader — another build running at the same time — sees the old
+// file or the new one, never half of one; the last build to finish wins. Failing to write only
+// costs the next build time.
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { packPieces, type EntryValue } from '../cache/pack.js';
+import { entryPieces, PACK_MAGIC, type EntryValue } from '../cache/pack.js';
+import type { FileSpan, SpanSource } from '../model.js';
 import { ADDED_PREFIX, CACHE_FILE } from '../source/cache-file.js';
+import { isAlive } from './lock.js';
+import { spanSource } from './spans.js';
 
+/** Bytes gathered before a write: one write per entry would be tens of thousands of calls. */
 const WRITE_BYTES = 1 << 20;
 
-/**
- * Writes `entries` as the whole cache in `dir`, then removes the files of added entries this
- * build read (`added`: their entries, where still used, are among `entries`); returns why it
- * could not, or undefined.
- */
-export async function writeCacheFile(dir: string, entries: Iterable<[string, EntryValue]>, added: readonly string[] = []): Promise<string | undefined> {
-  const unwritten = await writePackFile(dir, CACHE_FILE, entries);
-  if (unwritten) return unwritten;
-  // Only those read: files a concurrent build added meanwhile hold entries the new file lacks.
-  for (const name of added) await fs.rm(path.join(dir, name), { force: true }).catch(() => undefined);
-  return undefined;
-}
+export class CacheLog {
+  private source: SpanSource | undefined;
+  private temporary: string | undefined;
+  /** The outermost folder this log created for the cache, if it created any. */
+  private created: string | undefined;
+  private buffer: Buffer | undefined;
+  private filled = 0;
+  /** Bytes of the file written so far (the buffer's bytes follow them). */
+  private written = 0;
+  /** Spans whose bytes are still in the buffer: they keep their own bytes until it is written. */
+  private pending: FileSpan[] = [];
+  /** Why the file could not be written; once set, nothing more is, and the build keeps its bytes. */
+  private problem: string | undefined;
 
-/** Adds `entries` to the cache in `dir` as a file of their own; returns why it could not, or undefined. */
-export function addCacheEntries(dir: string, entries: Iterable<[string, EntryValue]>): Promise<string | undefined> {
-  return writePackFile(dir, `${ADDED_PREFIX}${randomBytes(6).toString('hex')}`, entries);
-}
+  /**
+   * `dir`: the cache folder, created when the first entry is appended. `write` is fs.writeSync;
+   * tests pass one that fails as a full disk does.
+   */
+  constructor(
+    private readonly dir: string,
+    private readonly write: (fd: number, bytes: Uint8Array, offset: number, length: number, position: number) => number = writeSync,
+  ) {}
 
-async function writePackFile(dir: string, name: string, entries: Iterable<[string, EntryValue]>): Promise<string | undefined> {
-  const target = path.join(dir, name);
-  const temporary = `${path.join(dir, CACHE_FILE)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    await fs.mkdir(dir, { recursive: true });
-    const handle = await fs.open(temporary, 'wx');
+  /**
+   * Appends one entry; returns where each part of its value now lies in the file, or undefined
+   * once the file could not be written (the caller then keeps the bytes it has).
+   */
+  append(key: string, value: EntryValue): FileSpan[] | undefined {
+    if (this.problem !== undefined) return undefined;
+    const parts = value instanceof Uint8Array ? [value] : value;
+    const spans: FileSpan[] = [];
     try {
-      // Pieces gathered into one reused buffer, about a megabyte per write: one write per entry
-      // would be tens of thousands of calls, and a new buffer per write is garbage on every call.
-      const buffer = Buffer.allocUnsafeSlow(WRITE_BYTES);
-      let filled = 0;
-      for (const piece of packPieces(entries)) {
-        if (filled + piece.length > WRITE_BYTES && filled > 0) {
-          await handle.writeFile(buffer.subarray(0, filled));
-          filled = 0;
+      this.open();
+      // Pieces: the entry's head, each part of its value, its checksum.
+      let piece = -1;
+      for (const bytes of entryPieces(key, value)) {
+        const offset = this.put(bytes);
+        if (piece >= 0 && piece < parts.length) {
+          const span: FileSpan = { source: this.source!, offset, length: bytes.length };
+          if (offset >= this.written) {
+            span.held = bytes;
+            this.pending.push(span);
+          }
+          spans.push(span);
         }
-        if (piece.length >= WRITE_BYTES) await handle.writeFile(piece);
-        else {
-          buffer.set(piece, filled);
-          filled += piece.length;
-        }
+        piece++;
       }
-      if (filled > 0) await handle.writeFile(buffer.subarray(0, filled));
-    } finally {
-      await handle.close();
+    } catch (error) {
+      this.fail(error);
+      return undefined;
     }
-    await fs.rename(temporary, target);
+    return spans;
+  }
+
+  /**
+   * Writes out what is buffered and renames the file to `name` in the cache folder; returns why it
+   * could not, or undefined. The spans handed out stay readable: the descriptor stays open.
+   */
+  keepAs(name: string): string | undefined {
+    try {
+      this.open();
+      if (this.problem === undefined) this.flush();
+    } catch (error) {
+      this.fail(error);
+    }
+    if (this.problem !== undefined) {
+      this.discard();
+      return this.problem;
+    }
+    try {
+      renameSync(this.temporary!, path.join(this.dir, name));
+    } catch (error) {
+      this.fail(error, name);
+      this.discard();
+      return this.problem;
+    }
+    unfinished.delete(this.temporary!);
+    this.temporary = undefined;
     return undefined;
-  } catch (error) {
-    await fs.rm(temporary, { force: true }).catch(() => undefined);
-    return `cannot write ${name} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+  }
+
+  /** Removes the file and the folders made for it (a failed build leaves nothing), leaving any span still readable. */
+  discard(): void {
+    if (this.temporary === undefined) return;
+    rmSync(this.temporary, { force: true });
+    unfinished.delete(this.temporary);
+    this.temporary = undefined;
+    if (this.created === undefined) return;
+    // Innermost first, each only if empty: a concurrent build may have put its cache there meanwhile.
+    for (let folder = this.dir; ; folder = path.dirname(folder)) {
+      try {
+        rmdirSync(folder);
+      } catch {
+        break;
+      }
+      if (folder === this.created || path.dirname(folder) === folder) break;
+    }
+    this.created = undefined;
+  }
+
+  private open(): void {
+    if (this.source) return;
+    this.created = mkdirSync(this.dir, { recursive: true });
+    removeAbandoned(this.dir);
+    this.temporary = `${path.join(this.dir, CACHE_FILE)}${TEMPORARY_INFIX}${process.pid}-${randomBytes(4).toString('hex')}`;
+    watchExit();
+    unfinished.add(this.temporary);
+    // Read as well as written: the feeds are written from the spans in it.
+    this.source = spanSource(openSync(this.temporary, 'wx+'));
+    this.buffer = Buffer.allocUnsafeSlow(WRITE_BYTES);
+    this.put(PACK_MAGIC);
+  }
+
+  /** Puts `bytes` at the end of the file (through the buffer when small); returns their offset in it. */
+  private put(bytes: Uint8Array): number {
+    if (this.filled + bytes.length > WRITE_BYTES && this.filled > 0) this.flush();
+    if (bytes.length >= WRITE_BYTES) {
+      const offset = this.written;
+      this.writeOut(bytes);
+      return offset;
+    }
+    const offset = this.written + this.filled;
+    this.buffer!.set(bytes, this.filled);
+    this.filled += bytes.length;
+    return offset;
+  }
+
+  private flush(): void {
+    if (this.filled === 0) return;
+    this.writeOut(this.buffer!.subarray(0, this.filled));
+    this.filled = 0;
+    for (const span of this.pending) delete span.held;
+    this.pending = [];
+  }
+
+  private writeOut(bytes: Uint8Array): void {
+    let done = 0;
+    while (done < bytes.length) done += this.write(this.source!.fd, bytes, done, bytes.length - done, this.written + done);
+    this.written += bytes.length;
+  }
+
+  private fail(error: unknown, name = CACHE_FILE): void {
+    this.problem ??= `cannot write ${name} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+  }
+}
+
+/** Between the cache file's name and the writing process's id, in the name of a file being written. */
+const TEMPORARY_INFIX = '.tmp-';
+/** The name of a file being written: `${CACHE_FILE}${TEMPORARY_INFIX}<pid>-<hex>`. */
+const ABANDONED = /^posts\.cache\.tmp-([0-9]+)-[0-9a-f]+$/;
+
+/** Files being written by logs of this process: removed if it exits first (a signal during a build). */
+const unfinished = new Set<string>();
+let watchingExit = false;
+
+function watchExit(): void {
+  if (watchingExit) return;
+  watchingExit = true;
+  process.on('exit', () => {
+    for (const file of unfinished) rmSync(file, { force: true });
+  });
+}
+
+/**
+ * Removes the files being written by builds that no longer run (killed outright): each can be as
+ * large as the cache. A file of a build still running — in this process or another — is left alone.
+ */
+function removeAbandoned(dir: string): void {
+  try {
+    for (const name of readdirSync(dir)) {
+      const pid = Number(ABANDONED.exec(name)?.[1] ?? Number.NaN);
+      if (Number.isSafeInteger(pid) && pid !== process.pid && !isAlive(pid)) rmSync(path.join(dir, name), { force: true });
+    }
+  } catch {
+    // Left for a later build: nothing depends on it.
+  }
+}
+
+/** The name of a new file of added entries. */
+export function addedFileName(): string {
+  return `${ADDED_PREFIX}${randomBytes(6).toString('hex')}`;
+}
+
+/** Removes the files of added entries a whole rewrite folded in (`added`: names in `dir`). */
+export function removeAddedFiles(dir: string, added: readonly string[]): void {
+  // Only those read: files a concurrent build added meanwhile hold entries the new file lacks.
+  for (const name of added) {
+    try {
+      rmSync(path.join(dir, name), { force: true });
+    } catch {
+      // Left for the next rewrite; its entries are in the new file too.
+    }
   }
 }

@@ -12,10 +12,11 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { OutputFile } from '../model.js';
+import type { Chunk, OutputFile } from '../model.js';
 import { OutputError, WriteInterrupted } from './errors.js';
 import { acquireLock } from './lock.js';
 import { JOURNAL, outputNamesProblem, reservedOutputName, STAGING_PREFIX } from './names.js';
+import { chunkBatches } from './spans.js';
 
 export interface WrittenFile {
   path: string;
@@ -120,16 +121,22 @@ async function writeLocked(outDir: string, files: readonly OutputFile[], signal:
   const staged: string[] = [];
   try {
     await fs.mkdir(staging);
+    const writing: Array<Promise<void>> = [];
     for (const file of files) {
-      if (signal?.aborted) throw interrupted();
+      if (signal?.aborted) break;
       const target = path.join(outDir, file.path);
       const size = byteLength(file);
       const changed = !(await sameBytes(target, file, size));
       results.push({ path: target, bytes: size, items: file.items, changed });
       if (!changed) continue;
-      await writeDurably(path.join(staging, file.path), pieces(file), 'wx');
+      // The files are written side by side: the thread pool copies them into the page cache and
+      // syncs them on every core, while this thread compares the next one.
+      writing.push(writeDurably(path.join(staging, file.path), pieces(file), 'wx'));
       staged.push(file.path);
     }
+    // Every write settles before anything is removed or committed; the first failure is the one told.
+    const failure = (await Promise.allSettled(writing)).find((outcome) => outcome.status === 'rejected');
+    if (failure) throw failure.reason;
     if (signal?.aborted) throw interrupted();
     if (staged.length > 0) {
       // Again, right before the commit: a target may have become a folder while staging.
@@ -240,9 +247,8 @@ function shown(file: string): string {
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }
 
-/** Whether `file` is a regular file holding exactly `bytes` (targets are checked before this). */
 /** A file's UTF-8 bytes in order: a built feed's chunks as they are, else its text encoded once. */
-function pieces(file: OutputFile): readonly Uint8Array[] {
+function pieces(file: OutputFile): readonly Chunk[] {
   return file.chunks ?? [Buffer.from(file.contents, 'utf8')];
 }
 
@@ -254,29 +260,29 @@ function byteLength(file: OutputFile): number {
 
 /** Whether `file` already holds exactly these bytes. */
 async function sameBytes(file: string, output: OutputFile, size: number): Promise<boolean> {
+  let existing: Buffer;
   try {
     const stat = await fs.lstat(file);
     if (!stat.isFile() || stat.size !== size) return false;
-    const existing = await fs.readFile(file);
-    let position = 0;
-    for (const chunk of pieces(output)) {
-      if (Buffer.compare(chunk, existing.subarray(position, position + chunk.length)) !== 0) return false;
-      position += chunk.length;
-    }
-    return position === existing.length;
+    existing = await fs.readFile(file);
   } catch {
     return false;
   }
+  let position = 0;
+  for (const batch of chunkBatches(pieces(output))) {
+    for (const bytes of batch) {
+      if (Buffer.compare(bytes, existing.subarray(position, position + bytes.length)) !== 0) return false;
+      position += bytes.length;
+    }
+  }
+  return position === existing.length;
 }
 
-/** Buffers per writev call: the usual IOV_MAX. */
-const WRITE_VECTORS = 1024;
-
-async function writeDurably(file: string, chunks: readonly Uint8Array[], flag: 'w' | 'wx'): Promise<void> {
+async function writeDurably(file: string, chunks: readonly Chunk[], flag: 'w' | 'wx'): Promise<void> {
   const handle = await fs.open(file, flag);
   try {
-    for (let start = 0; start < chunks.length; start += WRITE_VECTORS) {
-      let batch = chunks.slice(start, start + WRITE_VECTORS);
+    // Each batch is written before the next is read: it may point into a window the next reuses.
+    for (let batch of chunkBatches(chunks)) {
       // writev may write less than asked (a full disk is an error, not a short write, but be exact).
       while (batch.length > 0) {
         const { bytesWritten } = await handle.writev(batch);

@@ -130,7 +130,8 @@ function isStale(record: LockRecord): boolean {
   return !!(record.start && start && record.start !== start);
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this id runs on this machine (one we may not signal counts as running). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

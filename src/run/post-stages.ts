@@ -6,8 +6,8 @@ import { cacheSalt, PostCache } from '../cache/post-cache.js';
 import type { Post, Site } from '../model.js';
 import type { AuthorIndex, ParseResult, SourceFile } from '../parse/post.js';
 import { postResolver } from '../render/references.js';
-import { addCacheEntries, writeCacheFile } from '../output/cache-file.js';
-import { codeFingerprint, readCacheFile } from '../source/cache-file.js';
+import { addedFileName, CacheLog, removeAddedFiles } from '../output/cache-file.js';
+import { CACHE_FILE, codeFingerprint, readCacheFile, type CacheRead } from '../source/cache-file.js';
 import type { RenderContext, RenderResult } from './post-work.js';
 import { PoolChoice, type PoolStart, type RenderInput } from './pool.js';
 
@@ -26,6 +26,7 @@ export interface CacheReport {
 export class PostStages {
   private readonly pool: PoolChoice;
   private cache: PostCache | undefined;
+  private log: CacheLog | undefined;
   private config: Config | undefined;
   private authors: AuthorIndex = new Map();
   private readonly parseKeys = new Map<string, string>();
@@ -33,6 +34,8 @@ export class PostStages {
   private damage: string | undefined;
   /** The files of added cache entries that were read (see output/cache-file.ts). */
   private addedFiles: string[] = [];
+  /** The cache files, being read since openCache. */
+  private cacheRead: Promise<CacheRead> | undefined;
 
   /** `cacheDir`: absolute folder of the cache, or undefined to build without one. */
   constructor(
@@ -42,16 +45,23 @@ export class PostStages {
     this.pool = new PoolChoice(workers);
   }
 
+  /** Starts reading the cache files, so the reading overlaps whatever the build does until `start`. */
+  openCache(): void {
+    if (this.cacheDir !== undefined) this.cacheRead ??= readCacheFile(this.cacheDir);
+  }
+
   /** The settings every post is parsed with; opens the cache, whose keys depend on them. */
-  start(config: Config, authors: AuthorIndex): void {
+  async start(config: Config, authors: AuthorIndex): Promise<void> {
     this.config = config;
     this.authors = authors;
     if (this.cacheDir === undefined) return;
-    const read = readCacheFile(this.cacheDir);
+    this.openCache();
+    const read = await this.cacheRead!;
     // Settings no post is parsed or rendered differently for: which items a feed carries, and
     // where the feeds and the ledger go. Every other setting is part of every key.
     const { limit: _limit, out: _out, ledger: _ledger, check: _check, ...settings } = config;
-    this.cache = new PostCache(read.entries, cacheSalt(codeFingerprint(), { settings, authors: [...authors] }));
+    this.log = new CacheLog(this.cacheDir);
+    this.cache = new PostCache(read.entries, cacheSalt(codeFingerprint(), { settings, authors: [...authors] }), this.log);
     this.addedFiles = read.added;
     if (read.problem) this.damage = `the cache file was damaged: ${read.problem}; rebuilt`;
   }
@@ -96,7 +106,7 @@ export class PostStages {
       let result = found[index];
       if (!result) {
         result = (await made.next()).value as RenderResult;
-        if (cache) cache.putRender(keys[index]!, result);
+        if (cache) result = cache.putRender(keys[index]!, result);
       }
       yield result;
     }
@@ -105,22 +115,24 @@ export class PostStages {
   /** Stops the workers and, when `completed`, keeps what this build parsed and rendered in the cache. */
   async finish(completed: boolean): Promise<CacheReport | undefined> {
     await this.pool.close();
-    const cache = this.cache;
-    if (!cache || this.cacheDir === undefined) return undefined;
+    const { cache, log, cacheDir } = this;
+    if (!cache || !log || cacheDir === undefined) return undefined;
     let problem = this.damage;
-    if (completed) {
+    if (!completed) log.discard();
+    else {
       if (cache.problem) problem ??= `${cache.problem}; rebuilt`;
       // Written whole whatever was wrong before: a damaged file is rebuilt this way.
       const plan = this.damage !== undefined ? 'whole' : cache.writePlan(this.addedFiles.length);
-      const unwritten =
-        plan === 'whole'
-          ? await writeCacheFile(this.cacheDir, cache.entries(), this.addedFiles)
-          : plan === 'add'
-            ? await addCacheEntries(this.cacheDir, cache.madeEntries())
-            : undefined;
+      let unwritten: string | undefined;
+      if (plan === 'add') unwritten = log.keepAs(addedFileName());
+      else if (plan === 'whole') {
+        for (const [key, value] of cache.usedStoredEntries()) log.append(key, value);
+        unwritten = log.keepAs(CACHE_FILE);
+        if (!unwritten) removeAddedFiles(cacheDir, this.addedFiles);
+      } else log.discard();
       problem ??= unwritten;
     }
-    return { dir: this.cacheDir, ...cache.counts, ...(problem ? { problem } : {}) };
+    return { dir: cacheDir, ...cache.counts, ...(problem ? { problem } : {}) };
   }
 
   private poolStart(): PoolStart {

@@ -1,7 +1,8 @@
 // Reading the post cache (cache/post-cache.ts) and fingerprinting postfeed's own code for its keys.
 // Never fails a build: a missing, unreadable or damaged file is an empty cache, and says why.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { promises as fs, readdirSync, readFileSync, statSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readPack } from '../cache/pack.js';
@@ -24,20 +25,24 @@ export interface CacheRead {
   added: string[];
 }
 
-/** The cache: its main file and the files of entries added since, as one map. */
-export function readCacheFile(dir: string): CacheRead {
-  const main = readOne(path.join(dir, CACHE_FILE));
+/**
+ * The cache: its main file and the files of entries added since, as one map. Asynchronous so the
+ * reading (mostly the kernel filling fresh pages) runs on a thread-pool thread, on another core,
+ * while this thread reads the posts.
+ */
+export async function readCacheFile(dir: string): Promise<CacheRead> {
+  const main = await readOne(path.join(dir, CACHE_FILE));
   const entries = main.entries;
   let problem = main.problem;
   const added: string[] = [];
   let names: string[] = [];
   try {
-    names = readdirSync(dir).filter((name) => name.startsWith(ADDED_PREFIX)).sort();
+    names = (await fs.readdir(dir)).filter((name) => name.startsWith(ADDED_PREFIX)).sort();
   } catch {
     // No folder, no cache: the main file said so already.
   }
   for (const name of names) {
-    const read = readOne(path.join(dir, name));
+    const read = await readOne(path.join(dir, name));
     // Gone between the listing and the read: a concurrent build folded it into the main file.
     if (read.missing) continue;
     added.push(name);
@@ -47,19 +52,40 @@ export function readCacheFile(dir: string): CacheRead {
   return { entries, added, ...(problem ? { problem } : {}) };
 }
 
-function readOne(file: string): { entries: Map<string, Uint8Array>; problem?: string; missing?: true } {
+async function readOne(file: string): Promise<{ entries: Map<string, Uint8Array>; problem?: string; missing?: true }> {
   let bytes: Buffer;
   try {
-    const stat = statSync(file);
-    if (!stat.isFile()) return { entries: new Map(), problem: 'it is not a regular file' };
-    if (stat.size > MAX_CACHE_BYTES) return { entries: new Map(), problem: `it is ${stat.size} bytes, more than any cache postfeed writes` };
-    bytes = readFileSync(file);
+    const handle = await fs.open(file, 'r');
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile()) return { entries: new Map(), problem: 'it is not a regular file' };
+      if (stat.size > MAX_CACHE_BYTES) return { entries: new Map(), problem: `it is ${stat.size} bytes, more than any cache postfeed writes` };
+      bytes = await readWhole(handle, stat.size);
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { entries: new Map(), missing: true };
     return { entries: new Map(), problem: `it cannot be read (${code ?? (error as Error).message})` };
   }
   return readPack(bytes);
+}
+
+/**
+ * The file's bytes in as few reads as the kernel allows (one, normally): each read is a single
+ * thread-pool task, so it goes on while this thread is busy — fs.readFile's small chunks would
+ * each wait for a turn of this thread's event loop.
+ */
+async function readWhole(handle: FileHandle, size: number): Promise<Buffer> {
+  const bytes = Buffer.allocUnsafe(size);
+  let offset = 0;
+  while (offset < size) {
+    const { bytesRead } = await handle.read(bytes, offset, size - offset, offset);
+    if (bytesRead === 0) break;
+    offset += bytesRead;
+  }
+  return offset === size ? bytes : bytes.subarray(0, offset);
 }
 
 /**
