@@ -3,7 +3,7 @@
 // without a cache. Also: a damaged cache file is detected, warned about once and rebuilt; a cached
 // render is redone when a post it links to moves; concurrent builds leave a readable cache.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build, writeOutput, type BuildOptions, type BuildResult } from '../src/index.js';
@@ -171,6 +171,27 @@ describe('the post cache', () => {
     const summaries = await build({ cwd, now: NOW, limit: 0, cache: true, config });
     expect(summaries.cache?.parseHits).toBe(0);
     expect(observable(summaries)).toEqual(observable(await build({ cwd, now: NOW, limit: 0, config })));
+    // The file made for the other settings is stale, not damaged: no warning, rewritten whole.
+    expect(summaries.cache?.problem).toBeUndefined();
+    const dir = path.join(cwd, 'node_modules', '.cache', 'postfeed');
+    expect(readdirSync(dir)).toEqual(['posts.cache']);
+    expect(readFileSync(path.join(dir, 'posts.cache')).subarray(0, 17).toString('latin1')).toBe('postfeed-cache 2 ');
+    expect((await build({ cwd, now: NOW, limit: 0, cache: true, config })).cache).toMatchObject({ parseMisses: 0, renderMisses: 0 });
+  });
+
+  it('takes a file written by another version of postfeed for stale: no warning, rebuilt', { timeout: 60_000 }, async () => {
+    const { cwd } = corpusProject(10);
+    const dir = path.join(cwd, 'node_modules', '.cache', 'postfeed');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'posts.cache'), Buffer.concat([Buffer.from('postfeed-cache 1\n'), Buffer.alloc(5000, 7)]));
+    writeFileSync(path.join(dir, 'posts.cache.add-0123456789ab'), 'postfeed-cache 1\nanything');
+    const plain = observable(await buildWith(cwd, {}));
+    const upgraded = await buildWith(cwd, { cache: true });
+    expect(observable(upgraded)).toEqual(plain);
+    expect(upgraded.cache).toMatchObject({ parseHits: 0, renderHits: 0 });
+    expect(upgraded.cache?.problem).toBeUndefined();
+    expect(readdirSync(dir)).toEqual(['posts.cache']);
+    expect((await buildWith(cwd, { cache: true })).cache).toMatchObject({ parseMisses: 0, renderMisses: 0 });
   });
 
   it('replays cached warnings, so a warm build prints what a cold one prints', { timeout: 60_000 }, async () => {

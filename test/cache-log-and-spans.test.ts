@@ -118,12 +118,14 @@ describe('chunks read back from spans of a file', () => {
   });
 });
 
+const SALT = 'salt-of-these-tests';
+
 describe('the cache log', () => {
   const value = (seed: number, length: number) => pattern(length, seed);
 
   it('writes a cache file of exactly the entries appended, whose spans read back as their parts', () => {
     const dir = path.join(scratch(), 'cache', 'postfeed');
-    const log = new CacheLog(dir);
+    const log = new CacheLog(dir, SALT);
     const appended = new Map<string, Buffer>();
     const spans: Array<{ span: FileSpan; bytes: Buffer }> = [];
     // Small entries gathered in the buffer, and parts of a megabyte and more written on their own.
@@ -146,7 +148,7 @@ describe('the cache log', () => {
       expect(span.held).toBeUndefined();
       expect(joinChunks([span]).equals(bytes)).toBe(true);
     }
-    const read = readCacheFile(dir);
+    const read = readCacheFile(dir, SALT);
     return read.then(({ entries, problem }) => {
       expect(problem).toBeUndefined();
       expect([...entries.keys()].sort()).toEqual([...appended.keys()].sort());
@@ -158,7 +160,7 @@ describe('the cache log', () => {
     const root = scratch();
     const blocked = path.join(root, 'not-a-folder');
     writeFileSync(blocked, 'x');
-    const log = new CacheLog(path.join(blocked, 'postfeed'));
+    const log = new CacheLog(path.join(blocked, 'postfeed'), SALT);
     expect(log.append('a', value(1, 10))).toBeUndefined();
     expect(log.keepAs('posts.cache')).toMatch(/^cannot write posts\.cache \((ENOTDIR|EEXIST)\)$/);
 
@@ -170,7 +172,7 @@ describe('the cache log', () => {
       if (++writes > 2) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
       return writeSync(fd, bytes, offset, length, position);
     };
-    const failing = new CacheLog(dir, full);
+    const failing = new CacheLog(dir, SALT, full);
     const written = failing.append('written', [value(2, 3 << 20)])![0]!;
     const buffered = failing.append('buffered', [value(3, 100)])![0]!;
     expect(written.held).toBeUndefined();
@@ -184,7 +186,7 @@ describe('the cache log', () => {
     expect(existsSync(dir)).toBe(false);
 
     const discarded = path.join(root, 'made', 'for', 'it');
-    const unused = new CacheLog(discarded);
+    const unused = new CacheLog(discarded, SALT);
     unused.append('k', value(4, 10));
     unused.discard();
     expect(readdirSync(root)).toEqual(['not-a-folder']);

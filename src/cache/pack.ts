@@ -1,10 +1,14 @@
-// The cache file's format: entries of a key and a value, each with a CRC-32 over both, after a
-// magic line. Pure: bytes in, entries out (and back). A file that is damaged anywhere — truncated
-// by a crash, overwritten, from another version — yields the entries before the damage and a
-// problem to warn about; nothing in it can make a build fail.
+// The cache file's format: a header line naming the salt its entries were made with (postfeed's
+// code and the settings, see post-cache.ts), then entries of a key and a value, each with a CRC-32
+// over both. Pure: bytes in, entries out (and back). A file made for other code or settings is
+// stale: none of its entries can match, so it is not read at all. A file that is damaged anywhere
+// — truncated by a crash, overwritten — yields the entries before the damage and a problem to
+// warn about; nothing in it can make a build fail.
 import { crc32 } from 'node:zlib';
 
-const MAGIC = Buffer.from('postfeed-cache 1\n', 'utf8');
+/** How every cache file starts, this format or another one: what follows says which. */
+const FAMILY = 'postfeed-cache ';
+const MAGIC = `${FAMILY}2 `;
 /** A key is a hash; anything longer is damage, not a key. */
 const MAX_KEY_BYTES = 256;
 
@@ -12,15 +16,32 @@ export interface PackRead {
   entries: Map<string, Buffer>;
   /** Why some or all of the file could not be used; undefined when all of it was read. */
   problem?: string;
+  /** Made for another salt or by another version of postfeed: nothing in it can be used, and nothing is wrong. */
+  stale?: true;
 }
 
-/** The entries of a cache file. Values are views into `bytes`, not copies. */
-export function readPack(bytes: Buffer): PackRead {
+/** A cache file's first line, for entries made with `salt`. */
+export function packHeader(salt: string): Buffer {
+  return Buffer.from(`${MAGIC}${salt}\n`, 'latin1');
+}
+
+/**
+ * What a file's first bytes say: a cache for `salt`, a stale one (another salt, or another
+ * version's format), or not a postfeed cache at all. `head` needs packHeader(salt).length bytes.
+ */
+export function headerKind(head: Buffer, salt: string): 'current' | 'stale' | 'foreign' {
+  const expected = packHeader(salt);
+  if (head.length >= expected.length && head.subarray(0, expected.length).equals(expected)) return 'current';
+  return head.subarray(0, FAMILY.length).toString('latin1') === FAMILY ? 'stale' : 'foreign';
+}
+
+/** The entries of a cache file made with `salt`. Values are views into `bytes`, not copies. */
+export function readPack(bytes: Buffer, salt: string): PackRead {
   const entries = new Map<string, Buffer>();
-  if (bytes.length < MAGIC.length || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
-    return { entries, problem: 'it does not start like a postfeed cache file' };
-  }
-  let offset = MAGIC.length;
+  const kind = headerKind(bytes, salt);
+  if (kind === 'stale') return { entries, stale: true };
+  if (kind === 'foreign') return { entries, problem: 'it does not start like a postfeed cache file' };
+  let offset = packHeader(salt).length;
   while (offset < bytes.length) {
     const damaged = (what: string): PackRead => ({ entries, problem: `${what} at byte ${offset} (${entries.size} entries before it were kept)` });
     if (offset + 4 > bytes.length) return damaged('it ends inside an entry');
@@ -41,9 +62,6 @@ export function readPack(bytes: Buffer): PackRead {
 
 /** An entry's value: its bytes, or its bytes in parts (written one after another, never joined). */
 export type EntryValue = Uint8Array | readonly Uint8Array[];
-
-/** What a cache file starts with, before its first entry. */
-export const PACK_MAGIC: Uint8Array = MAGIC;
 
 /** One entry's bytes in pieces, as they follow the magic line or another entry: head, value parts, checksum. */
 export function* entryPieces(key: string, value: EntryValue): Generator<Uint8Array> {

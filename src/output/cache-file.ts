@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { entryPieces, PACK_MAGIC, type EntryValue } from '../cache/pack.js';
+import { entryPieces, packHeader, type EntryValue } from '../cache/pack.js';
 import type { FileSpan, SpanSource } from '../model.js';
 import { ADDED_PREFIX, CACHE_FILE } from '../source/cache-file.js';
 import { isAlive } from './lock.js';
@@ -34,11 +34,13 @@ export class CacheLog {
   private problem: string | undefined;
 
   /**
-   * `dir`: the cache folder, created when the first entry is appended. `write` is fs.writeSync;
-   * tests pass one that fails as a full disk does.
+   * `dir`: the cache folder, created when the first entry is appended; `salt`: what the entries
+   * were made with (the file's header). `write` is fs.writeSync; tests pass one that fails as a
+   * full disk does.
    */
   constructor(
     private readonly dir: string,
+    private readonly salt: string,
     private readonly write: (fd: number, bytes: Uint8Array, offset: number, length: number, position: number) => number = writeSync,
   ) {}
 
@@ -129,7 +131,7 @@ export class CacheLog {
     // Read as well as written: the feeds are written from the spans in it.
     this.source = spanSource(openSync(this.temporary, 'wx+'));
     this.buffer = Buffer.allocUnsafeSlow(WRITE_BYTES);
-    this.put(PACK_MAGIC);
+    this.put(packHeader(this.salt));
   }
 
   /** Puts `bytes` at the end of the file (through the buffer when small); returns their offset in it. */

@@ -220,8 +220,9 @@ export async function readPosts(options: BuildOptions, stages = new PostStages(1
   const placement = checkOutputPlacement(postsDir, outDir);
   if (placement) return { ok: false, diagnostics: [{ severity: 'error', code: 'out-overlaps-posts', file: display(outDir), field: 'out', message: placement }], outDir };
 
-  // Read while the posts are: the two together are most of a warm build's reading.
-  stages.openCache();
+  const authors = await loadAuthors(config.authors, cwd, configName, display);
+  // The cache is read while the posts are: the two together are most of a warm build's reading.
+  stages.start(config, authors.authors);
   const convention = CONVENTIONS[config.conventions];
   const loaded = await loadPosts(postsDir, {
     cwd,
@@ -230,11 +231,8 @@ export async function readPosts(options: BuildOptions, stages = new PostStages(1
     convention,
     exclude: config.exclude,
   });
-  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
-  const authors = await loadAuthors(config.authors, cwd, configName, display);
-  diagnostics.push(...authors.diagnostics);
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics, ...authors.diagnostics];
   const parsed: ParsedPost[] = [];
-  await stages.start(config, authors.authors);
   for await (const result of stages.parse(loaded.sources)) {
     diagnostics.push(...result.diagnostics);
     if (result.post) parsed.push(result.post);

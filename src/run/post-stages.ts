@@ -7,7 +7,7 @@ import type { Post, Site } from '../model.js';
 import type { AuthorIndex, ParseResult, SourceFile } from '../parse/post.js';
 import { postResolver } from '../render/references.js';
 import { addedFileName, CacheLog, removeAddedFiles } from '../output/cache-file.js';
-import { CACHE_FILE, codeFingerprint, readCacheFile, type CacheRead } from '../source/cache-file.js';
+import { CACHE_FILE, codeFingerprint, readCacheFile } from '../source/cache-file.js';
 import type { RenderContext, RenderResult } from './post-work.js';
 import { PoolChoice, type PoolStart, type RenderInput } from './pool.js';
 
@@ -34,8 +34,8 @@ export class PostStages {
   private damage: string | undefined;
   /** The files of added cache entries that were read (see output/cache-file.ts). */
   private addedFiles: string[] = [];
-  /** The cache files, being read since openCache. */
-  private cacheRead: Promise<CacheRead> | undefined;
+  /** The cache, being opened since `start`. */
+  private opening: Promise<void> | undefined;
 
   /** `cacheDir`: absolute folder of the cache, or undefined to build without one. */
   constructor(
@@ -45,28 +45,29 @@ export class PostStages {
     this.pool = new PoolChoice(workers);
   }
 
-  /** Starts reading the cache files, so the reading overlaps whatever the build does until `start`. */
-  openCache(): void {
-    if (this.cacheDir !== undefined) this.cacheRead ??= readCacheFile(this.cacheDir);
-  }
-
-  /** The settings every post is parsed with; opens the cache, whose keys depend on them. */
-  async start(config: Config, authors: AuthorIndex): Promise<void> {
+  /**
+   * The settings every post is parsed with. Starts reading the cache, whose keys depend on them,
+   * so the reading overlaps the reading of the posts; `parse` waits for it.
+   */
+  start(config: Config, authors: AuthorIndex): void {
     this.config = config;
     this.authors = authors;
     if (this.cacheDir === undefined) return;
-    this.openCache();
-    const read = await this.cacheRead!;
     // Settings no post is parsed or rendered differently for: which items a feed carries, and
     // where the feeds and the ledger go. Every other setting is part of every key.
     const { limit: _limit, out: _out, ledger: _ledger, check: _check, ...settings } = config;
-    this.log = new CacheLog(this.cacheDir);
-    this.cache = new PostCache(read.entries, cacheSalt(codeFingerprint(), { settings, authors: [...authors] }), this.log);
-    this.addedFiles = read.added;
-    if (read.problem) this.damage = `the cache file was damaged: ${read.problem}; rebuilt`;
+    const salt = cacheSalt(codeFingerprint(), { settings, authors: [...authors] });
+    const cacheDir = this.cacheDir;
+    this.opening = readCacheFile(cacheDir, salt).then((read) => {
+      this.log = new CacheLog(cacheDir, salt);
+      this.cache = new PostCache(read.entries, salt, this.log);
+      this.addedFiles = read.added;
+      if (read.problem) this.damage = `the cache file was damaged: ${read.problem}; rebuilt`;
+    });
   }
 
   async *parse(sources: readonly SourceFile[]): AsyncGenerator<ParseResult> {
+    await this.opening;
     const cache = this.cache;
     const found: Array<ParseResult | undefined> = sources.map((source) => {
       if (!cache) return undefined;
@@ -115,6 +116,8 @@ export class PostStages {
   /** Stops the workers and, when `completed`, keeps what this build parsed and rendered in the cache. */
   async finish(completed: boolean): Promise<CacheReport | undefined> {
     await this.pool.close();
+    // A build that failed before it parsed anything may still be opening the cache.
+    await this.opening;
     const { cache, log, cacheDir } = this;
     if (!cache || !log || cacheDir === undefined) return undefined;
     let problem = this.damage;

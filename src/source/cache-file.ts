@@ -5,7 +5,7 @@ import { promises as fs, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readPack } from '../cache/pack.js';
+import { headerKind, packHeader, readPack } from '../cache/pack.js';
 
 export const CACHE_FILE = 'posts.cache';
 /**
@@ -26,12 +26,13 @@ export interface CacheRead {
 }
 
 /**
- * The cache: its main file and the files of entries added since, as one map. Asynchronous so the
- * reading (mostly the kernel filling fresh pages) runs on a thread-pool thread, on another core,
- * while this thread reads the posts.
+ * The cache: its main file and the files of entries added since, as one map — only files made
+ * with `salt` (see cache/pack.ts), the others are stale and not read. Asynchronous so the reading
+ * (mostly the kernel filling fresh pages) runs on a thread-pool thread, on another core, while
+ * this thread reads the posts.
  */
-export async function readCacheFile(dir: string): Promise<CacheRead> {
-  const main = await readOne(path.join(dir, CACHE_FILE));
+export async function readCacheFile(dir: string, salt: string): Promise<CacheRead> {
+  const main = await readOne(path.join(dir, CACHE_FILE), salt);
   const entries = main.entries;
   let problem = main.problem;
   const added: string[] = [];
@@ -42,7 +43,7 @@ export async function readCacheFile(dir: string): Promise<CacheRead> {
     // No folder, no cache: the main file said so already.
   }
   for (const name of names) {
-    const read = await readOne(path.join(dir, name));
+    const read = await readOne(path.join(dir, name), salt);
     // Gone between the listing and the read: a concurrent build folded it into the main file.
     if (read.missing) continue;
     added.push(name);
@@ -52,13 +53,17 @@ export async function readCacheFile(dir: string): Promise<CacheRead> {
   return { entries, added, ...(problem ? { problem } : {}) };
 }
 
-async function readOne(file: string): Promise<{ entries: Map<string, Uint8Array>; problem?: string; missing?: true }> {
+async function readOne(file: string, salt: string): Promise<{ entries: Map<string, Uint8Array>; problem?: string; missing?: true }> {
   let bytes: Buffer;
   try {
     const handle = await fs.open(file, 'r');
     try {
       const stat = await handle.stat();
       if (!stat.isFile()) return { entries: new Map(), problem: 'it is not a regular file' };
+      // A stale file (an upgrade, a changed setting) is as large as a good one, and none of it is of use.
+      const head = Buffer.alloc(packHeader(salt).length);
+      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      if (headerKind(head.subarray(0, bytesRead), salt) === 'stale') return { entries: new Map() };
       if (stat.size > MAX_CACHE_BYTES) return { entries: new Map(), problem: `it is ${stat.size} bytes, more than any cache postfeed writes` };
       bytes = await readWhole(handle, stat.size);
     } finally {
@@ -69,7 +74,7 @@ async function readOne(file: string): Promise<{ entries: Map<string, Uint8Array>
     if (code === 'ENOENT' || code === 'ENOTDIR') return { entries: new Map(), missing: true };
     return { entries: new Map(), problem: `it cannot be read (${code ?? (error as Error).message})` };
   }
-  return readPack(bytes);
+  return readPack(bytes, salt);
 }
 
 /**
