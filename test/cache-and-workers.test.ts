@@ -8,9 +8,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build, writeOutput, type BuildOptions, type BuildResult } from '../src/index.js';
 import { formatDiagnostics } from '../src/diagnostics/format.js';
+import { loadSiteConfig } from '../src/run/config.js';
 import { CLI, makeProject, post, runCli, runCliAsync, SHARED } from './helpers.js';
 
 const NOW = new Date('2030-01-01T00:00:00Z');
+/** What a cache folder holds after a successful build: the posts' cache and the validated config. */
+const CACHE_FILES = ['config.json', 'posts.cache'];
 
 /** What a build produced, as a reader and a user see it: every file's bytes and every line printed. */
 function observable(result: BuildResult): { ok: boolean; files: Record<string, string>; diagnostics: string[] } {
@@ -79,7 +82,7 @@ describe('the post cache', () => {
     expect(observable(cold)).toEqual(plain);
     expect(cold.cache).toMatchObject({ parseHits: 0, renderHits: 0 });
     expect(cold.cache?.problem).toBeUndefined();
-    expect(readdirSync(path.join(cwd, 'node_modules', '.cache', 'postfeed'))).toEqual(['posts.cache']);
+    expect(readdirSync(path.join(cwd, 'node_modules', '.cache', 'postfeed'))).toEqual(CACHE_FILES);
     // Its items went to the cache file as they were made, and are written from there.
     for (const file of cold.files) expect(file.chunks!.some((chunk) => !(chunk instanceof Uint8Array)), file.path).toBe(true);
     const written = await writeOutput(path.join(cwd, 'written'), cold.files);
@@ -105,7 +108,7 @@ describe('the post cache', () => {
     await buildWith(cwd, { cache: true });
     const main = readFileSync(path.join(dir, 'posts.cache'));
     const names = readdirSync(path.join(cwd, 'posts')).sort();
-    const added = () => readdirSync(dir).filter((name) => name !== 'posts.cache');
+    const added = () => readdirSync(dir).filter((name) => !CACHE_FILES.includes(name));
     // Eight edits, each of another post: each build adds one file and leaves the main file as it was.
     for (let round = 1; round <= 8; round++) {
       const file = path.join(cwd, 'posts', names[round]!);
@@ -126,18 +129,18 @@ describe('the post cache', () => {
       // Having read eight added files, and with the edited posts' old entries unused, a build writes
       // the main file anew with exactly the entries in use.
       if (round < 8) expect(added()).toHaveLength(round);
-      else expect(readdirSync(dir)).toEqual(['posts.cache']);
+      else expect(readdirSync(dir)).toEqual(CACHE_FILES);
     }
     const folded = await buildWith(cwd, { cache: true });
     expect(folded.cache).toMatchObject({ parseMisses: 0, renderMisses: 0, parseHits: 62, renderHits: published });
     expect(observable(folded)).toEqual(observable(await buildWith(cwd, {})));
-    expect(readdirSync(dir)).toEqual(['posts.cache']);
+    expect(readdirSync(dir)).toEqual(CACHE_FILES);
     // Removing more than a quarter of the posts leaves more than a quarter of the cache unused: rewritten too.
     const before = statSync(path.join(dir, 'posts.cache')).size;
     for (const name of names.slice(0, 30)) rmSync(path.join(cwd, 'posts', name));
     const fewer = await buildWith(cwd, { cache: true });
     expect(fewer.cache).toMatchObject({ parseMisses: 0, renderMisses: 0 });
-    expect(readdirSync(dir)).toEqual(['posts.cache']);
+    expect(readdirSync(dir)).toEqual(CACHE_FILES);
     expect(statSync(path.join(dir, 'posts.cache')).size).toBeLessThan(before * 0.75);
   });
 
@@ -148,7 +151,7 @@ describe('the post cache', () => {
     const file = path.join(cwd, 'posts', readdirSync(path.join(cwd, 'posts')).sort()[3]!);
     writeFileSync(file, `${readFileSync(file, 'utf8')}\nAn edit.\n`);
     await buildWith(cwd, { cache: true });
-    const [added] = readdirSync(dir).filter((name) => name !== 'posts.cache');
+    const [added] = readdirSync(dir).filter((name) => !CACHE_FILES.includes(name));
     truncateSync(path.join(dir, added!), Math.floor(statSync(path.join(dir, added!)).size / 2));
     const plain = observable(await buildWith(cwd, {}));
     const damaged = await buildWith(cwd, { cache: true });
@@ -156,7 +159,7 @@ describe('the post cache', () => {
     // The render entry, written last, was cut off; the parse entry before it may have survived.
     expect(damaged.cache).toMatchObject({ renderMisses: 1 });
     expect(observable(damaged)).toEqual(plain);
-    expect(readdirSync(dir)).toEqual(['posts.cache']);
+    expect(readdirSync(dir)).toEqual(CACHE_FILES);
     const again = await buildWith(cwd, { cache: true });
     expect(again.cache?.problem).toBeUndefined();
     expect(again.cache).toMatchObject({ parseMisses: 0, renderMisses: 0 });
@@ -174,9 +177,34 @@ describe('the post cache', () => {
     // The file made for the other settings is stale, not damaged: no warning, rewritten whole.
     expect(summaries.cache?.problem).toBeUndefined();
     const dir = path.join(cwd, 'node_modules', '.cache', 'postfeed');
-    expect(readdirSync(dir)).toEqual(['posts.cache']);
+    expect(readdirSync(dir)).toEqual(CACHE_FILES);
     expect(readFileSync(path.join(dir, 'posts.cache')).subarray(0, 17).toString('latin1')).toBe('postfeed-cache 2 ');
     expect((await build({ cwd, now: NOW, limit: 0, cache: true, config })).cache).toMatchObject({ parseMisses: 0, renderMisses: 0 });
+  });
+
+  it('keeps the validated config: the same config next time comes from the cache, any change is validated anew', { timeout: 60_000 }, async () => {
+    const { cwd } = corpusProject(5);
+    const dir = path.join(cwd, 'node_modules', '.cache', 'postfeed');
+    const plain = observable(await buildWith(cwd, {}));
+    expect(existsSync(path.join(dir, 'config.json'))).toBe(false);
+    expect(observable(await buildWith(cwd, { cache: true }))).toEqual(plain);
+    expect(existsSync(path.join(dir, 'config.json'))).toBe(true);
+    // Taken from the memo (nothing to keep), and equal to the config validated anew (buildWith sets the limit).
+    const fresh = await loadSiteConfig({ cwd, limit: 0 });
+    const remembered = await loadSiteConfig({ cwd, limit: 0 }, dir);
+    expect(remembered.ok && remembered.memo).toBe(undefined);
+    expect(remembered).toEqual({ ...fresh, memo: undefined });
+    expect(observable(await buildWith(cwd, { cache: true }))).toEqual(plain);
+    // Another override, another key: validated anew.
+    const other = await loadSiteConfig({ cwd, limit: 0, baseUrl: 'https://other.example/' }, dir);
+    expect(other.ok && other.memo?.key).toMatch(/^[\w-]{43}$/);
+    expect(other.ok && other.site.baseUrl).toBe('https://other.example/');
+    // An invalid config is refused, whatever the memo holds.
+    const configFile = path.join(cwd, 'postfeed.config.json');
+    writeFileSync(configFile, JSON.stringify({ ...JSON.parse(readFileSync(configFile, 'utf8')), language: 'not a language!' }));
+    const refused = await buildWith(cwd, { cache: true });
+    expect(refused.ok).toBe(false);
+    expect(refused.diagnostics).toMatchObject([{ code: 'config-invalid', field: 'language' }]);
   });
 
   it('takes a file written by another version of postfeed for stale: no warning, rebuilt', { timeout: 60_000 }, async () => {
@@ -190,7 +218,7 @@ describe('the post cache', () => {
     expect(observable(upgraded)).toEqual(plain);
     expect(upgraded.cache).toMatchObject({ parseHits: 0, renderHits: 0 });
     expect(upgraded.cache?.problem).toBeUndefined();
-    expect(readdirSync(dir)).toEqual(['posts.cache']);
+    expect(readdirSync(dir)).toEqual(CACHE_FILES);
     expect((await buildWith(cwd, { cache: true })).cache).toMatchObject({ parseMisses: 0, renderMisses: 0 });
   });
 
@@ -272,7 +300,7 @@ describe('the post cache', () => {
     expect(runCli(cwd, ['build', '--no-cache']).status).toBe(0);
     expect(existsSync(path.join(cwd, 'node_modules'))).toBe(false);
     expect(runCli(cwd, ['build', '--cache-dir', 'elsewhere/cache']).status).toBe(0);
-    expect(readdirSync(path.join(cwd, 'elsewhere', 'cache'))).toEqual(['posts.cache']);
+    expect(readdirSync(path.join(cwd, 'elsewhere', 'cache'))).toEqual(CACHE_FILES);
     expect(existsSync(path.join(cwd, 'node_modules'))).toBe(false);
     const failing = makeProject({ 'a.md': post('title: [broken\ndate: 2020-01-01') });
     expect(runCli(failing, ['build']).status).toBe(1);
@@ -285,7 +313,7 @@ describe('the post cache', () => {
     for (const run of runs) expect(run.status, run.stderr).toBe(0);
     expect(readFileSync(path.join(cwd, 'dist-one', 'atom.xml'))).toEqual(readFileSync(path.join(cwd, 'dist-two', 'atom.xml')));
     const dir = path.join(cwd, 'node_modules', '.cache', 'postfeed');
-    expect(readdirSync(dir)).toEqual(['posts.cache']);
+    expect(readdirSync(dir)).toEqual(CACHE_FILES);
     // The same code as the two builds (the CLI's), so the same keys: everything comes from the cache.
     const warm = runCli(cwd, ['build', '--limit', '0', '--out', 'dist-one']);
     expect(warm.stderr).not.toMatch(/cache/);
@@ -294,7 +322,7 @@ describe('the post cache', () => {
     renameSync(path.join(dir, 'posts.cache'), path.join(dir, 'posts.cache.tmp-1-aa'));
     expect(runCli(cwd, ['build', '--limit', '0', '--out', 'dist-one']).stdout).not.toMatch(/from the cache/);
     // …and, its writer (pid 1) still running, it is left alone.
-    expect(readdirSync(dir).sort()).toEqual(['posts.cache', 'posts.cache.tmp-1-aa']);
+    expect(readdirSync(dir).sort()).toEqual([...CACHE_FILES, 'posts.cache.tmp-1-aa']);
   });
 
   it('leaves no file being written after a signal; one a killed build left is removed by the next build', { timeout: 120_000 }, async () => {
@@ -322,6 +350,6 @@ describe('the post cache', () => {
     expect(killed.left[0]).toMatch(new RegExp(`^posts\\.cache\\.tmp-${killed.pid}-`));
     const next = runCli(cwd, ['build', '--limit', '0', '--quiet']);
     expect(next.status, next.stderr).toBe(0);
-    expect(readdirSync(dir)).toEqual(['posts.cache']);
+    expect(readdirSync(dir)).toEqual(CACHE_FILES);
   });
 });

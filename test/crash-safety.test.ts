@@ -390,7 +390,7 @@ describe('temporary files are cleaned up', () => {
     // The id ledger is written before the feeds, so a published id is never missing from it; the
     // build itself succeeded, so its cache is kept (by a rename: no temporary file beside it).
     expect(readdirSync(project).sort()).toEqual(['dist', 'node_modules', 'postfeed.config.json', 'postfeed.lock.json', 'posts']);
-    expect(readdirSync(path.join(project, 'node_modules', '.cache', 'postfeed'))).toEqual(['posts.cache']);
+    expect(readdirSync(path.join(project, 'node_modules', '.cache', 'postfeed'))).toEqual(['config.json', 'posts.cache']);
   });
 
   for (const [signal, code] of [

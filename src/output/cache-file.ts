@@ -8,11 +8,11 @@
 // file or the new one, never half of one; the last build to finish wins. Failing to write only
 // costs the next build time.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { entryPieces, packHeader, type EntryValue } from '../cache/pack.js';
 import type { FileSpan, SpanSource } from '../model.js';
-import { ADDED_PREFIX, CACHE_FILE } from '../source/cache-file.js';
+import { ADDED_PREFIX, CACHE_FILE, CONFIG_MEMO_FILE, type ConfigMemo } from '../source/cache-file.js';
 import { isAlive } from './lock.js';
 import { spanSource } from './spans.js';
 
@@ -213,5 +213,20 @@ export function removeAddedFiles(dir: string, added: readonly string[]): void {
     } catch {
       // Left for the next rewrite; its entries are in the new file too.
     }
+  }
+}
+
+/** Keeps the config a build validated, for the next build with the same config (run/config.ts); returns why it could not. */
+export function writeConfigMemo(dir: string, memo: ConfigMemo): string | undefined {
+  const target = path.join(dir, CONFIG_MEMO_FILE);
+  const temporary = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(temporary, JSON.stringify(memo), { flag: 'wx' });
+    renameSync(temporary, target);
+    return undefined;
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    return `cannot write ${CONFIG_MEMO_FILE} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
   }
 }

@@ -209,8 +209,9 @@ export async function readPosts(options: BuildOptions, stages = new PostStages(1
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const display = (absolute: string) => path.relative(cwd, absolute) || '.';
   const defaultOut = path.resolve(cwd, options.out ?? 'dist');
-  const loadedConfig = await loadSiteConfig({ ...options, cwd });
+  const loadedConfig = await loadSiteConfig({ ...options, cwd }, stages.cacheDir);
   if (!loadedConfig.ok) return { ok: false, diagnostics: loadedConfig.diagnostics, outDir: defaultOut };
+  if (loadedConfig.memo) stages.keepConfig(loadedConfig.memo);
   const { config, site, configName } = loadedConfig;
   const postsDir = path.resolve(cwd, config.posts);
   const outDir = path.resolve(cwd, config.out);

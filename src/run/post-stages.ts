@@ -6,8 +6,8 @@ import { cacheSalt, PostCache } from '../cache/post-cache.js';
 import type { Post, Site } from '../model.js';
 import type { AuthorIndex, ParseResult, SourceFile } from '../parse/post.js';
 import { postResolver } from '../render/references.js';
-import { addedFileName, CacheLog, removeAddedFiles } from '../output/cache-file.js';
-import { CACHE_FILE, codeFingerprint, readCacheFile } from '../source/cache-file.js';
+import { addedFileName, CacheLog, removeAddedFiles, writeConfigMemo } from '../output/cache-file.js';
+import { CACHE_FILE, codeFingerprint, readCacheFile, type ConfigMemo } from '../source/cache-file.js';
 import type { RenderContext, RenderResult } from './post-work.js';
 import { PoolChoice, type PoolStart, type RenderInput } from './pool.js';
 
@@ -37,12 +37,20 @@ export class PostStages {
   /** The cache, being opened since `start`. */
   private opening: Promise<void> | undefined;
 
+  /** A config validated anew, for the cache folder once the build succeeds (see run/config.ts). */
+  private configMemo: ConfigMemo | undefined;
+
   /** `cacheDir`: absolute folder of the cache, or undefined to build without one. */
   constructor(
     workers: number | undefined,
-    private readonly cacheDir: string | undefined,
+    readonly cacheDir: string | undefined,
   ) {
     this.pool = new PoolChoice(workers);
+  }
+
+  /** Keeps `memo` in the cache folder if the build succeeds. */
+  keepConfig(memo: ConfigMemo): void {
+    this.configMemo = memo;
   }
 
   /**
@@ -134,6 +142,7 @@ export class PostStages {
         if (!unwritten) removeAddedFiles(cacheDir, this.addedFiles);
       } else log.discard();
       problem ??= unwritten;
+      if (this.configMemo) problem ??= writeConfigMemo(cacheDir, this.configMemo);
     }
     return { dir: cacheDir, ...cache.counts, ...(problem ? { problem } : {}) };
   }

@@ -99,6 +99,14 @@ async function readWhole(handle: FileHandle, size: number): Promise<Buffer> {
  * same sources (`npm run build` does each time) keeps them.
  */
 export function codeFingerprint(): string {
+  // The modules do not change under a running process; hashing them once is enough.
+  fingerprint ??= hashModules();
+  return fingerprint;
+}
+
+let fingerprint: string | undefined;
+
+function hashModules(): string {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   let version = '?';
   try {
@@ -126,4 +134,25 @@ export function codeFingerprint(): string {
   };
   walk(root);
   return hash.digest('base64url');
+}
+
+/** Where a build keeps the config it validated last (see run/config.ts). */
+export const CONFIG_MEMO_FILE = 'config.json';
+
+/** A validated config and its site, under the key of what they were validated from. */
+export interface ConfigMemo {
+  key: string;
+  config: unknown;
+  site: unknown;
+}
+
+/** The config a build validated last, if the memo file holds one; anything unreadable is no memo. */
+export function readConfigMemo(dir: string): ConfigMemo | undefined {
+  try {
+    const memo = JSON.parse(readFileSync(path.join(dir, CONFIG_MEMO_FILE), 'utf8')) as Partial<ConfigMemo> | null;
+    if (typeof memo?.key !== 'string' || typeof memo.config !== 'object' || memo.config === null || typeof memo.site !== 'object' || memo.site === null) return undefined;
+    return { key: memo.key, config: memo.config, site: memo.site };
+  } catch {
+    return undefined;
+  }
 }

@@ -357,7 +357,7 @@ export function runHostileCase(hostile: HostileCase): { outcome: CliOutcome; pro
     // Besides the output folder, a successful build may write the id ledger beside the config and
     // its cache file (with the folders above it) under node_modules/.cache/postfeed — nothing else.
     const ledger = Buffer.from(path.join(project, 'postfeed.lock.json')).toString('latin1');
-    const cache = ['node_modules', 'node_modules/.cache', 'node_modules/.cache/postfeed', 'node_modules/.cache/postfeed/posts.cache'].map((name) =>
+    const cache = ['node_modules', 'node_modules/.cache', 'node_modules/.cache/postfeed', 'node_modules/.cache/postfeed/posts.cache', 'node_modules/.cache/postfeed/config.json'].map((name) =>
       Buffer.from(path.join(project, name)).toString('latin1'),
     );
     const allowed = new Set([ledger, ...cache].flatMap((file) => [`created ${JSON.stringify(file)}`, `changed ${JSON.stringify(file)}`]));
