@@ -52,6 +52,17 @@ describe('the worker pool', () => {
     for (const workers of [2, 4]) expect(observable(await buildWith(cwd, { workers }))).toEqual(observable(one));
   });
 
+  it('fills the cache from workers; a warm build in one thread then takes everything from it', { timeout: 240_000 }, async () => {
+    const { cwd, published } = corpusProject(300);
+    const plain = observable(await buildWith(cwd, { workers: 1 }));
+    const cold = await buildWith(cwd, { workers: 2, cache: true });
+    expect(observable(cold)).toEqual(plain);
+    expect(cold.cache).toMatchObject({ parseHits: 0, renderHits: 0 });
+    const warm = await buildWith(cwd, { workers: 1, cache: true });
+    expect(warm.cache).toMatchObject({ parseMisses: 0, renderMisses: 0, parseHits: 302, renderHits: published });
+    expect(observable(warm)).toEqual(plain);
+  });
+
   it('reports errors in the posts the same way from workers', { timeout: 120_000 }, async () => {
     const posts: Record<string, string> = {};
     for (let index = 0; index < 40; index++) posts[`p${index}.md`] = post(`title: Post ${index}\ndate: 2020-01-${String((index % 28) + 1).padStart(2, '0')}`, `Body ${index}.`);
