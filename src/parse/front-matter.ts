@@ -7,28 +7,30 @@
 // Front matter is plain data: no tags, no code, and bounded work. Every limit is checked in one
 // linear walk over the parsed document, before anything else looks at the data (TOML: in the scan
 // that comes before its parser; JavaScript: while it is read).
-import matter from 'gray-matter';
-import {
-  CST,
-  isAlias,
-  isCollection,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  Lexer,
-  LineCounter,
-  parseDocument,
-  type Document,
-  type Node,
-  type Pair,
-  type YAMLError,
-} from 'yaml';
+import { createRequire } from 'node:module';
+import type GrayMatter from 'gray-matter';
+import type * as Yaml from 'yaml';
+import type { Document, Node, Pair, YAMLError } from 'yaml';
 import { count, LIMITS, MAX_FLOW_DEPTH, MAX_KEYS, MAX_NODES, tooManyKeys, tooManyValues } from './front-matter-limits.js';
 import { readFlatYaml } from './flat-yaml.js';
 import { readJsFrontMatter, readMdxExportFrontMatter } from './js-front-matter.js';
 import { lineNumberAt } from './lines.js';
 import { parseTomlFrontMatter } from './toml-front-matter.js';
+
+// The YAML library and gray-matter load the first time a post's front matter needs them: most
+// posts' is flat (flat-yaml.ts), and an edit of one such post then loads neither (over a hundred
+// modules between them). Both are CommonJS, so they load synchronously, where the parse is.
+const require = createRequire(import.meta.url);
+let yamlModule: typeof Yaml | undefined;
+let grayMatterModule: typeof GrayMatter | undefined;
+
+function yaml(): typeof Yaml {
+  return (yamlModule ??= require('yaml') as typeof Yaml);
+}
+
+function grayMatter(): typeof GrayMatter {
+  return (grayMatterModule ??= require('gray-matter') as typeof GrayMatter);
+}
 
 /** Past this many alias expansions the YAML is treated as a "billion laughs" bomb. */
 const MAX_ALIAS_COUNT = 100;
@@ -115,7 +117,7 @@ export function splitFrontMatter(original: string, { flat = true }: { flat?: boo
   // js/javascript engines would call eval (`---js` is read above, by js-front-matter.ts). The YAML
   // starts right after the opening `---`, so YAML line N is file line N.
   let yaml: ParsedFrontMatter | undefined;
-  const { content } = matter(text, {
+  const { content } = grayMatter()(text, {
     language: 'yaml',
     engines: {
       ...REFUSED_ENGINES,
@@ -224,12 +226,12 @@ function fail(line: number, code: string, message: string): SplitResult {
 
 /** Parses the raw front matter block (starting with the rest of the opening line). */
 export function parseYaml(source: string): ParsedFrontMatter {
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yaml().LineCounter)();
   let document: Document.Parsed;
   try {
     const counted = tokenLimits(source);
     if (counted) return { problems: [counted] };
-    document = parseDocument(source, {
+    document = yaml().parseDocument(source, {
       schema: 'failsafe',
       lineCounter,
       prettyErrors: false,
@@ -252,8 +254,8 @@ export function parseYaml(source: string): ParsedFrontMatter {
   if (syntax.length > 0) return { problems: syntax.sort((a, b) => a.line! - b.line! || a.column! - b.column!) };
 
   const contents = document.contents;
-  if (contents !== null && !isMap(contents)) {
-    const kind = isScalar(contents) ? 'a single value' : 'a list';
+  if (contents !== null && !yaml().isMap(contents)) {
+    const kind = yaml().isScalar(contents) ? 'a single value' : 'a list';
     const line = contents.range ? at(contents.range[0]).line : 1;
     return { problems: [{ line, field: 'front matter', code: 'front-matter-not-mapping', message: `must be a mapping of keys (title: ..., date: ...), not ${kind}` }] };
   }
@@ -295,9 +297,9 @@ export function parseYaml(source: string): ParsedFrontMatter {
 function frontMatterOf(document: Document.Parsed, data: Record<string, unknown>, at: (offset: number) => { line: number }): FrontMatter {
   // One index of the top-level pairs: post.ts asks for the line of every key.
   const pairs = new Map<string, Pair>();
-  if (isMap(document.contents)) {
+  if (yaml().isMap(document.contents)) {
     for (const item of document.contents.items) {
-      if (isScalar(item.key) && !pairs.has(String(item.key.value))) pairs.set(String(item.key.value), item as Pair);
+      if (yaml().isScalar(item.key) && !pairs.has(String(item.key.value))) pairs.set(String(item.key.value), item as Pair);
     }
   }
   const nodeAt = (path: ReadonlyArray<string | number>): { key?: Node; value?: Node } => {
@@ -316,7 +318,7 @@ function frontMatterOf(document: Document.Parsed, data: Record<string, unknown>,
     },
     isPlainScalar(key) {
       const { value } = nodeAt([key]);
-      return isScalar(value) && value.type === 'PLAIN';
+      return yaml().isScalar(value) && value.type === 'PLAIN';
     },
   };
 }
@@ -327,7 +329,7 @@ function frontMatterOf(document: Document.Parsed, data: Record<string, unknown>,
  * written without one, like `{a, b}`; the walk catches those).
  */
 /** Tokens the lexer adds to mark modes; they are not part of the source (yaml's CST.DOCUMENT, FLOW_END, SCALAR). */
-const LEXER_MARKERS = new Set([CST.DOCUMENT, CST.FLOW_END, CST.SCALAR]);
+let lexerMarkers: ReadonlySet<string> | undefined;
 
 function tokenLimits(source: string): FrontMatterProblem | undefined {
   let offset = 0;
@@ -337,8 +339,8 @@ function tokenLimits(source: string): FrontMatterProblem | undefined {
   let overValues: number | undefined;
   let lastScalar = 0;
   let depth = 0;
-  for (const token of new Lexer().lex(source)) {
-    const type = CST.tokenType(token);
+  for (const token of new (yaml().Lexer)().lex(source)) {
+    const type = yaml().CST.tokenType(token);
     if (type?.endsWith('scalar')) lastScalar = offset;
     if (type === 'flow-map-start' || type === 'flow-seq-start') depth += 1;
     if (type === 'flow-map-end' || type === 'flow-seq-end') depth -= 1;
@@ -347,7 +349,7 @@ function tokenLimits(source: string): FrontMatterProblem | undefined {
     }
     if (type === 'map-value-ind' && ++keys === MAX_KEYS + 1) overKeys = lastScalar;
     if ((type === 'scalar' || type === 'alias' || type === 'flow-map-start' || type === 'flow-seq-start') && ++values === MAX_NODES + 1) overValues = offset;
-    if (!LEXER_MARKERS.has(token)) offset += token.length;
+    if (!(lexerMarkers ??= new Set([yaml().CST.DOCUMENT, yaml().CST.FLOW_END, yaml().CST.SCALAR])).has(token)) offset += token.length;
   }
   if (overKeys !== undefined) return { ...sourcePosition(source, overKeys), field: 'front matter', code: 'front-matter-too-many-keys', message: tooManyKeys(keys) };
   if (overValues !== undefined) return { ...sourcePosition(source, overValues), field: 'front matter', code: 'front-matter-too-many-nodes', message: tooManyValues() };
@@ -411,8 +413,8 @@ function unclosedOpening(source: string, document: Document.Parsed, error: YAMLE
   forEachNode(document.contents, (node) => {
     if (!node.range || node.range[0] >= position) return;
     const matches = quote
-      ? isScalar(node) && node.type === (quote[1] === '"' ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE')
-      : isCollection(node) && node.flow === true && ((flow![1] ?? flow![3]) === 'map' ? isMap(node) : isSeq(node)) && source[node.range[0]] === ((flow![2] ?? flow![4]) === ']' ? '[' : '{');
+      ? yaml().isScalar(node) && node.type === (quote[1] === '"' ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE')
+      : yaml().isCollection(node) && node.flow === true && ((flow![1] ?? flow![3]) === 'map' ? yaml().isMap(node) : yaml().isSeq(node)) && source[node.range[0]] === ((flow![2] ?? flow![4]) === ']' ? '[' : '{');
     // The unclosed one runs furthest; among equals, the outermost.
     if (matches && (!best || node.range[1] > best.range![1])) best = node;
   });
@@ -444,13 +446,13 @@ function forEachNode(root: unknown, visit: (node: Node) => void): void {
   const stack: unknown[] = [root];
   while (stack.length > 0) {
     const item = stack.pop();
-    if (isPair(item)) {
+    if (yaml().isPair(item)) {
       stack.push(item.value, item.key);
       continue;
     }
     if (!item || typeof item !== 'object' || !('range' in item)) continue;
     visit(item as Node);
-    if (isCollection(item)) for (let index = item.items.length - 1; index >= 0; index -= 1) stack.push(item.items[index]);
+    if (yaml().isCollection(item)) for (let index = item.items.length - 1; index >= 0; index -= 1) stack.push(item.items[index]);
   }
 }
 
@@ -484,9 +486,9 @@ function walkDocument(source: string, root: unknown, at: Locate): Walked {
     if (step.exit) {
       open.delete(step.node);
       let size = 1;
-      if (isCollection(step.node)) {
+      if (yaml().isCollection(step.node)) {
         for (const item of step.node.items) {
-          size += isPair(item) ? sizeOf(sizes, item.key) + sizeOf(sizes, item.value) : sizeOf(sizes, item);
+          size += yaml().isPair(item) ? sizeOf(sizes, item.key) + sizeOf(sizes, item.value) : sizeOf(sizes, item);
         }
       }
       sizes.set(step.node, size);
@@ -501,7 +503,7 @@ function walkDocument(source: string, root: unknown, at: Locate): Walked {
       break;
     }
     if (current.anchor) anchors.set(current.anchor, current);
-    if (isAlias(current)) {
+    if (yaml().isAlias(current)) {
       const target = anchors.get(current.source);
       if (!target) {
         error(start, 'yaml-alias-undefined', `YAML: alias *${current.source} refers to no anchor (define &${current.source} on an earlier value)`);
@@ -523,7 +525,7 @@ function walkDocument(source: string, root: unknown, at: Locate): Walked {
       }
       continue;
     }
-    if (isScalar(current)) {
+    if (yaml().isScalar(current)) {
       const length = current.value === null || current.value === undefined ? 0 : String(current.value).length;
       sizes.set(current, 1 + length);
       expanded += 1 + length;
@@ -540,22 +542,22 @@ function walkDocument(source: string, root: unknown, at: Locate): Walked {
       }
       continue;
     }
-    if (!isCollection(current)) continue;
+    if (!yaml().isCollection(current)) continue;
     expanded += 1;
     if (current.anchor) open.add(current);
     stack.push({ node: current, exit: true });
     const items = current.items;
-    if (isMap(current)) {
+    if (yaml().isMap(current)) {
       keys += items.length;
       if (keys > MAX_KEYS) {
         const first = items[Math.max(0, MAX_KEYS - (keys - items.length))];
-        const offset = (isPair(first) && (first.key as Node | null)?.range?.[0]) || start;
+        const offset = (yaml().isPair(first) && (first.key as Node | null)?.range?.[0]) || start;
         error(offset, 'front-matter-too-many-keys', tooManyKeys(keys, true));
         break;
       }
       const firstOffsets = new Map<string, number>();
       for (const pair of items as Pair[]) {
-        if (!isScalar(pair.key)) continue;
+        if (!yaml().isScalar(pair.key)) continue;
         const name = String(pair.key.value);
         const first = firstOffsets.get(name);
         if (first === undefined) firstOffsets.set(name, pair.key.range![0]);
@@ -564,8 +566,8 @@ function walkDocument(source: string, root: unknown, at: Locate): Walked {
     }
     for (let index = items.length - 1; index >= 0; index -= 1) {
       const item = items[index];
-      if (isPair(item)) {
-        const name = isScalar(item.key) ? String(item.key.value) : '?';
+      if (yaml().isPair(item)) {
+        const name = yaml().isScalar(item.key) ? String(item.key.value) : '?';
         const path = field ? `${field}.${name}` : name;
         stack.push({ node: item.value, field: path, role: 'value' }, { node: item.key, field: path, role: 'key' });
       } else {

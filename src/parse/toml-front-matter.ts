@@ -6,9 +6,19 @@
 // smol-toml validates and builds the data. It keeps no positions, so one forward scan over the
 // source finds the line of every key and list item and the text of every scalar; the scan runs
 // first and stops at the first limit, so hostile front matter never reaches the parser.
-import { parse, TomlDate, TomlError } from 'smol-toml';
+import { createRequire } from 'node:module';
+import type * as SmolToml from 'smol-toml';
+import type { TomlError } from 'smol-toml';
 import type { FrontMatter, FrontMatterLimits, FrontMatterProblem, ParsedFrontMatter } from './front-matter.js';
 import { lineNumberAt } from './lines.js';
+
+// smol-toml loads the first time a post has TOML front matter (CommonJS build: synchronously).
+const require = createRequire(import.meta.url);
+let tomlModule: typeof SmolToml | undefined;
+
+function tomlLibrary(): typeof SmolToml {
+  return (tomlModule ??= require('smol-toml') as typeof SmolToml);
+}
 
 /**
  * Parses the TOML between the delimiters. The text starts with the newline that ends the opening
@@ -21,9 +31,9 @@ export function parseTomlFrontMatter(toml: string, limits: FrontMatterLimits): P
   let data: Record<string, unknown>;
   try {
     // Integers past 2^53 are valid TOML; they are kept as written, so the library need not refuse them.
-    data = parse(toml, { maxDepth: limits.maxDepth, integersAsBigInt: 'asNeeded' });
+    data = tomlLibrary().parse(toml, { maxDepth: limits.maxDepth, integersAsBigInt: 'asNeeded' });
   } catch (error) {
-    if (!(error instanceof TomlError)) throw error;
+    if (!(error instanceof tomlLibrary().TomlError)) throw error;
     return { problems: [syntaxProblem(toml, error, limits)] };
   }
   return { problems: [], frontMatter: frontMatterOf(data, layout) };
@@ -54,7 +64,7 @@ function frontMatterOf(data: Record<string, unknown>, layout: Layout): FrontMatt
 function plainData(value: unknown, key: string, written: Map<string, string>): unknown {
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) return value.map((item: unknown, index) => plainData(item, childKey(key, index), written));
-  if (value instanceof TomlDate) return written.get(key) ?? value.toISOString();
+  if (value instanceof tomlLibrary().TomlDate) return written.get(key) ?? value.toISOString();
   if (value && typeof value === 'object') {
     const record: Record<string, unknown> = Object.create(null);
     for (const [name, item] of Object.entries(value)) record[name] = plainData(item, childKey(key, name), written);
@@ -337,10 +347,10 @@ interface Place {
 /** A quoted key decoded by the library's own string rules. */
 function quotedKey(written: string): string {
   try {
-    return String(parse(`key = ${written}`).key);
+    return String(tomlLibrary().parse(`key = ${written}`).key);
   } catch (error) {
     // Not a valid string: the library reports it when it parses the whole front matter.
-    if (error instanceof TomlError) return written;
+    if (error instanceof tomlLibrary().TomlError) return written;
     throw error;
   }
 }
