@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { build, writeOutput, type BuildOptions, type BuildResult } from '../src/index.js';
 import { formatDiagnostics } from '../src/diagnostics/format.js';
 import { loadSiteConfig } from '../src/run/config.js';
+import { CACHE_READING } from '../src/source/cache-file.js';
 import { CLI, makeProject, post, runCli, runCliAsync, SHARED } from './helpers.js';
 
 const NOW = new Date('2030-01-01T00:00:00Z');
@@ -216,6 +217,49 @@ describe('the post cache', () => {
     const refused = await buildWith(cwd, { cache: true });
     expect(refused.ok).toBe(false);
     expect(refused.diagnostics).toMatchObject([{ code: 'config-invalid', field: 'language' }]);
+  });
+
+  it('reads a large cache through a window: fragments written from the old file, rewritten whole from it, damage found', { timeout: 240_000 }, async () => {
+    const { cwd, published } = corpusProject(120);
+    const dir = path.join(cwd, 'node_modules', '.cache', 'postfeed');
+    const plain = observable(await buildWith(cwd, {}));
+    await buildWith(cwd, { cache: true });
+    // Every file counts as large: read through the window, fragments left in it as spans.
+    CACHE_READING.wholeFileBytes = 0;
+    try {
+      const warm = await buildWith(cwd, { cache: true });
+      expect(warm.cache).toMatchObject({ parseMisses: 0, renderMisses: 0, renderHits: published });
+      for (const file of warm.files) expect(file.chunks!.some((chunk) => !(chunk instanceof Uint8Array)), file.path).toBe(true);
+      expect(observable(warm)).toEqual(plain);
+      const written = await writeOutput(path.join(cwd, 'written'), warm.files);
+      for (const file of written) expect(readFileSync(file.path, 'utf8')).toBe(plain.files[path.basename(file.path)]);
+
+      // A whole rewrite (more than a quarter of the posts gone) copies the stored entries still in
+      // use from the old file; the next build takes everything from the new one.
+      const names = readdirSync(path.join(cwd, 'posts')).sort();
+      for (const name of names.slice(0, 40)) rmSync(path.join(cwd, 'posts', name));
+      const fewer = observable(await buildWith(cwd, {}));
+      const rewritten = await buildWith(cwd, { cache: true });
+      expect(rewritten.cache?.problem).toBeUndefined();
+      expect(observable(rewritten)).toEqual(fewer);
+      expect(readdirSync(dir)).toEqual(CACHE_FILES);
+      const again = await buildWith(cwd, { cache: true });
+      expect(again.cache).toMatchObject({ parseMisses: 0, renderMisses: 0 });
+      expect(observable(again)).toEqual(fewer);
+
+      // A byte flipped inside a fragment, which the window reading leaves in the file: found.
+      const file = path.join(dir, 'posts.cache');
+      const bytes = readFileSync(file);
+      const inFragment = bytes.indexOf(Buffer.from('<item>'), bytes.length >> 1);
+      expect(inFragment).toBeGreaterThan(0);
+      bytes.writeUInt8(bytes.readUInt8(inFragment + 2) ^ 0x20, inFragment + 2);
+      writeFileSync(file, bytes);
+      const damaged = await buildWith(cwd, { cache: true });
+      expect(damaged.cache?.problem).toMatch(/fails its checksum/);
+      expect(observable(damaged)).toEqual(fewer);
+    } finally {
+      CACHE_READING.wholeFileBytes = 256 << 20;
+    }
   });
 
   it('takes a file written by another version of postfeed for stale: no warning, rebuilt', { timeout: 60_000 }, async () => {

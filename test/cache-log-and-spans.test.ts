@@ -8,9 +8,10 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Chunk, FileSpan } from '../src/model.js';
+import { PARTS_KEY_PREFIX } from '../src/cache/pack.js';
 import { CacheLog } from '../src/output/cache-file.js';
 import { chunkBatches, joinChunks, spanSource } from '../src/output/spans.js';
-import { readCacheFile } from '../src/source/cache-file.js';
+import { CACHE_READING, readCacheFile } from '../src/source/cache-file.js';
 
 function scratch(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'postfeed-spans-'));
@@ -152,8 +153,48 @@ describe('the cache log', () => {
     return read.then(({ entries, problem }) => {
       expect(problem).toBeUndefined();
       expect([...entries.keys()].sort()).toEqual([...appended.keys()].sort());
-      for (const [key, bytes] of appended) expect(Buffer.from(entries.get(key)!).equals(bytes), key).toBe(true);
+      for (const [key, bytes] of appended) {
+        const stored = entries.get(key)!;
+        if (!(stored instanceof Uint8Array)) return expect.unreachable(`${key} was read as parts`);
+        expect(Buffer.from(stored).equals(bytes), key).toBe(true);
+      }
     });
+  });
+
+  it('reads an entry of parts back with its first part in memory and the others as spans of the file', async () => {
+    const dir = path.join(scratch(), 'cache');
+    const log = new CacheLog(dir, SALT);
+    const parts = [value(1, 300), value(2, 5000), Buffer.alloc(0), value(3, 9 << 20)];
+    const framed: Buffer[] = [];
+    for (const part of parts) {
+      const length = Buffer.allocUnsafe(4);
+      length.writeUInt32LE(part.length, 0);
+      framed.push(length, part);
+    }
+    log.append(`${PARTS_KEY_PREFIX}a-render`, framed);
+    // Lengths that do not add up: read whole, into memory, for its reader to refuse.
+    const broken = Buffer.from([9, 0, 0, 0, 1, 2]);
+    log.append(`${PARTS_KEY_PREFIX}broken`, broken);
+    log.append('plain', value(4, 70));
+    expect(log.keepAs('posts.cache')).toBeUndefined();
+    // Read whole (a file this small is), and through the window (as a large one is).
+    for (const [mode, wholeFileBytes] of [['whole', 256 << 20], ['window', 0]] as const) {
+      CACHE_READING.wholeFileBytes = wholeFileBytes;
+      try {
+        const { entries, problem } = await readCacheFile(dir, SALT);
+        expect(problem, mode).toBeUndefined();
+        const read = entries.get(`${PARTS_KEY_PREFIX}a-render`)!;
+        if (read instanceof Uint8Array) return expect.unreachable('read whole');
+        expect(read.bytes).toBe(Buffer.concat(framed).length);
+        expect(read.parts[0]).toBeInstanceOf(Uint8Array);
+        expect(read.parts.slice(1).every((part) => part instanceof Uint8Array), mode).toBe(mode === 'whole');
+        expect(read.parts.map((part, index) => joinChunks([part]).equals(parts[index]!)), mode).toEqual([true, true, true, true]);
+        expect(Buffer.from(entries.get(`${PARTS_KEY_PREFIX}broken`) as Uint8Array).equals(broken), mode).toBe(true);
+        expect(Buffer.from(entries.get('plain') as Uint8Array).equals(value(4, 70)), mode).toBe(true);
+      } finally {
+        CACHE_READING.wholeFileBytes = 256 << 20;
+      }
+    }
   });
 
   it('keeps the bytes when its file cannot be written, and says why; a discarded log leaves nothing', () => {

@@ -5,6 +5,7 @@
 // — truncated by a crash, overwritten — yields the entries before the damage and a problem to
 // warn about; nothing in it can make a build fail.
 import { crc32 } from 'node:zlib';
+import type { Chunk } from '../model.js';
 
 /** How every cache file starts, this format or another one: what follows says which. */
 const FAMILY = 'postfeed-cache ';
@@ -13,7 +14,7 @@ const MAGIC = `${FAMILY}2 `;
 const MAX_KEY_BYTES = 256;
 
 export interface PackRead {
-  entries: Map<string, Buffer>;
+  entries: Map<string, StoredValue>;
   /** Why some or all of the file could not be used; undefined when all of it was read. */
   problem?: string;
   /** Made for another salt or by another version of postfeed: nothing in it can be used, and nothing is wrong. */
@@ -35,36 +36,100 @@ export function headerKind(head: Buffer, salt: string): 'current' | 'stale' | 'f
   return head.subarray(0, FAMILY.length).toString('latin1') === FAMILY ? 'stale' : 'foreign';
 }
 
-/** The entries of a cache file made with `salt`. Values are views into `bytes`, not copies. */
-export function readPack(bytes: Buffer, salt: string): PackRead {
-  const entries = new Map<string, Buffer>();
-  const kind = headerKind(bytes, salt);
+/**
+ * A key that starts so has a value of parts, each after its length (4 bytes, little-endian): the
+ * first is read into memory, the others stay in the file as spans (a rendered post: its small
+ * fields, then its fragments, which are written to the feeds from the file as they are).
+ */
+export const PARTS_KEY_PREFIX = 'r:';
+
+/** A stored value: its bytes, or its parts — the first in memory, the others spans of the file. */
+export type StoredValue = Uint8Array | StoredParts;
+
+export interface StoredParts {
+  parts: Chunk[];
+  /** The value's length in the file, parts and their lengths included. */
+  bytes: number;
+}
+
+/** Where readPack reads a cache file: the whole file in memory, or a window onto it. */
+export interface PackSource {
+  size: number;
+  /** The file's `length` bytes at `offset`; good until the next call. */
+  bytesAt(offset: number, length: number): Buffer;
+  /** The little-endian 32-bit number at `offset` (a length: read without making a view). */
+  uint32At(offset: number): number;
+  /** Bytes to keep: a view of a file held in memory, a copy of a window's. */
+  keep(bytes: Buffer): Uint8Array;
+  /** A value part other than the first: a view of a file held in memory, a span of one read through a window. */
+  partAt(offset: number, length: number): Chunk;
+}
+
+/** The entries of a cache file made with `salt`, every checksum verified; what values hold is up to `source`. */
+export function readPack(source: PackSource, salt: string): PackRead {
+  const entries = new Map<string, StoredValue>();
+  const headerLength = packHeader(salt).length;
+  const kind = headerKind(source.bytesAt(0, Math.min(headerLength, source.size)), salt);
   if (kind === 'stale') return { entries, stale: true };
   if (kind === 'foreign') return { entries, problem: 'it does not start like a postfeed cache file' };
-  let offset = packHeader(salt).length;
-  while (offset < bytes.length) {
+  const size = source.size;
+  let offset = headerLength;
+  while (offset < size) {
     const damaged = (what: string): PackRead => ({ entries, problem: `${what} at byte ${offset} (${entries.size} entries before it were kept)` });
-    if (offset + 4 > bytes.length) return damaged('it ends inside an entry');
-    const keyLength = bytes.readUInt32LE(offset);
+    if (offset + 4 > size) return damaged('it ends inside an entry');
+    const keyLength = source.uint32At(offset);
     if (keyLength === 0 || keyLength > MAX_KEY_BYTES) return damaged('an entry has an impossible key length');
     const valueAt = offset + 4 + keyLength + 4;
-    if (valueAt > bytes.length) return damaged('it ends inside an entry');
-    const valueLength = bytes.readUInt32LE(valueAt - 4);
+    if (valueAt > size) return damaged('it ends inside an entry');
+    const valueLength = source.uint32At(valueAt - 4);
     const end = valueAt + valueLength + 4;
-    if (end > bytes.length) return damaged('it ends inside an entry');
-    const stored = bytes.readUInt32LE(end - 4);
-    if (crc32(bytes.subarray(offset, end - 4)) !== stored) return damaged('an entry fails its checksum');
-    entries.set(bytes.toString('latin1', offset + 4, offset + 4 + keyLength), bytes.subarray(valueAt, valueAt + valueLength));
+    if (end > size) return damaged('it ends inside an entry');
+    const entry = source.bytesAt(offset, end - offset);
+    if (crc32(entry.subarray(0, entry.length - 4)) !== entry.readUInt32LE(entry.length - 4)) return damaged('an entry fails its checksum');
+    const key = entry.toString('latin1', 4, 4 + keyLength);
+    const value = entry.subarray(valueAt - offset, valueAt - offset + valueLength);
+    entries.set(key, (key.startsWith(PARTS_KEY_PREFIX) && storedParts(value, valueAt, source)) || source.keep(value));
     offset = end;
   }
   return { entries };
 }
 
+/** A value of parts, the first kept and the others as `source` gives them; undefined if it is not one (left to its reader to refuse). */
+function storedParts(value: Buffer, valueAt: number, source: PackSource): StoredParts | undefined {
+  const parts: Chunk[] = [];
+  let at = 0;
+  while (at < value.length) {
+    if (at + 4 > value.length) return undefined;
+    const length = value.readUInt32LE(at);
+    if (at + 4 + length > value.length) return undefined;
+    parts.push(parts.length === 0 ? source.keep(value.subarray(at + 4, at + 4 + length)) : source.partAt(valueAt + at + 4, length));
+    at += 4 + length;
+  }
+  return parts.length > 0 ? { parts, bytes: value.length } : undefined;
+}
+
+/** The bytes a stored value takes in its file. */
+export function storedBytes(value: StoredValue): number {
+  return value instanceof Uint8Array ? value.byteLength : value.bytes;
+}
+
+/** A stored value as parts to write again: each part after its length, as the file held it. */
+export function storedEntryValue(value: StoredValue): EntryValue {
+  if (value instanceof Uint8Array) return value;
+  const out: Chunk[] = [];
+  for (const part of value.parts) {
+    const length = Buffer.allocUnsafe(4);
+    length.writeUInt32LE(part.length, 0);
+    out.push(length, part);
+  }
+  return out;
+}
+
 /** An entry's value: its bytes, or its bytes in parts (written one after another, never joined). */
-export type EntryValue = Uint8Array | readonly Uint8Array[];
+export type EntryValue = Uint8Array | readonly Chunk[];
 
 /** One entry's bytes in pieces, as they follow the magic line or another entry: head, value parts, checksum. */
-export function* entryPieces(key: string, value: EntryValue): Generator<Uint8Array> {
+export function* entryPieces(key: string, value: Uint8Array | readonly Uint8Array[]): Generator<Uint8Array> {
   const parts = value instanceof Uint8Array ? [value] : value;
   const keyBytes = Buffer.from(key, 'latin1');
   const head = Buffer.allocUnsafe(4 + keyBytes.length + 4);

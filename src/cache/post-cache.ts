@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import { FORMAT_NAMES } from '../formats/registry.js';
-import type { EntryValue } from './pack.js';
+import { PARTS_KEY_PREFIX, storedBytes, storedEntryValue, type EntryValue, type StoredValue } from './pack.js';
 import type { FileSpan, ItemFragments, Post } from '../model.js';
 import type { CacheLog } from '../output/cache-file.js';
 import type { ParseResult, SourceFile } from '../parse/post.js';
@@ -33,7 +33,7 @@ export class PostCache {
    * shapes a parse or a render (see cacheSalt); `log` is where the entries this build makes go.
    */
   constructor(
-    private readonly stored: ReadonlyMap<string, Uint8Array>,
+    private readonly stored: ReadonlyMap<string, StoredValue>,
     private readonly salt: string,
     private readonly log: CacheLog,
   ) {}
@@ -47,11 +47,15 @@ export class PostCache {
    * given here: its identity, the site (`siteJson`, the same for every post) and its media.
    */
   renderKey(parseKey: string, post: Pick<Post, 'slug' | 'permalink' | 'id'>, siteJson: string, media: MediaSize | undefined): string {
-    return digest(['render', parseKey, post.slug, post.permalink, post.id, siteJson, JSON.stringify(media ?? null)]);
+    // Marked as a value of parts, so its fragments are left in the file when it is read (cache/pack.ts).
+    return PARTS_KEY_PREFIX + digest(['render', parseKey, post.slug, post.permalink, post.id, siteJson, JSON.stringify(media ?? null)]);
   }
 
   getParse(key: string, source: SourceFile): ParseResult | undefined {
-    const result = this.get(key, (bytes) => attachBody(deserialize(bytes) as DetachedParse, source));
+    const result = this.get(key, (value) => {
+      if (!(value instanceof Uint8Array)) throw new Error('a parse entry is made of parts');
+      return attachBody(deserialize(value) as DetachedParse, source);
+    });
     if (result) this.counts.parseHits++;
     else this.counts.parseMisses++;
     return result;
@@ -98,8 +102,8 @@ export class PostCache {
     let stored = 0;
     let unused = 0;
     for (const [key, value] of this.stored) {
-      stored += value.byteLength;
-      if (!this.used.has(key)) unused += value.byteLength;
+      stored += storedBytes(value);
+      if (!this.used.has(key)) unused += storedBytes(value);
     }
     let made = 0;
     for (const bytes of this.made.values()) made += bytes;
@@ -109,11 +113,11 @@ export class PostCache {
   }
 
   /** The stored entries this build used and did not make anew: with the log's, a whole new cache. */
-  *usedStoredEntries(): Generator<[string, Uint8Array]> {
-    for (const key of this.used) if (!this.made.has(key)) yield [key, this.stored.get(key)!];
+  *usedStoredEntries(): Generator<[string, EntryValue]> {
+    for (const key of this.used) if (!this.made.has(key)) yield [key, storedEntryValue(this.stored.get(key)!)];
   }
 
-  private get<T>(key: string, decode: (bytes: Uint8Array) => T): T | undefined {
+  private get<T>(key: string, decode: (value: StoredValue) => T): T | undefined {
     const bytes = this.stored.get(key);
     if (bytes) {
       try {
@@ -140,7 +144,7 @@ const FRAGMENT_PARTS = 3;
 const MAX_ADDED_FILES = 8;
 
 function entryBytes(value: EntryValue): number {
-  return value instanceof Uint8Array ? value.byteLength : value.reduce((sum, part) => sum + part.byteLength, 0);
+  return value instanceof Uint8Array ? value.byteLength : value.reduce((sum, part) => sum + part.length, 0);
 }
 
 /**
@@ -166,21 +170,15 @@ function encodeRender(result: RenderResult): Uint8Array[] {
   return out;
 }
 
-function decodeRender(bytes: Uint8Array): RenderResult {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let offset = 0;
-  const next = (): Buffer => {
-    const length = buffer.readUInt32LE(offset);
-    const end = offset + 4 + length;
-    if (end > buffer.length) throw new Error('a render entry is shorter than its parts');
-    const part = buffer.subarray(offset + 4, end);
-    offset = end;
-    return part;
-  };
-  const meta = deserialize(next()) as Omit<RenderResult, 'item'> & { item: Omit<RenderResult['item'], 'fragments'> };
+/** A stored render: parts as the cache file was read (the small fields in memory, the fragments as spans). */
+function decodeRender(value: StoredValue): RenderResult {
+  // Not split into parts when read: its lengths did not add up.
+  if (value instanceof Uint8Array) throw new Error('a render entry is not made of whole parts');
+  const [fields, ...fragmentParts] = value.parts;
+  if (!(fields instanceof Uint8Array) || fragmentParts.length !== FORMAT_NAMES.length) throw new Error(`a render entry has ${value.parts.length} parts`);
+  const meta = deserialize(fields) as Omit<RenderResult, 'item'> & { item: Omit<RenderResult['item'], 'fragments'> };
   const fragments = {} as ItemFragments;
-  for (const format of FORMAT_NAMES) fragments[format] = next();
-  if (offset !== buffer.length) throw new Error('a render entry is longer than its parts');
+  for (const [index, format] of FORMAT_NAMES.entries()) fragments[format] = fragmentParts[index]!;
   return { item: { ...meta.item, fragments }, diagnostics: meta.diagnostics, references: meta.references };
 }
 

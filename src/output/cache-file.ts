@@ -14,7 +14,7 @@ import { entryPieces, packHeader, type EntryValue } from '../cache/pack.js';
 import type { FileSpan, SpanSource } from '../model.js';
 import { ADDED_PREFIX, CACHE_FILE, CONFIG_MEMO_FILE, type ConfigMemo } from '../source/cache-file.js';
 import { isAlive } from './lock.js';
-import { spanSource } from './spans.js';
+import { joinChunks, spanSource } from './spans.js';
 
 /** Bytes gathered before a write: one write per entry would be tens of thousands of calls. */
 const WRITE_BYTES = 1 << 20;
@@ -50,13 +50,14 @@ export class CacheLog {
    */
   append(key: string, value: EntryValue): FileSpan[] | undefined {
     if (this.problem !== undefined) return undefined;
-    const parts = value instanceof Uint8Array ? [value] : value;
     const spans: FileSpan[] = [];
     try {
+      // A stored entry written again (a whole rewrite) may have parts in the old file: read them.
+      const parts = value instanceof Uint8Array ? [value] : value.map((part) => (part instanceof Uint8Array ? part : joinChunks([part])));
       this.open();
       // Pieces: the entry's head, each part of its value, its checksum.
       let piece = -1;
-      for (const bytes of entryPieces(key, value)) {
+      for (const bytes of entryPieces(key, parts)) {
         const offset = this.put(bytes);
         if (piece >= 0 && piece < parts.length) {
           const span: FileSpan = { source: this.source!, offset, length: bytes.length };

@@ -1,11 +1,11 @@
 // Reading the post cache (cache/post-cache.ts) and fingerprinting postfeed's own code for its keys.
 // Never fails a build: a missing, unreadable or damaged file is an empty cache, and says why.
 import { createHash } from 'node:crypto';
-import { promises as fs, readdirSync, readFileSync, statSync } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, promises as fs, read as readFd, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { headerKind, packHeader, readPack } from '../cache/pack.js';
+import { headerKind, packHeader, readPack, type StoredValue } from '../cache/pack.js';
+import { spanSource } from '../output/spans.js';
 
 export const CACHE_FILE = 'posts.cache';
 /**
@@ -18,7 +18,7 @@ export const ADDED_PREFIX = `${CACHE_FILE}.add-`;
 const MAX_CACHE_BYTES = 1536 * 1024 * 1024;
 
 export interface CacheRead {
-  entries: Map<string, Uint8Array>;
+  entries: Map<string, StoredValue>;
   /** Why the files could not be used (in whole or in part); undefined when they were fine or absent. */
   problem?: string;
   /** The files of added entries that were read (names in the folder), which a full rewrite replaces. */
@@ -27,12 +27,15 @@ export interface CacheRead {
 
 /**
  * The cache: its main file and the files of entries added since, as one map — only files made
- * with `salt` (see cache/pack.ts), the others are stale and not read. Asynchronous so the reading
- * (mostly the kernel filling fresh pages) runs on a thread-pool thread, on another core, while
- * this thread reads the posts.
+ * with `salt` (see cache/pack.ts), the others are stale and not read. Every checksum is verified.
+ * A file up to CACHE_READING.wholeFileBytes is read whole by one thread-pool read, while this thread reads
+ * the posts; a larger one through one reused window, keeping copies of the small values and the
+ * rendered posts' fragments as spans of the file, read again when the feeds are written — so a
+ * warm build of a large archive never holds its cache whole.
  */
 export async function readCacheFile(dir: string, salt: string): Promise<CacheRead> {
-  const main = await readOne(path.join(dir, CACHE_FILE), salt);
+  const window = new Window();
+  const main = await readOne(path.join(dir, CACHE_FILE), salt, window);
   const entries = main.entries;
   let problem = main.problem;
   const added: string[] = [];
@@ -43,7 +46,7 @@ export async function readCacheFile(dir: string, salt: string): Promise<CacheRea
     // No folder, no cache: the main file said so already.
   }
   for (const name of names) {
-    const read = await readOne(path.join(dir, name), salt);
+    const read = await readOne(path.join(dir, name), salt, window);
     // Gone between the listing and the read: a concurrent build folded it into the main file.
     if (read.missing) continue;
     added.push(name);
@@ -53,44 +56,105 @@ export async function readCacheFile(dir: string, salt: string): Promise<CacheRea
   return { entries, added, ...(problem ? { problem } : {}) };
 }
 
-async function readOne(file: string, salt: string): Promise<{ entries: Map<string, Uint8Array>; problem?: string; missing?: true }> {
-  let bytes: Buffer;
+async function readOne(file: string, salt: string, window: Window): Promise<{ entries: Map<string, StoredValue>; problem?: string; missing?: true }> {
+  let fd: number;
   try {
-    const handle = await fs.open(file, 'r');
-    try {
-      const stat = await handle.stat();
-      if (!stat.isFile()) return { entries: new Map(), problem: 'it is not a regular file' };
-      // A stale file (an upgrade, a changed setting) is as large as a good one, and none of it is of use.
-      const head = Buffer.alloc(packHeader(salt).length);
-      const { bytesRead } = await handle.read(head, 0, head.length, 0);
-      if (headerKind(head.subarray(0, bytesRead), salt) === 'stale') return { entries: new Map() };
-      if (stat.size > MAX_CACHE_BYTES) return { entries: new Map(), problem: `it is ${stat.size} bytes, more than any cache postfeed writes` };
-      bytes = await readWhole(handle, stat.size);
-    } finally {
-      await handle.close();
-    }
+    fd = openSync(file, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { entries: new Map(), missing: true };
     return { entries: new Map(), problem: `it cannot be read (${code ?? (error as Error).message})` };
   }
-  return readPack(bytes, salt);
+  let spansOpen = false;
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { entries: new Map(), problem: 'it is not a regular file' };
+    // A stale file (an upgrade, a changed setting) is as large as a good one, and none of it is of use.
+    const head = Buffer.alloc(packHeader(salt).length);
+    if (headerKind(head.subarray(0, readSync(fd, head, 0, head.length, 0)), salt) === 'stale') return { entries: new Map() };
+    if (stat.size > MAX_CACHE_BYTES) return { entries: new Map(), problem: `it is ${stat.size} bytes, more than any cache postfeed writes` };
+    if (stat.size <= CACHE_READING.wholeFileBytes) {
+      // Read at once and kept: values are views of it, fragments written to the feeds from it.
+      const bytes = await readWhole(fd, stat.size);
+      return readPack({ size: bytes.length, bytesAt: (offset, length) => bytes.subarray(offset, offset + length), uint32At: (offset) => bytes.readUInt32LE(offset), keep: (view) => view, partAt: (offset, length) => bytes.subarray(offset, offset + length) }, salt);
+    }
+    // Larger: through the window, keeping copies of the small values and spans of the fragments.
+    // The descriptor stays open while spans of the file are in use, and closes once none is.
+    const source = spanSource(fd);
+    spansOpen = true;
+    window.attach(fd, stat.size);
+    return readPack({ size: stat.size, bytesAt: (offset, length) => window.bytesAt(offset, length), uint32At: (offset) => window.uint32At(offset), keep: (view) => Buffer.from(view), partAt: (offset, length) => ({ source, offset, length }) }, salt);
+  } catch (error) {
+    return { entries: new Map(), problem: `it cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+  } finally {
+    if (!spansOpen) closeSync(fd);
+  }
 }
 
 /**
- * The file's bytes in as few reads as the kernel allows (one, normally): each read is a single
- * thread-pool task, so it goes on while this thread is busy — fs.readFile's small chunks would
- * each wait for a turn of this thread's event loop.
+ * Up to this size a cache file is read whole and held (one read; with the posts read meanwhile
+ * this is the faster way); a larger one — an archive of tens of thousands of posts — through a
+ * window, so a warm build does not hold it (at 50,000 posts it is 800 MB). Tests lower it to
+ * read small files through the window too.
  */
-async function readWhole(handle: FileHandle, size: number): Promise<Buffer> {
+export const CACHE_READING = { wholeFileBytes: 256 << 20 };
+
+/** Bytes read at a time; an entry larger than this is read on its own. */
+const WINDOW_BYTES = 8 << 20;
+
+/**
+ * The file's bytes in as few reads as the kernel allows (one, normally): each read is a single
+ * thread-pool task, so it goes on while this thread reads the posts.
+ */
+async function readWhole(fd: number, size: number): Promise<Buffer> {
   const bytes = Buffer.allocUnsafe(size);
-  let offset = 0;
-  while (offset < size) {
-    const { bytesRead } = await handle.read(bytes, offset, size - offset, offset);
-    if (bytesRead === 0) break;
-    offset += bytesRead;
+  let read = 0;
+  while (read < size) {
+    const got = await new Promise<number>((resolve, reject) => readFd(fd, bytes, read, size - read, read, (error, count) => (error ? reject(error) : resolve(count))));
+    if (got === 0) break;
+    read += got;
   }
-  return offset === size ? bytes : bytes.subarray(0, offset);
+  return read === size ? bytes : bytes.subarray(0, read);
+}
+
+/** A file's bytes through one reused buffer, refilled wherever the next read begins. */
+class Window {
+  private readonly buffer = Buffer.allocUnsafeSlow(WINDOW_BYTES);
+  private fd = -1;
+  private size = 0;
+  private start = 0;
+  private end = 0;
+
+  attach(fd: number, size: number): void {
+    this.fd = fd;
+    this.size = size;
+    this.start = this.end = 0;
+  }
+
+  uint32At(offset: number): number {
+    if (offset < this.start || offset + 4 > this.end) this.bytesAt(offset, 4);
+    return this.buffer.readUInt32LE(offset - this.start);
+  }
+
+  bytesAt(offset: number, length: number): Buffer {
+    if (offset >= this.start && offset + length <= this.end) return this.buffer.subarray(offset - this.start, offset - this.start + length);
+    if (length > WINDOW_BYTES) return this.fill(Buffer.allocUnsafe(length), offset, length);
+    const filled = Math.min(WINDOW_BYTES, this.size - offset);
+    this.fill(this.buffer, offset, filled);
+    this.start = offset;
+    this.end = offset + filled;
+    return this.buffer.subarray(0, length);
+  }
+
+  private fill(into: Buffer, offset: number, length: number): Buffer {
+    let read = 0;
+    while (read < length) {
+      const got = readSync(this.fd, into, read, length - read, offset + read);
+      if (got === 0) throw new Error(`the file ended at byte ${offset + read} while it was read`);
+      read += got;
+    }
+    return into.subarray(0, length);
+  }
 }
 
 /**
