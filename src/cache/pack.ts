@@ -113,11 +113,15 @@ export function storedBytes(value: StoredValue): number {
   return value instanceof Uint8Array ? value.byteLength : value.bytes;
 }
 
-/** A stored value as parts to write again: each part after its length, as the file held it. */
+/** A stored value as parts to write again, as the file held it. */
 export function storedEntryValue(value: StoredValue): EntryValue {
-  if (value instanceof Uint8Array) return value;
-  const out: Chunk[] = [];
-  for (const part of value.parts) {
+  return value instanceof Uint8Array ? value : framedParts(value.parts);
+}
+
+/** A value of parts as it is written (and storedParts reads it): each part after its length. */
+export function framedParts<T extends Chunk>(parts: readonly T[]): Array<T | Buffer> {
+  const out: Array<T | Buffer> = [];
+  for (const part of parts) {
     const length = Buffer.allocUnsafe(4);
     length.writeUInt32LE(part.length, 0);
     out.push(length, part);

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import { FORMAT_NAMES } from '../formats/registry.js';
-import { PARTS_KEY_PREFIX, storedBytes, storedEntryValue, type EntryValue, type StoredValue } from './pack.js';
+import { framedParts, PARTS_KEY_PREFIX, storedBytes, storedEntryValue, type EntryValue, type StoredValue } from './pack.js';
 import type { FileSpan, ItemFragments, Post } from '../model.js';
 import type { CacheLog } from '../output/cache-file.js';
 import type { ParseResult, SourceFile } from '../parse/post.js';
@@ -160,14 +160,8 @@ function encodeRender(result: RenderResult): Uint8Array[] {
     if (!(fragment instanceof Uint8Array)) throw new TypeError('a render to store must hold its fragments in memory');
     parts.push(fragment);
   }
-  const out: Uint8Array[] = [];
-  for (const part of parts) {
-    const length = Buffer.allocUnsafe(4);
-    length.writeUInt32LE(part.length, 0);
-    out.push(length, part);
-  }
   // In parts: the fragments are the very buffers the feeds are written from, not copies of them.
-  return out;
+  return framedParts(parts);
 }
 
 /** A stored render: parts as the cache file was read (the small fields in memory, the fragments as spans). */

@@ -126,7 +126,7 @@ export class CacheLog {
     if (this.source) return;
     this.created = mkdirSync(this.dir, { recursive: true });
     removeAbandoned(this.dir);
-    this.temporary = `${path.join(this.dir, CACHE_FILE)}${TEMPORARY_INFIX}${process.pid}-${randomBytes(4).toString('hex')}`;
+    this.temporary = temporaryPath(path.join(this.dir, CACHE_FILE));
     watchExit();
     unfinished.add(this.temporary);
     // Read as well as written: the feeds are written from the spans in it.
@@ -168,9 +168,12 @@ export class CacheLog {
   }
 }
 
-/** Between the cache file's name and the writing process's id, in the name of a file being written. */
-const TEMPORARY_INFIX = '.tmp-';
-/** The name of a file being written: `${CACHE_FILE}${TEMPORARY_INFIX}<pid>-<hex>`. */
+/** Where `target` is written before it is renamed into place: beside it, named for this process. */
+function temporaryPath(target: string): string {
+  return `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+/** The cache file being written (temporaryPath of CACHE_FILE), with the id of the process writing it. */
 const ABANDONED = /^posts\.cache\.tmp-([0-9]+)-[0-9a-f]+$/;
 
 /** Files being written by logs of this process: removed if it exits first (a signal during a build). */
@@ -220,7 +223,7 @@ export function removeAddedFiles(dir: string, added: readonly string[]): void {
 /** Keeps the config a build validated, for the next build with the same config (run/config.ts); returns why it could not. */
 export function writeConfigMemo(dir: string, memo: ConfigMemo): string | undefined {
   const target = path.join(dir, CONFIG_MEMO_FILE);
-  const temporary = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const temporary = temporaryPath(target);
   try {
     mkdirSync(dir, { recursive: true });
     writeFileSync(temporary, JSON.stringify(memo), { flag: 'wx' });

@@ -103,15 +103,22 @@ export function joinChunks(chunks: readonly Chunk[]): Buffer {
 }
 
 function readExactly(source: SpanSource, into: Buffer, length: number, position: number): void {
+  let read: number;
+  try {
+    read = readFully(source.fd, into, length, position);
+  } catch (error) {
+    throw new OutputError(`cannot read back the items written to the cache file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  if (read < length) throw new OutputError('the cache file this build wrote its items to was shortened while the build ran; build again');
+}
+
+/** Reads `length` bytes at `position` of `fd` into the start of `into`; fewer only where the file ends. Returns how many. */
+export function readFully(fd: number, into: Buffer, length: number, position: number): number {
   let read = 0;
   while (read < length) {
-    let got: number;
-    try {
-      got = readSync(source.fd, into, read, length - read, position + read);
-    } catch (error) {
-      throw new OutputError(`cannot read back the items written to the cache file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-    }
-    if (got === 0) throw new OutputError('the cache file this build wrote its items to was shortened while the build ran; build again');
+    const got = readSync(fd, into, read, length - read, position + read);
+    if (got === 0) break;
     read += got;
   }
+  return read;
 }

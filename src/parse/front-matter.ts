@@ -331,6 +331,11 @@ function frontMatterOf(document: Document.Parsed, data: Record<string, unknown>,
 /** Tokens the lexer adds to mark modes; they are not part of the source (yaml's CST.DOCUMENT, FLOW_END, SCALAR). */
 let lexerMarkers: ReadonlySet<string> | undefined;
 
+function isLexerMarker(token: string): boolean {
+  lexerMarkers ??= new Set([yaml().CST.DOCUMENT, yaml().CST.FLOW_END, yaml().CST.SCALAR]);
+  return lexerMarkers.has(token);
+}
+
 function tokenLimits(source: string): FrontMatterProblem | undefined {
   let offset = 0;
   let keys = 0;
@@ -349,7 +354,7 @@ function tokenLimits(source: string): FrontMatterProblem | undefined {
     }
     if (type === 'map-value-ind' && ++keys === MAX_KEYS + 1) overKeys = lastScalar;
     if ((type === 'scalar' || type === 'alias' || type === 'flow-map-start' || type === 'flow-seq-start') && ++values === MAX_NODES + 1) overValues = offset;
-    if (!(lexerMarkers ??= new Set([yaml().CST.DOCUMENT, yaml().CST.FLOW_END, yaml().CST.SCALAR])).has(token)) offset += token.length;
+    if (!isLexerMarker(token)) offset += token.length;
   }
   if (overKeys !== undefined) return { ...sourcePosition(source, overKeys), field: 'front matter', code: 'front-matter-too-many-keys', message: tooManyKeys(keys) };
   if (overValues !== undefined) return { ...sourcePosition(source, overValues), field: 'front matter', code: 'front-matter-too-many-nodes', message: tooManyValues() };

@@ -5,7 +5,7 @@ import { closeSync, fstatSync, openSync, promises as fs, read as readFd, readdir
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { headerKind, packHeader, readPack, type StoredValue } from '../cache/pack.js';
-import { spanSource } from '../output/spans.js';
+import { readFully, spanSource } from '../output/spans.js';
 
 export const CACHE_FILE = 'posts.cache';
 /**
@@ -119,7 +119,8 @@ async function readWhole(fd: number, size: number): Promise<Buffer> {
 
 /** A file's bytes through one reused buffer, refilled wherever the next read begins. */
 class Window {
-  private readonly buffer = Buffer.allocUnsafeSlow(WINDOW_BYTES);
+  /** Made on the first read: most builds read their cache whole and never use the window. */
+  private buffer: Buffer | undefined;
   private fd = -1;
   private size = 0;
   private start = 0;
@@ -131,28 +132,25 @@ class Window {
     this.start = this.end = 0;
   }
 
+  /** Read where the window holds it, without making a view (readPack asks for two per entry). */
   uint32At(offset: number): number {
-    if (offset < this.start || offset + 4 > this.end) this.bytesAt(offset, 4);
-    return this.buffer.readUInt32LE(offset - this.start);
+    if (!this.buffer || offset < this.start || offset + 4 > this.end) this.bytesAt(offset, 4);
+    return this.buffer!.readUInt32LE(offset - this.start);
   }
 
   bytesAt(offset: number, length: number): Buffer {
-    if (offset >= this.start && offset + length <= this.end) return this.buffer.subarray(offset - this.start, offset - this.start + length);
+    if (this.buffer && offset >= this.start && offset + length <= this.end) return this.buffer.subarray(offset - this.start, offset - this.start + length);
     if (length > WINDOW_BYTES) return this.fill(Buffer.allocUnsafe(length), offset, length);
     const filled = Math.min(WINDOW_BYTES, this.size - offset);
-    this.fill(this.buffer, offset, filled);
+    this.fill((this.buffer ??= Buffer.allocUnsafeSlow(WINDOW_BYTES)), offset, filled);
     this.start = offset;
     this.end = offset + filled;
     return this.buffer.subarray(0, length);
   }
 
   private fill(into: Buffer, offset: number, length: number): Buffer {
-    let read = 0;
-    while (read < length) {
-      const got = readSync(this.fd, into, read, length - read, offset + read);
-      if (got === 0) throw new Error(`the file ended at byte ${offset + read} while it was read`);
-      read += got;
-    }
+    const read = readFully(this.fd, into, length, offset);
+    if (read < length) throw new Error(`the file ended at byte ${offset + read} while it was read`);
     return into.subarray(0, length);
   }
 }
