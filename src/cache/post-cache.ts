@@ -12,9 +12,10 @@ import type { FileSpan, ItemFragments, Post } from '../model.js';
 import type { CacheLog } from '../output/cache-file.js';
 import type { ParseResult, SourceFile } from '../parse/post.js';
 import type { PostResolver } from '../render/references.js';
-import { attachBody, detachBody, type DetachedParse } from '../run/detached-body.js';
+import { detachBody, type DetachedParse } from '../run/detached-body.js';
 import type { RenderResult } from '../run/post-work.js';
 import type { MediaSize } from '../source/media.js';
+import type { PostFile } from '../source/posts.js';
 
 export class PostCache {
   /** Keys of the stored entries this build used. */
@@ -38,8 +39,9 @@ export class PostCache {
     private readonly log: CacheLog,
   ) {}
 
-  parseKey(source: SourceFile): string {
-    return digest(['parse', this.salt, source.file, source.text]);
+  /** Of the post's bytes, not its text: a post the cache holds is never decoded. */
+  parseKey(source: PostFile): string {
+    return digest(['parse', this.salt, source.file, source.bytes]);
   }
 
   /**
@@ -51,10 +53,11 @@ export class PostCache {
     return PARTS_KEY_PREFIX + digest(['render', parseKey, post.slug, post.permalink, post.id, siteJson, JSON.stringify(media ?? null)]);
   }
 
-  getParse(key: string, source: SourceFile): ParseResult | undefined {
+  /** A cached parse, its body still detached (see run/detached-body.ts): only a render needs it. */
+  getParse(key: string): DetachedParse | undefined {
     const result = this.get(key, (value) => {
       if (!(value instanceof Uint8Array)) throw new Error('a parse entry is made of parts');
-      return attachBody(deserialize(value) as DetachedParse, source);
+      return deserialize(value) as DetachedParse;
     });
     if (result) this.counts.parseHits++;
     else this.counts.parseMisses++;
@@ -181,7 +184,7 @@ export function cacheSalt(code: string, settings: unknown): string {
   return digest([code, process.versions.v8, JSON.stringify(settings)]);
 }
 
-function digest(parts: readonly string[]): string {
+function digest(parts: ReadonlyArray<string | Uint8Array>): string {
   const hash = createHash('sha256');
   for (const part of parts) hash.update(`${part.length}:`).update(part);
   return hash.digest('base64url');

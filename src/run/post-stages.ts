@@ -8,6 +8,7 @@ import type { AuthorIndex, ParseResult, SourceFile } from '../parse/post.js';
 import { postResolver } from '../render/references.js';
 import { addedFileName, CacheLog, removeAddedFiles, writeConfigMemo } from '../output/cache-file.js';
 import { CACHE_FILE, codeFingerprint, readCacheFile, type ConfigMemo } from '../source/cache-file.js';
+import { sourceText, type PostFile } from '../source/posts.js';
 import type { RenderContext, RenderResult } from './post-work.js';
 import { PoolChoice, type PoolStart, type RenderInput } from './pool.js';
 
@@ -30,6 +31,8 @@ export class PostStages {
   private config: Config | undefined;
   private authors: AuthorIndex = new Map();
   private readonly parseKeys = new Map<string, string>();
+  /** Posts taken from the cache: where each one's body is (its last `bodyFromEnd` characters). */
+  private readonly bodiesLeftInFiles = new Map<string, { file: PostFile; bodyFromEnd: number }>();
   /** Why the cache file could not be read whole, when it could not. */
   private damage: string | undefined;
   /** The files of added cache entries that were read (see output/cache-file.ts). */
@@ -74,26 +77,45 @@ export class PostStages {
     });
   }
 
-  async *parse(sources: readonly SourceFile[]): AsyncGenerator<ParseResult> {
+  /**
+   * Each post's parse, in order. A post taken from the cache comes without its Markdown body
+   * (`markdown` is empty; the body stays in the post's bytes): `render` puts it back for the posts
+   * it renders anew, and nothing before the render reads it.
+   */
+  async *parse(files: readonly PostFile[]): AsyncGenerator<ParseResult> {
     await this.opening;
     const cache = this.cache;
-    const found: Array<ParseResult | undefined> = sources.map((source) => {
+    const found: Array<ParseResult | undefined> = files.map((file) => {
       if (!cache) return undefined;
-      const key = cache.parseKey(source);
-      this.parseKeys.set(source.file, key);
-      return cache.getParse(key, source);
+      const key = cache.parseKey(file);
+      this.parseKeys.set(file.file, key);
+      const detached = cache.getParse(key);
+      if (!detached) return undefined;
+      const { bodyFromEnd, ...result } = detached;
+      if (bodyFromEnd !== undefined && result.post) this.bodiesLeftInFiles.set(result.post.file, { file, bodyFromEnd });
+      return result;
     });
-    const missing = sources.filter((_, index) => !found[index]);
+    const missing = files.filter((_, index) => !found[index]).map(sourceText);
     const workers = this.pool.get(() => this.poolStart(), missing.length);
     const made = workers ? workers.parse(missing) : this.parseHere(missing);
-    for (const [index, source] of sources.entries()) {
+    let next = 0;
+    for (const [index, file] of files.entries()) {
       let result = found[index];
       if (!result) {
         result = (await made.next()).value as ParseResult;
-        if (cache) cache.putParse(this.parseKeys.get(source.file)!, result, source);
+        if (cache) cache.putParse(this.parseKeys.get(file.file)!, result, missing[next]!);
+        next++;
       }
       yield result;
     }
+  }
+
+  /** A post with its body, which `parse` left in its file if the post came from the cache. */
+  private withBody(post: Post): Post {
+    const left = this.bodiesLeftInFiles.get(post.file);
+    if (!left) return post;
+    const { text } = sourceText(left.file);
+    return { ...post, markdown: text.slice(text.length - left.bodyFromEnd) };
   }
 
   /** `all`: every post, for the references between posts (a link may name one no feed carries). */
@@ -104,7 +126,7 @@ export class PostStages {
     const siteJson = JSON.stringify(site);
     const keys = inputs.map(({ post, media }) => (cache ? cache.renderKey(this.parseKeys.get(post.file)!, post, siteJson, media) : ''));
     const found = inputs.map((_, index) => (cache ? cache.getRender(keys[index]!, resolvePost) : undefined));
-    const missing = inputs.filter((_, index) => !found[index]);
+    const missing = inputs.filter((_, index) => !found[index]).map((input) => ({ ...input, post: this.withBody(input.post) }));
     const workers = this.pool.get(() => this.poolStart(), missing.length);
     let made: AsyncGenerator<RenderResult>;
     if (workers) {
