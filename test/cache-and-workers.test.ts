@@ -290,6 +290,10 @@ describe('the post cache', () => {
     expect(cold.stderr).toMatch(/no text/);
     expect(warm.stderr).toBe(cold.stderr);
     expect(warm.stdout).toMatch(/\(from the cache: 2 parsed, 2 rendered\)/);
+    // The first build wrote the ledger; the second read it unchanged and left the whole build for the third.
+    const third = runCli(cwd, ['build']);
+    expect(third.stderr).toBe(cold.stderr);
+    expect(third.stdout).toMatch(/\(from the cache: 2 parsed, 2 rendered, the rest as the same build left it\)/);
     expect(existsSync(path.join(cwd, 'node_modules', '.cache', 'postfeed', 'posts.cache'))).toBe(true);
   });
 

@@ -16,6 +16,7 @@ import { detachBody, type DetachedParse } from '../run/detached-body.js';
 import type { RenderResult } from '../run/post-work.js';
 import type { MediaSize } from '../source/media.js';
 import type { PostFile } from '../source/posts.js';
+import type { BuildMemo } from '../run/build-memo.js';
 
 export class PostCache {
   /** Keys of the stored entries this build used. */
@@ -66,6 +67,27 @@ export class PostCache {
 
   putParse(key: string, result: ParseResult, source: SourceFile): void {
     this.put(key, serialize(detachBody(result, source)));
+  }
+
+  /** The key of a whole build (see run/build-memo.ts): its posts' parse keys, one per line, and everything else it read. */
+  buildKey(parseKeys: string, inputs: string): string {
+    return digest(['build', this.salt, parseKeys, inputs]);
+  }
+
+  getBuild(key: string): BuildMemo | undefined {
+    return this.get(key, (value) => {
+      if (!(value instanceof Uint8Array)) throw new Error('a build entry is made of parts');
+      return deserialize(value) as BuildMemo;
+    });
+  }
+
+  putBuild(key: string, memo: BuildMemo): void {
+    this.put(key, serialize(memo));
+  }
+
+  /** A stored render's fragments alone: for a remembered build, which vouches for its references. */
+  getFragments(key: string): ItemFragments | undefined {
+    return this.get(key, decodeFragments);
   }
 
   /** A cached render, if every reference it resolved still resolves to the same post. */
@@ -171,12 +193,20 @@ function encodeRender(result: RenderResult): Uint8Array[] {
 function decodeRender(value: StoredValue): RenderResult {
   // Not split into parts when read: its lengths did not add up.
   if (value instanceof Uint8Array) throw new Error('a render entry is not made of whole parts');
-  const [fields, ...fragmentParts] = value.parts;
-  if (!(fields instanceof Uint8Array) || fragmentParts.length !== FORMAT_NAMES.length) throw new Error(`a render entry has ${value.parts.length} parts`);
+  const fields = value.parts[0];
+  if (!(fields instanceof Uint8Array)) throw new Error('a render entry has no fields');
   const meta = deserialize(fields) as Omit<RenderResult, 'item'> & { item: Omit<RenderResult['item'], 'fragments'> };
+  return { item: { ...meta.item, fragments: decodeFragments(value) }, diagnostics: meta.diagnostics, references: meta.references };
+}
+
+/** A stored render's fragments, as spans or views of the cache file: its fields are left alone. */
+function decodeFragments(value: StoredValue): ItemFragments {
+  if (value instanceof Uint8Array) throw new Error('a render entry is not made of whole parts');
+  const [, ...fragmentParts] = value.parts;
+  if (fragmentParts.length !== FORMAT_NAMES.length) throw new Error(`a render entry has ${value.parts.length} parts`);
   const fragments = {} as ItemFragments;
   for (const [index, format] of FORMAT_NAMES.entries()) fragments[format] = fragmentParts[index]!;
-  return { item: { ...meta.item, fragments }, diagnostics: meta.diagnostics, references: meta.references };
+  return fragments;
 }
 
 /** What every key holds besides the post: postfeed's own code, V8's serializer, the settings. */

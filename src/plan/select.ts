@@ -17,6 +17,17 @@ export function comparePosts(a: Post, b: Post): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/**
+ * Where a post stands at `now` (ms): not public yet, expired (or both). The only way selection
+ * depends on the clock, so a build remembered for one `now` holds for another that gives every
+ * post the same state (see run/build-memo.ts).
+ */
+export function timeState(post: Pick<Post, 'date' | 'publishAt' | 'expiresAt'>, now: number): { future: boolean; expired: boolean } {
+  // Held back until both its date and its publish date (Hugo `publishDate`) have come.
+  const publicFrom = Math.max(post.date.getTime(), post.publishAt?.getTime() ?? -Infinity);
+  return { future: publicFrom > now, expired: post.expiresAt !== undefined && post.expiresAt.getTime() <= now };
+}
+
 export interface Selection {
   posts: Post[];
   /** A warning when posts exist but none is published, saying why: an empty feed replaces a full one. */
@@ -32,10 +43,9 @@ export function selectPosts(posts: readonly Post[], options: SelectOptions, wher
   const chosen = posts.filter((post) => {
     if (post.hiddenBy) return (hidden += 1), false;
     if (!options.drafts && post.draft) return (drafts += 1), false;
-    // Held back until both its date and its publish date (Hugo `publishDate`) have come.
-    const publicFrom = Math.max(post.date.getTime(), post.publishAt?.getTime() ?? -Infinity);
-    if (!options.future && publicFrom > now) return (future += 1), false;
-    if (post.expiresAt && post.expiresAt.getTime() <= now) return (expired += 1), false;
+    const state = timeState(post, now);
+    if (!options.future && state.future) return (future += 1), false;
+    if (state.expired) return (expired += 1), false;
     return true;
   });
   chosen.sort(comparePosts);

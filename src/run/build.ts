@@ -15,13 +15,14 @@ import { matchLedger, serializeLedger, updateLedger, type LedgerChange } from '.
 import type { Author, Diagnostic, OutputFile, ParsedPost, Post, RenderedItem, Site } from '../model.js';
 import { CONVENTIONS } from '../parse/conventions/index.js';
 import type { AuthorIndex } from '../parse/post.js';
-import { planFeeds } from '../plan/feeds.js';
+import { feedDate, planFeeds } from '../plan/feeds.js';
 import { selectPosts } from '../plan/select.js';
 import { isLocalReference } from '../render/enclosure.js';
 import { now as clock } from './clock.js';
 import { loadSiteConfig } from './config.js';
 import type { RenderResult } from './post-work.js';
 import type { RenderInput } from './pool.js';
+import { mediaUnchanged, mediaUse, memoInputs } from './build-memo.js';
 import { PostStages, type CacheReport } from './post-stages.js';
 import { itemCharacters } from './size.js';
 
@@ -101,6 +102,35 @@ async function buildWith(options: BuildOptions, stages: PostStages): Promise<Bui
   const ledgerName = display(ledgerFile);
   const ledgerRead = await readLedgerFile(ledgerFile, ledgerName);
   if ('diagnostic' in ledgerRead) return failed([...diagnostics, ledgerRead.diagnostic], outDir, parsed.length);
+
+  // A build that read exactly this before and succeeded is taken as it was (run/build-memo.ts).
+  const flags = {
+    drafts: options.drafts ?? false,
+    future: options.future ?? false,
+    strict: options.strict ?? false,
+    updateLedger: options.updateLedger ?? false,
+    baseUrlOverride: options.baseUrl !== undefined,
+  };
+  const memoKey = stages.buildKey(
+    read.loaded.sources,
+    memoInputs({ cwd, config, site, ledgerText: ledgerRead.text, flags, parsed, now, readDiagnostics: read.diagnostics }),
+  );
+  const failing = (all: readonly Diagnostic[]) => all.some((d) => d.severity === 'error' || (flags.strict && d.severity === 'warning'));
+  const recalled =
+    memoKey === undefined
+      ? undefined
+      : await stages.recallBuild(memoKey, async (memo) => !failing(memo.diagnostics) && (await mediaUnchanged(memo, read.loaded.root, cwd)));
+  if (recalled) {
+    return {
+      ok: true,
+      files: serializeFeeds(planFeeds(site, config, recalled.items, new Date(recalled.memo.updated))),
+      ledger: { path: ledgerFile, changes: [] },
+      diagnostics: [...diagnostics, ...recalled.memo.diagnostics],
+      outDir,
+      posts: recalled.memo.posts,
+    };
+  }
+
   const matches = matchLedger(parsed, ledgerRead.entries);
 
   // Identity, selection, then rendering of only what the feeds carry.
@@ -122,8 +152,9 @@ async function buildWith(options: BuildOptions, stages: PostStages): Promise<Bui
   });
   diagnostics.push(...ledger.diagnostics);
   const items: RenderedItem[] = [];
+  const inputs = await renderInputs(selection.posts, read);
   let characters = 0;
-  for await (const [index, rendered] of renderPosts(selection.posts, posts, read, stages)) {
+  for await (const [index, rendered] of renderPosts(inputs, posts, read.site, stages)) {
     diagnostics.push(...rendered.diagnostics);
     // Counted as items arrive, so a feed too large to hold stops the build before it is held.
     characters += itemCharacters(rendered.item.fragments);
@@ -134,11 +165,21 @@ async function buildWith(options: BuildOptions, stages: PostStages): Promise<Bui
     items.push(rendered.item);
   }
 
-  const hasErrors = diagnostics.some((d) => d.severity === 'error' || (options.strict && d.severity === 'warning'));
-  if (hasErrors) return failed(diagnostics, outDir, posts.length);
+  if (failing(diagnostics)) return failed(diagnostics, outDir, posts.length);
 
-  const documents = planFeeds(site, config, items, posts);
+  const updated = feedDate(items, posts);
+  const documents = planFeeds(site, config, items.map((item) => item.fragments), updated);
   const ledgerText = serializeLedger(ledger.entries);
+  // Remembered only when the ledger stays as it was: a build that changes it reads another next time.
+  if (memoKey !== undefined && ledgerText === ledgerRead.text && ledger.changes.length === 0 && items.length > 0) {
+    stages.rememberBuild(memoKey, {
+      items: [...stages.renderKeys],
+      updated: updated.getTime(),
+      diagnostics: diagnostics.slice(read.diagnostics.length),
+      posts: posts.length,
+      media: inputs.flatMap(({ post, media }) => (media ? [mediaUse(post.file, post.image!.value, media)] : [])),
+    });
+  }
   return {
     ok: true,
     files: serializeFeeds(documents),
@@ -150,21 +191,19 @@ async function buildWith(options: BuildOptions, stages: PostStages): Promise<Bui
   };
 }
 
-/** Each selected post rendered, in order, with its index. */
-async function* renderPosts(
-  selected: readonly Post[],
-  all: readonly Post[],
-  read: Extract<ReadPosts, { ok: true }>,
-  stages: PostStages,
-): AsyncGenerator<[number, RenderResult]> {
-  const { site, cwd, loaded } = read;
-  // Sizes of local files a post attaches, judged by their real path inside the posts folder.
+/** Each selected post with the size of the local file it attaches, judged by its real path inside the posts folder. */
+async function renderInputs(selected: readonly Post[], read: Extract<ReadPosts, { ok: true }>): Promise<RenderInput[]> {
   const inputs: RenderInput[] = [];
   for (const post of selected) {
     const image = post.image?.value;
-    const media = image && isLocalReference(image) ? await mediaFileSize(loaded.root, path.resolve(cwd, post.file), image) : undefined;
+    const media = image && isLocalReference(image) ? await mediaFileSize(read.loaded.root, path.resolve(read.cwd, post.file), image) : undefined;
     inputs.push({ post, ...(media ? { media } : {}) });
   }
+  return inputs;
+}
+
+/** Each selected post rendered, in order, with its index. */
+async function* renderPosts(inputs: readonly RenderInput[], all: readonly Post[], site: Site, stages: PostStages): AsyncGenerator<[number, RenderResult]> {
   let index = 0;
   for await (const result of stages.render(inputs, site, all)) yield [index++, result];
 }

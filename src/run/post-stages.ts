@@ -3,7 +3,8 @@
 // whichever way they were made, so output and diagnostics never depend on it.
 import type { Config } from '../config/schema.js';
 import { cacheSalt, PostCache } from '../cache/post-cache.js';
-import type { Post, Site } from '../model.js';
+import type { ItemFragments, Post, Site } from '../model.js';
+import type { BuildMemo } from './build-memo.js';
 import type { AuthorIndex, ParseResult, SourceFile } from '../parse/post.js';
 import { postResolver } from '../render/references.js';
 import { addedFileName, CacheLog, removeAddedFiles, writeConfigMemo } from '../output/cache-file.js';
@@ -20,6 +21,8 @@ export interface CacheReport {
   parseMisses: number;
   renderHits: number;
   renderMisses: number;
+  /** Whether the whole build was one remembered (run/build-memo.ts): no identity, selection or render stage ran. */
+  wholeBuild: boolean;
   /** Why (part of) the cache could not be used or kept; the build was right regardless. */
   problem?: string;
 }
@@ -31,6 +34,9 @@ export class PostStages {
   private config: Config | undefined;
   private authors: AuthorIndex = new Map();
   private readonly parseKeys = new Map<string, string>();
+  private wholeBuild = false;
+  /** The cache keys of the last render's results, in order (empty without a cache). */
+  renderKeys: readonly string[] = [];
   /** Posts taken from the cache: where each one's body is (its last `bodyFromEnd` characters). */
   private readonly bodiesLeftInFiles = new Map<string, { file: PostFile; bodyFromEnd: number }>();
   /** Why the cache file could not be read whole, when it could not. */
@@ -110,6 +116,35 @@ export class PostStages {
     }
   }
 
+  /** The key a whole build of `files` (as parsed) and `inputs` is remembered under; undefined without a cache. */
+  buildKey(files: readonly PostFile[], inputs: string): string | undefined {
+    if (!this.cache) return undefined;
+    return this.cache.buildKey(files.map((file) => this.parseKeys.get(file.file)!).join('\n'), inputs);
+  }
+
+  /**
+   * A build remembered under `key`, with its items' fragments; undefined unless all of it is in
+   * the cache and `holds` says it still holds for this build.
+   */
+  async recallBuild(key: string, holds: (memo: BuildMemo) => Promise<boolean>): Promise<{ memo: BuildMemo; items: ItemFragments[] } | undefined> {
+    const cache = this.cache;
+    const memo = cache?.getBuild(key);
+    if (!cache || !memo || !(await holds(memo))) return undefined;
+    const items: ItemFragments[] = [];
+    for (const renderKey of memo.items) {
+      const fragments = cache.getFragments(renderKey);
+      if (!fragments) return undefined;
+      items.push(fragments);
+    }
+    cache.counts.renderHits += items.length;
+    this.wholeBuild = true;
+    return { memo, items };
+  }
+
+  rememberBuild(key: string, memo: BuildMemo): void {
+    this.cache?.putBuild(key, memo);
+  }
+
   /** A post with its body, which `parse` left in its file if the post came from the cache. */
   private withBody(post: Post): Post {
     const left = this.bodiesLeftInFiles.get(post.file);
@@ -125,6 +160,7 @@ export class PostStages {
     const resolvePost = postResolver(all);
     const siteJson = JSON.stringify(site);
     const keys = inputs.map(({ post, media }) => (cache ? cache.renderKey(this.parseKeys.get(post.file)!, post, siteJson, media) : ''));
+    this.renderKeys = keys;
     const found = inputs.map((_, index) => (cache ? cache.getRender(keys[index]!, resolvePost) : undefined));
     const missing = inputs.filter((_, index) => !found[index]).map((input) => ({ ...input, post: this.withBody(input.post) }));
     const workers = this.pool.get(() => this.poolStart(), missing.length);
@@ -166,7 +202,7 @@ export class PostStages {
       problem ??= unwritten;
       if (this.configMemo) problem ??= writeConfigMemo(cacheDir, this.configMemo);
     }
-    return { dir: cacheDir, ...cache.counts, ...(problem ? { problem } : {}) };
+    return { dir: cacheDir, ...cache.counts, wholeBuild: this.wholeBuild, ...(problem ? { problem } : {}) };
   }
 
   private poolStart(): PoolStart {
