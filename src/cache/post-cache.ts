@@ -51,8 +51,12 @@ export class PostCache {
    */
   renderKey(parseKey: string, post: Pick<Post, 'slug' | 'permalink' | 'id'>, siteJson: string, media: MediaSize | undefined): string {
     // Marked as a value of parts, so its fragments are left in the file when it is read (cache/pack.ts).
-    return PARTS_KEY_PREFIX + digest(['render', parseKey, post.slug, post.permalink, post.id, siteJson, JSON.stringify(media ?? null)]);
+    if (this.site?.json !== siteJson) this.site = { json: siteJson, digest: digest([siteJson]) };
+    return PARTS_KEY_PREFIX + digest(['render', parseKey, post.slug, post.permalink, post.id, this.site.digest, JSON.stringify(media ?? null)]);
   }
+
+  /** The site of the last render key, and its digest: the same for every post of a build. */
+  private site: { json: string; digest: string } | undefined;
 
   /** A cached parse, its body still detached (see run/detached-body.ts): only a render needs it. */
   getParse(key: string): DetachedParse | undefined {
@@ -69,6 +73,13 @@ export class PostCache {
     this.put(key, serialize(detachBody(result, source)));
   }
 
+  /** Whether a stored entry is there; if so it is kept as used by this build. */
+  keep(key: string): boolean {
+    if (!this.stored.has(key)) return false;
+    this.used.add(key);
+    return true;
+  }
+
   /** The key of a whole build (see run/build-memo.ts): its posts' parse keys, one per line, and everything else it read. */
   buildKey(parseKeys: string, inputs: string): string {
     return digest(['build', this.salt, parseKeys, inputs]);
@@ -81,8 +92,36 @@ export class PostCache {
     });
   }
 
-  putBuild(key: string, memo: BuildMemo): void {
-    this.put(key, serialize(memo));
+  /** Keeps a build under `key`, and `key` as the latest build for `shape` (see run/build-memo.ts). */
+  putBuild(key: string, shape: string, memo: BuildMemo): void {
+    // A build's key stands for everything it read, so one stored under it is this very memo.
+    if (this.stored.has(key)) this.used.add(key);
+    else this.put(key, serialize(memo));
+    // Pointers are replaced in place: the newest file read says which is latest (any of them is a
+    // build that really happened, which is all a patch needs).
+    const latest = digest(['latest', this.salt, shape]);
+    if (this.getLatestByKey(latest) === key) return;
+    this.put(latest, Buffer.from(key, 'latin1'));
+  }
+
+  /** The key of the latest build kept for `shape`. */
+  getLatest(shape: string): string | undefined {
+    return this.getLatestByKey(digest(['latest', this.salt, shape]));
+  }
+
+  private getLatestByKey(key: string): string | undefined {
+    return this.get(key, (value) => {
+      if (!(value instanceof Uint8Array)) throw new Error('a latest-build entry is made of parts');
+      return Buffer.from(value).toString('latin1');
+    });
+  }
+
+  /** A parse as stored, without counting it as used by this build's parse stage. */
+  storedParse(key: string): DetachedParse | undefined {
+    return this.get(key, (value) => {
+      if (!(value instanceof Uint8Array)) throw new Error('a parse entry is made of parts');
+      return deserialize(value) as DetachedParse;
+    });
   }
 
   /** A stored render's fragments alone: for a remembered build, which vouches for its references. */

@@ -90,7 +90,7 @@ export const buildCommand = (terminal: Terminal): CommandSpec => ({
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       const warnings = result.diagnostics.length > 0 ? `, ${summarizeDiagnostics(result.diagnostics)}` : '';
       const cache = result.cache;
-      const reused = cache && cache.parseHits + cache.renderHits > 0 ? ` (from the cache: ${cache.parseHits} parsed, ${cache.renderHits} rendered${cache.wholeBuild ? ', the rest as the same build left it' : ''})` : '';
+      const reused = cache && cache.parseHits + cache.renderHits > 0 ? ` (from the cache: ${cache.parseHits} parsed, ${cache.renderHits} rendered${cache.memo === 'whole' ? ', the rest as the same build left it' : cache.memo === 'patched' ? ', the rest as the last build left it' : ''})` : '';
       terminal.stdout(`postfeed: ${result.posts} posts, ${written.length} feeds in ${seconds}s${reused}${warnings}`);
     }
     return EXIT.ok;

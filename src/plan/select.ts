@@ -28,6 +28,22 @@ export function timeState(post: Pick<Post, 'date' | 'publishAt' | 'expiresAt'>, 
   return { future: publicFrom > now, expired: post.expiresAt !== undefined && post.expiresAt.getTime() <= now };
 }
 
+/** Why a post is in no feed at `now` (ms) with these options; undefined when it is in. */
+function leftOutBecause(post: Post, options: Pick<SelectOptions, 'drafts' | 'future'>, now: number): 'hidden' | 'draft' | 'future' | 'expired' | undefined {
+  if (post.hiddenBy) return 'hidden';
+  if (!options.drafts && post.draft) return 'draft';
+  const state = timeState(post, now);
+  if (!options.future && state.future) return 'future';
+  return state.expired ? 'expired' : undefined;
+}
+
+/** The files of the posts that are public at `now` (ms) without --drafts and --future: what the ledger may record. */
+export function publicFiles(posts: readonly Post[], now: number): Set<string> {
+  const files = new Set<string>();
+  for (const post of posts) if (!leftOutBecause(post, { drafts: false, future: false }, now)) files.add(post.file);
+  return files;
+}
+
 export interface Selection {
   posts: Post[];
   /** A warning when posts exist but none is published, saying why: an empty feed replaces a full one. */
@@ -36,18 +52,13 @@ export interface Selection {
 
 export function selectPosts(posts: readonly Post[], options: SelectOptions, where: { file: string }): Selection {
   const now = options.now.getTime();
-  let drafts = 0;
-  let future = 0;
-  let hidden = 0;
-  let expired = 0;
+  const left = { hidden: 0, draft: 0, future: 0, expired: 0 };
   const chosen = posts.filter((post) => {
-    if (post.hiddenBy) return (hidden += 1), false;
-    if (!options.drafts && post.draft) return (drafts += 1), false;
-    const state = timeState(post, now);
-    if (!options.future && state.future) return (future += 1), false;
-    if (state.expired) return (expired += 1), false;
-    return true;
+    const why = leftOutBecause(post, options, now);
+    if (why) left[why] += 1;
+    return !why;
   });
+  const { draft: drafts, future, hidden, expired } = left;
   chosen.sort(comparePosts);
   const diagnostics: Diagnostic[] = [];
   if (chosen.length === 0 && posts.length > 0) {

@@ -6,7 +6,13 @@ import type { Post } from '../model.js';
 /** Resolves a reference to a post's permalink (keeping a `#fragment`), or undefined when no post matches. */
 export type PostResolver = (reference: string) => string | undefined;
 
+/** Indexes `posts` on the first reference resolved: most builds resolve none (and a warm one only the cached renders' references). */
 export function postResolver(posts: readonly Pick<Post, 'file' | 'permalink'>[]): PostResolver {
+  let resolve: PostResolver | undefined;
+  return (reference) => (resolve ??= indexedResolver(posts))(reference);
+}
+
+function indexedResolver(posts: readonly Pick<Post, 'file' | 'permalink'>[]): PostResolver {
   const byPath = new Map<string, string>();
   const byName = new Map<string, string | null>(); // null: two posts share the name, so it names neither
   // Every tail of every path after a "/", first post first: `2020/x.md` finds `posts/2020/x.md`.

@@ -8,7 +8,7 @@ import { loadAuthorsFile } from '../source/authors-file.js';
 import { serializeFeeds } from '../formats/registry.js';
 import { assignIdentities } from '../identity/assign.js';
 import { checkOutputPlacement } from '../output/placement.js';
-import { mediaFileSize } from '../source/media.js';
+import { postMedia } from '../source/media.js';
 import { readLedgerFile } from '../source/ledger-file.js';
 import { loadPosts, type LoadedPosts } from '../source/posts.js';
 import { matchLedger, serializeLedger, updateLedger, type LedgerChange } from '../identity/ledger.js';
@@ -16,13 +16,12 @@ import type { Author, Diagnostic, OutputFile, ParsedPost, Post, RenderedItem, Si
 import { CONVENTIONS } from '../parse/conventions/index.js';
 import type { AuthorIndex } from '../parse/post.js';
 import { feedDate, planFeeds } from '../plan/feeds.js';
-import { selectPosts } from '../plan/select.js';
-import { isLocalReference } from '../render/enclosure.js';
+import { publicFiles, selectPosts } from '../plan/select.js';
 import { now as clock } from './clock.js';
 import { loadSiteConfig } from './config.js';
 import type { RenderResult } from './post-work.js';
 import type { RenderInput } from './pool.js';
-import { mediaUnchanged, mediaUse, memoInputs } from './build-memo.js';
+import { BuildMemory } from './build-memo.js';
 import { PostStages, type CacheReport } from './post-stages.js';
 import { itemCharacters } from './size.js';
 
@@ -94,16 +93,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 }
 
 async function buildWith(options: BuildOptions, stages: PostStages): Promise<BuildResult> {
-  const read = await readPosts(options, stages);
-  if (!read.ok) return failed(read.diagnostics, read.outDir);
-  const { cwd, display, config, site, configName, postsDir, parsed, outDir, now } = read;
-  const diagnostics = [...read.diagnostics];
+  const sources = await readSources(options, stages);
+  if (!sources.ok) return failed(sources.diagnostics, sources.outDir);
+  const { cwd, display, config, site, outDir, now } = sources;
   const ledgerFile = path.resolve(cwd, config.ledger);
   const ledgerName = display(ledgerFile);
   const ledgerRead = await readLedgerFile(ledgerFile, ledgerName);
-  if ('diagnostic' in ledgerRead) return failed([...diagnostics, ledgerRead.diagnostic], outDir, parsed.length);
 
-  // A build that read exactly this before and succeeded is taken as it was (run/build-memo.ts).
   const flags = {
     drafts: options.drafts ?? false,
     future: options.future ?? false,
@@ -111,25 +107,29 @@ async function buildWith(options: BuildOptions, stages: PostStages): Promise<Bui
     updateLedger: options.updateLedger ?? false,
     baseUrlOverride: options.baseUrl !== undefined,
   };
-  const memoKey = stages.buildKey(
-    read.loaded.sources,
-    memoInputs({ cwd, config, site, ledgerText: ledgerRead.text, flags, parsed, now, readDiagnostics: read.diagnostics }),
-  );
   const failing = (all: readonly Diagnostic[]) => all.some((d) => d.severity === 'error' || (flags.strict && d.severity === 'warning'));
-  const recalled =
-    memoKey === undefined
-      ? undefined
-      : await stages.recallBuild(memoKey, async (memo) => !failing(memo.diagnostics) && (await mediaUnchanged(memo, read.loaded.root, cwd)));
-  if (recalled) {
+  // A build that read exactly this before (or this but a few bodies) is taken from the cache,
+  // without reading back a single parse (run/build-memo.ts).
+  const memory = new BuildMemory(stages, { cwd, config, site, flags, files: sources.loaded.sources, postsRoot: sources.loaded.root, now, loadDiagnostics: sources.diagnostics });
+  const remembered = !('diagnostic' in ledgerRead) && (await stages.keys(sources.loaded.sources)) ? await memory.recall(ledgerRead.text, ledgerRead.entries) : undefined;
+  if (remembered) {
     return {
       ok: true,
-      files: serializeFeeds(planFeeds(site, config, recalled.items, new Date(recalled.memo.updated))),
-      ledger: { path: ledgerFile, changes: [] },
-      diagnostics: [...diagnostics, ...recalled.memo.diagnostics],
+      files: serializeFeeds(planFeeds(site, config, remembered.items, remembered.updated)),
+      ledger:
+        options.baseUrl === undefined && remembered.ledgerText !== undefined
+          ? { path: ledgerFile, text: remembered.ledgerText, changes: [] }
+          : { path: ledgerFile, changes: [] },
+      diagnostics: remembered.diagnostics,
       outDir,
-      posts: recalled.memo.posts,
+      posts: remembered.posts,
     };
   }
+
+  const read = await parseSources(sources, stages);
+  const { configName, postsDir, parsed } = read;
+  const diagnostics = [...read.diagnostics];
+  if ('diagnostic' in ledgerRead) return failed([...diagnostics, ledgerRead.diagnostic], outDir, parsed.length);
 
   const matches = matchLedger(parsed, ledgerRead.entries);
 
@@ -143,19 +143,21 @@ async function buildWith(options: BuildOptions, stages: PostStages): Promise<Bui
     { file: display(postsDir) },
   );
   diagnostics.push(...selection.diagnostics);
-  // What is public without --drafts and --future: a preview never records a post.
-  const publicPosts = selectPosts(posts, { drafts: false, future: false, now, limit: 0 }, { file: display(postsDir) }).posts;
   const ledger = updateLedger(ledgerRead.entries, posts, matches, {
     update: options.updateLedger ?? false,
-    published: new Set(publicPosts.map((post) => post.file)),
+    // What is public without --drafts and --future: a preview never records a post.
+    published: publicFiles(posts, now.getTime()),
     file: ledgerName,
   });
   diagnostics.push(...ledger.diagnostics);
+  const stageDiagnostics = diagnostics.slice(read.diagnostics.length);
   const items: RenderedItem[] = [];
+  const itemDiagnostics: Diagnostic[][] = [];
   const inputs = await renderInputs(selection.posts, read);
   let characters = 0;
   for await (const [index, rendered] of renderPosts(inputs, posts, read.site, stages)) {
     diagnostics.push(...rendered.diagnostics);
+    itemDiagnostics.push(rendered.diagnostics);
     // Counted as items arrive, so a feed too large to hold stops the build before it is held.
     characters += itemCharacters(rendered.item.fragments);
     if (characters > config.limits.maxFeedCharacters) {
@@ -170,16 +172,17 @@ async function buildWith(options: BuildOptions, stages: PostStages): Promise<Bui
   const updated = feedDate(items, posts);
   const documents = planFeeds(site, config, items.map((item) => item.fragments), updated);
   const ledgerText = serializeLedger(ledger.entries);
-  // Remembered only when the ledger stays as it was: a build that changes it reads another next time.
-  if (memoKey !== undefined && ledgerText === ledgerRead.text && ledger.changes.length === 0 && items.length > 0) {
-    stages.rememberBuild(memoKey, {
-      items: [...stages.renderKeys],
-      updated: updated.getTime(),
-      diagnostics: diagnostics.slice(read.diagnostics.length),
-      posts: posts.length,
-      media: inputs.flatMap(({ post, media }) => (media ? [mediaUse(post.file, post.image!.value, media)] : [])),
-    });
-  }
+  memory.remember({
+    parsed,
+    readDiagnostics: read.diagnostics,
+    items: items.map((_, index) => ({ input: inputs[index]!, renderKey: stages.renderKeys[index]!, diagnostics: itemDiagnostics[index]! })),
+    stageDiagnostics,
+    updated,
+    posts,
+    ledgerText,
+    ledgerChanges: ledger.changes,
+    ledgerWritten: options.baseUrl === undefined,
+  });
   return {
     ok: true,
     files: serializeFeeds(documents),
@@ -191,12 +194,11 @@ async function buildWith(options: BuildOptions, stages: PostStages): Promise<Bui
   };
 }
 
-/** Each selected post with the size of the local file it attaches, judged by its real path inside the posts folder. */
+/** Each selected post with the size of the local file it attaches. */
 async function renderInputs(selected: readonly Post[], read: Extract<ReadPosts, { ok: true }>): Promise<RenderInput[]> {
   const inputs: RenderInput[] = [];
   for (const post of selected) {
-    const image = post.image?.value;
-    const media = image && isLocalReference(image) ? await mediaFileSize(read.loaded.root, path.resolve(read.cwd, post.file), image) : undefined;
+    const media = await postMedia(post, read.loaded.root, read.cwd);
     inputs.push({ post, ...(media ? { media } : {}) });
   }
   return inputs;
@@ -224,7 +226,8 @@ function failed(diagnostics: Diagnostic[], outDir: string, posts = 0): BuildResu
   return { ok: false, files: [], diagnostics, outDir, posts };
 }
 
-export type ReadPosts =
+/** The config and the posts' bytes: where a build starts. */
+export type ReadSources =
   | { ok: false; diagnostics: Diagnostic[]; outDir: string }
   | {
       ok: true;
@@ -236,15 +239,28 @@ export type ReadPosts =
       authors: AuthorIndex;
       loaded: LoadedPosts;
       postsDir: string;
-      /** Every post that parsed; `diagnostics` holds the problems of the others. */
-      parsed: ParsedPost[];
+      /** The reading's problems (files that cannot be posts, the authors file). */
       diagnostics: Diagnostic[];
       outDir: string;
       now: Date;
     };
 
-/** Config, source and parse: every post, so every problem is reported at once. `build` and `ledger import` start here. */
+/** Config, source and parse. */
+export type ReadPosts =
+  | Extract<ReadSources, { ok: false }>
+  | (Extract<ReadSources, { ok: true }> & {
+      /** Every post that parsed; `diagnostics` holds the problems of the others. */
+      parsed: ParsedPost[];
+    });
+
+/** Config, source and parse: every post, so every problem is reported at once. `ledger import` starts here. */
 export async function readPosts(options: BuildOptions, stages = new PostStages(1, undefined)): Promise<ReadPosts> {
+  const sources = await readSources(options, stages);
+  return sources.ok ? parseSources(sources, stages) : sources;
+}
+
+/** Config and source: the posts read, not yet parsed. */
+async function readSources(options: BuildOptions, stages: PostStages): Promise<ReadSources> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const display = (absolute: string) => path.relative(cwd, absolute) || '.';
   const defaultOut = path.resolve(cwd, options.out ?? 'dist');
@@ -272,12 +288,18 @@ export async function readPosts(options: BuildOptions, stages = new PostStages(1
     exclude: config.exclude,
   });
   const diagnostics: Diagnostic[] = [...loaded.diagnostics, ...authors.diagnostics];
+  return { ok: true, cwd, display, config, site, configName, authors: authors.authors, loaded, postsDir, diagnostics, outDir, now: now.date };
+}
+
+/** Every post parsed, with the reading's problems and the parse's in one list. */
+async function parseSources(sources: Extract<ReadSources, { ok: true }>, stages: PostStages): Promise<Extract<ReadPosts, { ok: true }>> {
+  const diagnostics = [...sources.diagnostics];
   const parsed: ParsedPost[] = [];
-  for await (const result of stages.parse(loaded.sources)) {
+  for await (const result of stages.parse(sources.loaded.sources)) {
     diagnostics.push(...result.diagnostics);
     if (result.post) parsed.push(result.post);
   }
-  return { ok: true, cwd, display, config, site, configName, authors: authors.authors, loaded, postsDir, parsed, diagnostics, outDir, now: now.date };
+  return { ...sources, parsed, diagnostics };
 }
 
 /** The config's `authors`: a map written in the config, or the path of a file holding one. */

@@ -5,6 +5,7 @@ import type { Config } from '../config/schema.js';
 import { cacheSalt, PostCache } from '../cache/post-cache.js';
 import type { ItemFragments, Post, Site } from '../model.js';
 import type { BuildMemo } from './build-memo.js';
+import type { DetachedParse } from './detached-body.js';
 import type { AuthorIndex, ParseResult, SourceFile } from '../parse/post.js';
 import { postResolver } from '../render/references.js';
 import { addedFileName, CacheLog, removeAddedFiles, writeConfigMemo } from '../output/cache-file.js';
@@ -21,8 +22,11 @@ export interface CacheReport {
   parseMisses: number;
   renderHits: number;
   renderMisses: number;
-  /** Whether the whole build was one remembered (run/build-memo.ts): no identity, selection or render stage ran. */
-  wholeBuild: boolean;
+  /**
+   * Whether the build was one remembered (run/build-memo.ts): `whole`, no identity, selection or
+   * render stage ran; `patched`, only posts whose bodies changed were rendered.
+   */
+  memo?: 'whole' | 'patched';
   /** Why (part of) the cache could not be used or kept; the build was right regardless. */
   problem?: string;
 }
@@ -34,7 +38,9 @@ export class PostStages {
   private config: Config | undefined;
   private authors: AuthorIndex = new Map();
   private readonly parseKeys = new Map<string, string>();
-  private wholeBuild = false;
+  private memo: CacheReport['memo'];
+  /** Parses this build made, by file: a post parsed for a patch (run/build-memo.ts) is not parsed twice. */
+  private readonly parsedHere = new Map<string, ParseResult>();
   /** The cache keys of the last render's results, in order (empty without a cache). */
   renderKeys: readonly string[] = [];
   /** Posts taken from the cache: where each one's body is (its last `bodyFromEnd` characters). */
@@ -89,13 +95,13 @@ export class PostStages {
    * it renders anew, and nothing before the render reads it.
    */
   async *parse(files: readonly PostFile[]): AsyncGenerator<ParseResult> {
-    await this.opening;
+    await this.keys(files);
     const cache = this.cache;
     const found: Array<ParseResult | undefined> = files.map((file) => {
+      const made = this.parsedHere.get(file.file);
+      if (made) return made;
       if (!cache) return undefined;
-      const key = cache.parseKey(file);
-      this.parseKeys.set(file.file, key);
-      const detached = cache.getParse(key);
+      const detached = cache.getParse(this.parseKeys.get(file.file)!);
       if (!detached) return undefined;
       const { bodyFromEnd, ...result } = detached;
       if (bodyFromEnd !== undefined && result.post) this.bodiesLeftInFiles.set(result.post.file, { file, bodyFromEnd });
@@ -110,9 +116,29 @@ export class PostStages {
       if (!result) {
         result = (await made.next()).value as ParseResult;
         if (cache) cache.putParse(this.parseKeys.get(file.file)!, result, missing[next]!);
+        this.parsedHere.set(file.file, result);
         next++;
       }
       yield result;
+    }
+  }
+
+  /** Each post's parse key, made from its bytes (after the cache is open); false without a cache. */
+  async keys(files: readonly PostFile[]): Promise<boolean> {
+    await this.opening;
+    const cache = this.cache;
+    if (!cache) return false;
+    for (const file of files) if (!this.parseKeys.has(file.file)) this.parseKeys.set(file.file, cache.parseKey(file));
+    return true;
+  }
+
+  /** The posts' parses stay in the cache, though a remembered build did not read them: counted as taken from it. */
+  keepParses(files: readonly PostFile[]): void {
+    const cache = this.cache;
+    if (!cache) return;
+    for (const file of files) {
+      if (this.parsedHere.has(file.file)) continue;
+      if (cache.keep(this.parseKeys.get(file.file)!)) cache.counts.parseHits++;
     }
   }
 
@@ -131,18 +157,45 @@ export class PostStages {
     const memo = cache?.getBuild(key);
     if (!cache || !memo || !(await holds(memo))) return undefined;
     const items: ItemFragments[] = [];
-    for (const renderKey of memo.items) {
-      const fragments = cache.getFragments(renderKey);
+    for (const render of memo.renders.split('\n')) {
+      const fragments = cache.getFragments(render);
       if (!fragments) return undefined;
       items.push(fragments);
     }
     cache.counts.renderHits += items.length;
-    this.wholeBuild = true;
+    this.memo = 'whole';
     return { memo, items };
   }
 
-  rememberBuild(key: string, memo: BuildMemo): void {
-    this.cache?.putBuild(key, memo);
+  /** The last build remembered for `shape` (the files, settings and ledger; see BuildMemory), if it still holds. */
+  async recallLatest(shape: string, holds: (memo: BuildMemo) => Promise<boolean>): Promise<BuildMemo | undefined> {
+    const key = this.cache?.getLatest(shape);
+    const memo = key === undefined ? undefined : this.cache?.getBuild(key);
+    return memo && (await holds(memo)) ? memo : undefined;
+  }
+
+  /** Keeps a build under `key`, and as the latest for its `shape`. */
+  rememberBuild(key: string, shape: string, memo: BuildMemo): void {
+    this.cache?.putBuild(key, shape, memo);
+  }
+
+  parseKeyOf(file: PostFile): string | undefined {
+    return this.parseKeys.get(file.file);
+  }
+
+  /** A parse the cache holds, as stored: for comparing a post with what it was. */
+  storedParse(key: string): DetachedParse | undefined {
+    return this.cache?.storedParse(key);
+  }
+
+  storedFragments(renderKey: string): ItemFragments | undefined {
+    return this.cache?.getFragments(renderKey);
+  }
+
+  /** A remembered build was patched: `reused` of its items came from the cache as they were. */
+  countPatched(reused: number): void {
+    if (this.cache) this.cache.counts.renderHits += reused;
+    this.memo = 'patched';
   }
 
   /** A post with its body, which `parse` left in its file if the post came from the cache. */
@@ -154,7 +207,7 @@ export class PostStages {
   }
 
   /** `all`: every post, for the references between posts (a link may name one no feed carries). */
-  async *render(inputs: readonly RenderInput[], site: Site, all: readonly Post[]): AsyncGenerator<RenderResult> {
+  async *render(inputs: readonly RenderInput[], site: Site, all: readonly Pick<Post, 'file' | 'permalink'>[]): AsyncGenerator<RenderResult> {
     const config = this.config!;
     const cache = this.cache;
     const resolvePost = postResolver(all);
@@ -202,7 +255,7 @@ export class PostStages {
       problem ??= unwritten;
       if (this.configMemo) problem ??= writeConfigMemo(cacheDir, this.configMemo);
     }
-    return { dir: cacheDir, ...cache.counts, wholeBuild: this.wholeBuild, ...(problem ? { problem } : {}) };
+    return { dir: cacheDir, ...cache.counts, ...(this.memo ? { memo: this.memo } : {}), ...(problem ? { problem } : {}) };
   }
 
   private poolStart(): PoolStart {

@@ -1,6 +1,8 @@
 // Local media (a post's `image:` path): the size of a file inside the posts folder, and nothing else.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { Post } from '../model.js';
+import { isLocalReference } from '../render/enclosure.js';
 import { isInside } from './posts.js';
 
 export type MediaSize = { size: number } | { code: string; problem: string };
@@ -43,4 +45,10 @@ export async function mediaFileSize(postsRoot: string, postFile: string, ref: st
   } catch (error) {
     return { code: 'image-unreadable', problem: `"${ref}" cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
   }
+}
+
+/** What a post's local `image:` file is, judged by its real path inside the posts folder; undefined when it names none. */
+export async function postMedia(post: Pick<Post, 'file' | 'image'>, postsRoot: string, cwd: string): Promise<MediaSize | undefined> {
+  const image = post.image?.value;
+  return image && isLocalReference(image) ? mediaFileSize(postsRoot, path.resolve(cwd, post.file), image) : undefined;
 }
