@@ -104,6 +104,10 @@ export class PostCache {
     this.put(latest, Buffer.from(key, 'latin1'));
   }
 
+  keepLatest(shape: string): void {
+    this.keep(digest(['latest', this.salt, shape]));
+  }
+
   /** The key of the latest build kept for `shape`. */
   getLatest(shape: string): string | undefined {
     return this.getLatestByKey(digest(['latest', this.salt, shape]));

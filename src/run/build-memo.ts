@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { assignIdentities } from '../identity/assign.js';
 import { serializeLedger, type LedgerChange, type LedgerEntry } from '../identity/ledger.js';
+import { failsBuild } from '../diagnostics/severity.js';
 import type { Diagnostic, ItemFragments, ParsedPost, Post, Site } from '../model.js';
 import { timeState } from '../plan/select.js';
 import { mediaFileSize, postMedia } from '../source/media.js';
@@ -118,6 +119,8 @@ export class BuildMemory {
     if (whole) {
       const { memo, items } = whole;
       this.stages.keepParses(this.inputs.files);
+      // Kept too, so the next build that changes some bodies finds it (see patch).
+      this.stages.keepLatest(this.shapeKey(keyInputs));
       return { items, updated: new Date(memo.updated), diagnostics: allDiagnostics(memo), posts: memo.postCount };
     }
     return this.patch(keyInputs, ledgerText, ledgerEntries);
@@ -251,8 +254,7 @@ export class BuildMemory {
    */
   private async holds(memo: BuildMemo): Promise<boolean> {
     if (timeStates(memo.times, this.inputs.now) !== memo.states) return false;
-    const failing = (diagnostic: Diagnostic) => diagnostic.severity === 'error' || (this.inputs.flags.strict && diagnostic.severity === 'warning');
-    if (allDiagnostics(memo).some(failing)) return false;
+    if (failsBuild(allDiagnostics(memo), this.inputs.flags.strict)) return false;
     for (const [file, image, found] of memo.media) {
       if (JSON.stringify(await mediaFileSize(this.inputs.postsRoot, path.resolve(this.inputs.cwd, file), image)) !== found) return false;
     }

@@ -12,6 +12,7 @@ import { postMedia } from '../source/media.js';
 import { readLedgerFile } from '../source/ledger-file.js';
 import { loadPosts, type LoadedPosts } from '../source/posts.js';
 import { matchLedger, serializeLedger, updateLedger, type LedgerChange } from '../identity/ledger.js';
+import { failsBuild } from '../diagnostics/severity.js';
 import type { Author, Diagnostic, OutputFile, ParsedPost, Post, RenderedItem, Site } from '../model.js';
 import { CONVENTIONS } from '../parse/conventions/index.js';
 import type { AuthorIndex } from '../parse/post.js';
@@ -107,11 +108,12 @@ async function buildWith(options: BuildOptions, stages: PostStages): Promise<Bui
     updateLedger: options.updateLedger ?? false,
     baseUrlOverride: options.baseUrl !== undefined,
   };
-  const failing = (all: readonly Diagnostic[]) => all.some((d) => d.severity === 'error' || (flags.strict && d.severity === 'warning'));
   // A build that read exactly this before (or this but a few bodies) is taken from the cache,
   // without reading back a single parse (run/build-memo.ts).
-  const memory = new BuildMemory(stages, { cwd, config, site, flags, files: sources.loaded.sources, postsRoot: sources.loaded.root, now, loadDiagnostics: sources.diagnostics });
-  const remembered = !('diagnostic' in ledgerRead) && (await stages.keys(sources.loaded.sources)) ? await memory.recall(ledgerRead.text, ledgerRead.entries) : undefined;
+  const files = sources.loaded.sources;
+  const memory = new BuildMemory(stages, { cwd, config, site, flags, files, postsRoot: sources.loaded.root, now, loadDiagnostics: sources.diagnostics });
+  const recallable = !('diagnostic' in ledgerRead) && (await stages.keys(files));
+  const remembered = recallable ? await memory.recall(ledgerRead.text, ledgerRead.entries) : undefined;
   if (remembered) {
     return {
       ok: true,
@@ -137,14 +139,10 @@ async function buildWith(options: BuildOptions, stages: PostStages): Promise<Bui
   const identified = assignIdentities(parsed, config, site, (file) => matches.get(file)?.entry.id);
   diagnostics.push(...identified.diagnostics);
   const posts = identified.posts;
-  const selection = selectPosts(
-    posts,
-    { drafts: options.drafts ?? false, future: options.future ?? false, now, limit: config.limit },
-    { file: display(postsDir) },
-  );
+  const selection = selectPosts(posts, { drafts: flags.drafts, future: flags.future, now, limit: config.limit }, { file: display(postsDir) });
   diagnostics.push(...selection.diagnostics);
   const ledger = updateLedger(ledgerRead.entries, posts, matches, {
-    update: options.updateLedger ?? false,
+    update: flags.updateLedger,
     // What is public without --drafts and --future: a preview never records a post.
     published: publicFiles(posts, now.getTime()),
     file: ledgerName,
@@ -167,7 +165,7 @@ async function buildWith(options: BuildOptions, stages: PostStages): Promise<Bui
     items.push(rendered.item);
   }
 
-  if (failing(diagnostics)) return failed(diagnostics, outDir, posts.length);
+  if (failsBuild(diagnostics, flags.strict)) return failed(diagnostics, outDir, posts.length);
 
   const updated = feedDate(items, posts);
   const documents = planFeeds(site, config, items.map((item) => item.fragments), updated);

@@ -174,6 +174,11 @@ export class PostStages {
     return memo && (await holds(memo)) ? memo : undefined;
   }
 
+  /** Keeps the pointer to the latest build for `shape` in the cache, though this build did not follow it. */
+  keepLatest(shape: string): void {
+    this.cache?.keepLatest(shape);
+  }
+
   /** Keeps a build under `key`, and as the latest for its `shape`. */
   rememberBuild(key: string, shape: string, memo: BuildMemo): void {
     this.cache?.putBuild(key, shape, memo);
