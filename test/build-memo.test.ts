@@ -146,6 +146,18 @@ describe('a whole build remembered', () => {
       expect(formatDiagnostics(belled.result.diagnostics).join('\n')).toMatch(/b\.md:6: warning: body: removed 1 character/);
     });
 
+    it('keeps file names with tabs and line breaks apart', async () => {
+      const cwd = await settled({
+        'tab\there.md': post('title: Tab\ndate: 2020-01-01\nslug: tab-here', 'Tabbed.'),
+        'line\nbreak.md': post('title: Break\ndate: 2020-01-02\nslug: line-break', 'Broken.'),
+        'plain.md': post('title: Plain\ndate: 2020-01-03', 'Plain.'),
+      });
+      edit(cwd, 'line\nbreak.md', post('title: Break\ndate: 2020-01-02\nslug: line-break', 'Broken, edited.'));
+      const patched = await remembered(cwd);
+      expect(patched.memo).toBe('patched');
+      expect(observable(patched.result).files['feed.json']).toContain('Broken, edited.');
+    });
+
     it('runs the stages when the front matter changed, even only the title', async () => {
       const cwd = await settled(POSTS);
       edit(cwd, 'b.md', post('title: B, renamed\ndate: 2020-01-02', 'Second.'));

@@ -34,7 +34,7 @@ export interface BuildMemo {
   readDiagnostics: Diagnostic[];
   /** The identity, selection and ledger diagnostics. */
   stageDiagnostics: Diagnostic[];
-  /** Every post with an identity, as `file<TAB>permalink` lines: the references of a post rendered again resolve to them. */
+  /** Every post with an identity, as JSON `[[file, permalink], …]`: the references of a post rendered again resolve to them. */
   posts: string;
   postCount: number;
   /** For each item of the feeds, in order: its post (an index into `posts`) and its render's cache key (one per line). */
@@ -145,7 +145,7 @@ export class BuildMemory {
       states: timeStates(times, this.inputs.now),
       readDiagnostics: [...outcome.readDiagnostics],
       stageDiagnostics: outcome.stageDiagnostics,
-      posts: outcome.posts.map(({ file, permalink }) => `${file}\t${permalink}`).join('\n'),
+      posts: JSON.stringify(outcome.posts.map(({ file, permalink }) => [file, permalink])),
       postCount: outcome.posts.length,
       items: outcome.items.map(({ input }) => index.get(input.post.file)!),
       renders: outcome.items.map(({ renderKey }) => renderKey).join('\n'),
@@ -184,10 +184,7 @@ export class BuildMemory {
     }
 
     // Those of the changed posts the feeds carry, rendered again: only they need the renderers.
-    const posts = found.posts.split('\n').map((line) => {
-      const tab = line.indexOf('\t');
-      return { file: line.slice(0, tab), permalink: line.slice(tab + 1) };
-    });
+    const posts = (JSON.parse(found.posts) as Array<[string, string]>).map(([file, permalink]) => ({ file, permalink }));
     const renders = found.renders.split('\n');
     const inputs: RenderInput[] = [];
     const positions: number[] = [];
@@ -275,7 +272,7 @@ export class BuildMemory {
 
   /** The key of the last build remembered for the same files, settings and ledger (see patch). */
   private shapeKey(keyInputs: string): string {
-    return `${this.inputs.files.map((file) => file.file).join('\n')}\n${keyInputs}`;
+    return JSON.stringify([this.inputs.files.map((file) => file.file), keyInputs]);
   }
 }
 
