@@ -3,7 +3,9 @@
 // everything else that shapes a parse; a render entry by its parse key, the post's identity, the
 // site and the media it attaches — and it is used only if every reference to another post it
 // resolved still resolves the same way. Keys also hold postfeed's code and V8's version, so an
-// upgrade never reuses an entry. The store itself is source/cache-file.ts and output/cache-file.ts.
+// upgrade never reuses an entry. A build entry remembers a whole build (run/build-memo.ts), and a
+// "latest" entry points to the last one made for the same files and settings. The store itself
+// is source/cache-file.ts and output/cache-file.ts.
 import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import { FORMAT_NAMES } from '../formats/registry.js';
@@ -60,10 +62,7 @@ export class PostCache {
 
   /** A cached parse, its body still detached (see run/detached-body.ts): only a render needs it. */
   getParse(key: string): DetachedParse | undefined {
-    const result = this.get(key, (value) => {
-      if (!(value instanceof Uint8Array)) throw new Error('a parse entry is made of parts');
-      return deserialize(value) as DetachedParse;
-    });
+    const result = this.get(key, decodeParse);
     if (result) this.counts.parseHits++;
     else this.counts.parseMisses++;
     return result;
@@ -122,10 +121,7 @@ export class PostCache {
 
   /** A parse as stored, without counting it as used by this build's parse stage. */
   storedParse(key: string): DetachedParse | undefined {
-    return this.get(key, (value) => {
-      if (!(value instanceof Uint8Array)) throw new Error('a parse entry is made of parts');
-      return deserialize(value) as DetachedParse;
-    });
+    return this.get(key, decodeParse);
   }
 
   /** A stored render's fragments alone: for a remembered build, which vouches for its references. */
@@ -213,6 +209,11 @@ const MAX_ADDED_FILES = 8;
 
 function entryBytes(value: EntryValue): number {
   return value instanceof Uint8Array ? value.byteLength : value.reduce((sum, part) => sum + part.length, 0);
+}
+
+function decodeParse(value: StoredValue): DetachedParse {
+  if (!(value instanceof Uint8Array)) throw new Error('a parse entry is made of parts');
+  return deserialize(value) as DetachedParse;
 }
 
 /**
