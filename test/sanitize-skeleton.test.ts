@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { Parser } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
 import { parseMarkdown, renderTokens } from '../src/render/markdown.js';
-import { sanitize, sanitizeSkeleton } from '../src/render/sanitize.js';
+import { sanitize, sanitizeRendered, sanitizeSkeleton } from '../src/render/sanitize.js';
 import { markdownBody } from './fuzz/arbitraries.js';
 
 const BASE = 'https://example.com/posts/p/';
@@ -105,8 +105,16 @@ describe('sanitizing only the raw HTML', () => {
     ['an attribute left open over the Markdown after it', '<div title="x\n\n*swallowed*\n\n">'],
     ['an inline textarea around Markdown', 'A <textarea>*b*</textarea> c'],
     ['a comment left open over the Markdown after it', '<div><!--\n\n*hidden*\n\n-->'],
+    // Found by the property above (seed 1131908780): `</)` opens a bogus comment that a `>` of
+    // markdown-it's ends, so the fence's <pre> is swallowed in the whole HTML.
+    ['a bogus comment left open before a fence', '<!-- ]]> --> ![](</) \n\n```\n\n```'],
+    ['a processing instruction left open before a paragraph', '<div>\n<?x\n\n*em*'],
+    ['a declaration left open before a paragraph', '<div>\n<!x\n\n*em*'],
   ])('sanitizes the whole HTML when %s', (_, markdown) => {
-    const { viaSkeleton } = bothWays(markdown);
+    const { viaSkeleton, whole } = bothWays(markdown);
     expect(viaSkeleton).toBeUndefined();
+    // And sanitizeRendered then gives exactly the whole HTML's reading.
+    const parsed = parseMarkdown(markdown, BASE, { removed: () => {}, reference: () => {} });
+    expect(sanitizeRendered(renderTokens(parsed.tokens), BASE, () => {})).toEqual(whole);
   });
 });

@@ -179,7 +179,7 @@ export function sanitizeSkeleton(rendered: RenderedMarkdown, base: string, note:
   const seen: number[] = [];
   let misplaced = false;
   const notes: Array<[string, number]> = [];
-  const result = sanitize(skeleton.html, base, (what, offset) => notes.push([what, skeleton.lineAt(offset)]), (text, open) => {
+  const result = sanitize(skeleton.html + END, base, (what, offset) => notes.push([what, skeleton.lineAt(offset)]), (text, open) => {
     for (const match of text.matchAll(MARKS)) {
       const index = Number(match[1]);
       seen.push(index);
@@ -190,9 +190,21 @@ export function sanitizeSkeleton(rendered: RenderedMarkdown, base: string, note:
   });
   if ('tooDeepAt' in result) return { tooDeepLine: skeleton.lineAt(result.tooDeepAt) };
   if (misplaced || seen.length !== skeleton.stretches.length || !seen.every((mark, index) => mark === index)) return undefined;
+  const end = result.html.indexOf(END_AS_TEXT);
+  if (end < 0 || result.html.indexOf(END_AS_TEXT, end + 1) >= 0) return undefined;
   for (const [what, line] of notes) note(what, line);
-  return { html: result.html.replace(MARKS, (_, index: string) => skeleton.stretches[Number(index)]!) };
+  const html = result.html.slice(0, end) + result.html.slice(end + END_AS_TEXT.length);
+  return { html: html.replace(MARKS, (_, index: string) => skeleton.stretches[Number(index)]!) };
 }
+
+/**
+ * Ends the skeleton: its `>` closes markup the raw HTML left open at the end — a bogus comment
+ * (`</)`, `<?`), a declaration (`<!x`) — which the parser would otherwise give back as text, marks
+ * and all, at the end of the input, though in the whole HTML a `>` of markdown-it's ends it and
+ * swallows what came between. It comes out as text, once, only when nothing was left open.
+ */
+const END = `${MARK}>${MARK}`;
+const END_AS_TEXT = `${MARK}&gt;${MARK}`;
 
 const VOID_TAG = /^<(?:img|br|hr)[\s>]/;
 
