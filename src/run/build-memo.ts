@@ -9,14 +9,13 @@
 // identity or selection, and only the post's own ledger fingerprint and item follow it. Anything
 // more (front matter, a post added or gone, another ledger, the clock moving a post) runs every
 // stage.
-import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { assignIdentities } from '../identity/assign.js';
 import { serializeLedger, type LedgerChange, type LedgerEntry } from '../identity/ledger.js';
 import { failsBuild } from '../diagnostics/severity.js';
 import type { Diagnostic, ItemFragments, ParsedPost, Post, Site } from '../model.js';
 import { timeState } from '../plan/select.js';
-import { mediaFileSize, postMedia } from '../source/media.js';
+import { postMedia } from '../source/media.js';
 import type { PostFile } from '../source/posts.js';
 import type { RenderInput } from './pool.js';
 import type { PostStages } from './post-stages.js';
@@ -134,24 +133,27 @@ export class BuildMemory {
   remember(outcome: Outcome): void {
     if (outcome.items.length === 0 || !outcome.ledgerChanges.every((change) => change.kind === 'added')) return;
     if (!outcome.ledgerWritten && outcome.ledgerChanges.length > 0) return;
-    const index = new Map(outcome.posts.map((post, position) => [post.file, position]));
-    const times = new Float64Array(outcome.parsed.length * 3);
-    for (const [position, post] of outcome.parsed.entries()) {
-      times.set([post.date.getTime(), post.publishAt?.getTime() ?? Number.NaN, post.expiresAt?.getTime() ?? Number.NaN], position * 3);
-    }
-    this.store(outcome.ledgerText, {
-      parseKeys: this.parseKeys(),
-      times,
-      states: timeStates(times, this.inputs.now),
-      readDiagnostics: [...outcome.readDiagnostics],
-      stageDiagnostics: outcome.stageDiagnostics,
-      posts: JSON.stringify(outcome.posts.map(({ file, permalink }) => [file, permalink])),
-      postCount: outcome.posts.length,
-      items: outcome.items.map(({ input }) => index.get(input.post.file)!),
-      renders: outcome.items.map(({ renderKey }) => renderKey).join('\n'),
-      itemDiagnostics: outcome.items.flatMap(({ diagnostics }, position) => (diagnostics.length > 0 ? [[position, diagnostics] as [number, Diagnostic[]]] : [])),
-      updated: outcome.updated.getTime(),
-      media: outcome.items.flatMap(({ input }) => (input.media ? [mediaUse(input)] : [])),
+    // Made only where there is a cache to keep it in.
+    this.store(outcome.ledgerText, () => {
+      const index = new Map(outcome.posts.map((post, position) => [post.file, position]));
+      const times = new Float64Array(outcome.parsed.length * 3);
+      for (const [position, post] of outcome.parsed.entries()) {
+        times.set([post.date.getTime(), post.publishAt?.getTime() ?? Number.NaN, post.expiresAt?.getTime() ?? Number.NaN], position * 3);
+      }
+      return {
+        parseKeys: this.parseKeys(),
+        times,
+        states: timeStates(times, this.inputs.now),
+        readDiagnostics: [...outcome.readDiagnostics],
+        stageDiagnostics: outcome.stageDiagnostics,
+        posts: JSON.stringify(outcome.posts.map(({ file, permalink }) => [file, permalink])),
+        postCount: outcome.posts.length,
+        items: outcome.items.map(({ input }) => index.get(input.post.file)!),
+        renders: outcome.items.map(({ renderKey }) => renderKey).join('\n'),
+        itemDiagnostics: outcome.items.flatMap(({ diagnostics }, position) => (diagnostics.length > 0 ? [[position, diagnostics] as [number, Diagnostic[]]] : [])),
+        updated: outcome.updated.getTime(),
+        media: outcome.items.flatMap(({ input }) => (input.media ? [mediaUse(input)] : [])),
+      };
     });
   }
 
@@ -234,14 +236,14 @@ export class BuildMemory {
       itemDiagnostics: [...itemDiagnostics].sort(([a], [b]) => a - b),
       media,
     };
-    this.store(text, memo);
+    this.store(text, () => memo);
     return { items, updated: new Date(found.updated), diagnostics: allDiagnostics(memo), posts: found.postCount, ...(text !== ledgerText ? { ledgerText: text } : {}) };
   }
 
-  private store(ledgerText: string | undefined, memo: BuildMemo): void {
+  private store(ledgerText: string | undefined, memo: () => BuildMemo): void {
     const keyInputs = this.keyInputs(ledgerText);
     const key = this.stages.buildKey(this.inputs.files, keyInputs);
-    if (key !== undefined) this.stages.rememberBuild(key, this.shapeKey(keyInputs), memo);
+    if (key !== undefined) this.stages.rememberBuild(key, this.shapeKey(keyInputs), memo());
   }
 
   /**
@@ -253,7 +255,7 @@ export class BuildMemory {
     if (timeStates(memo.times, this.inputs.now) !== memo.states) return false;
     if (failsBuild(allDiagnostics(memo), this.inputs.flags.strict)) return false;
     for (const [file, image, found] of memo.media) {
-      if (JSON.stringify(await mediaFileSize(this.inputs.postsRoot, path.resolve(this.inputs.cwd, file), image)) !== found) return false;
+      if (JSON.stringify(await postMedia({ file, image: { value: image } }, this.inputs.postsRoot, this.inputs.cwd)) !== found) return false;
     }
     return true;
   }

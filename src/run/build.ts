@@ -112,20 +112,18 @@ async function buildWith(options: BuildOptions, stages: PostStages): Promise<Bui
   // without reading back a single parse (run/build-memo.ts).
   const files = sources.loaded.sources;
   const memory = new BuildMemory(stages, { cwd, config, site, flags, files, postsRoot: sources.loaded.root, now, loadDiagnostics: sources.diagnostics });
-  const recallable = !('diagnostic' in ledgerRead) && (await stages.keys(files));
-  const remembered = recallable ? await memory.recall(ledgerRead.text, ledgerRead.entries) : undefined;
-  if (remembered) {
-    return {
-      ok: true,
-      files: serializeFeeds(planFeeds(site, config, remembered.items, remembered.updated)),
-      ledger:
-        options.baseUrl === undefined && remembered.ledgerText !== undefined
-          ? { path: ledgerFile, text: remembered.ledgerText, changes: [] }
-          : { path: ledgerFile, changes: [] },
-      diagnostics: remembered.diagnostics,
-      outDir,
-      posts: remembered.posts,
-    };
+  if (!('diagnostic' in ledgerRead) && (await stages.keys(files))) {
+    const remembered = await memory.recall(ledgerRead.text, ledgerRead.entries);
+    if (remembered) {
+      return {
+        ok: true,
+        files: serializeFeeds(planFeeds(site, config, remembered.items, remembered.updated)),
+        ledger: ledgerOutcome(ledgerFile, ledgerRead, remembered.ledgerText ?? ledgerRead.text, [], flags.baseUrlOverride),
+        diagnostics: remembered.diagnostics,
+        outDir,
+        posts: remembered.posts,
+      };
+    }
   }
 
   const read = await parseSources(sources, stages);
@@ -184,12 +182,20 @@ async function buildWith(options: BuildOptions, stages: PostStages): Promise<Bui
   return {
     ok: true,
     files: serializeFeeds(documents),
-    // Built for another base URL (a deploy preview), new posts would be recorded under ids never published.
-    ledger: options.baseUrl === undefined ? { path: ledgerFile, ...(ledgerText !== ledgerRead.text ? { text: ledgerText } : {}), changes: ledger.changes } : { path: ledgerFile, changes: [] },
+    ledger: ledgerOutcome(ledgerFile, ledgerRead, ledgerText, ledger.changes, flags.baseUrlOverride),
     diagnostics,
     outDir,
     posts: posts.length,
   };
+}
+
+/**
+ * The ledger after a build: its new text only when it changed, and nothing at all for a build for
+ * another base URL (a deploy preview), whose new posts would be recorded under ids never published.
+ */
+function ledgerOutcome(file: string, read: { text?: string }, text: string | undefined, changes: LedgerChange[], preview: boolean): NonNullable<BuildResult['ledger']> {
+  if (preview) return { path: file, changes: [] };
+  return { path: file, ...(text !== undefined && text !== read.text ? { text } : {}), changes };
 }
 
 /** Each selected post with the size of the local file it attaches. */

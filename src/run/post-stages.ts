@@ -39,7 +39,7 @@ export class PostStages {
   private authors: AuthorIndex = new Map();
   private readonly parseKeys = new Map<string, string>();
   private memo: CacheReport['memo'];
-  /** Parses this build made, by file: a post parsed for a patch (run/build-memo.ts) is not parsed twice. */
+  /** Parses this build made and cached, by file: a post parsed for a patch (run/build-memo.ts) is not parsed twice. */
   private readonly parsedHere = new Map<string, ParseResult>();
   /** The cache keys of the last render's results, in order (empty without a cache). */
   renderKeys: readonly string[] = [];
@@ -115,8 +115,10 @@ export class PostStages {
       let result = found[index];
       if (!result) {
         result = (await made.next()).value as ParseResult;
-        if (cache) cache.putParse(this.parseKeys.get(file.file)!, result, missing[next]!);
-        this.parsedHere.set(file.file, result);
+        if (cache) {
+          cache.putParse(this.parseKeys.get(file.file)!, result, missing[next]!);
+          this.parsedHere.set(file.file, result);
+        }
         next++;
       }
       yield result;
