@@ -280,3 +280,27 @@ describe('the skeleton settles what writers produce', () => {
     expect(checked).toBeGreaterThan(200);
   });
 });
+
+describe('the parsers the gate keeps between items', () => {
+  // The gate reads every skeleton with one saxes parser per set of namespaces, reset by each
+  // close: a parse that failed, or stopped in the middle, must leave nothing behind for the next.
+  const good = '<item><description><![CDATA[<p>fine</p>]]></description></item>';
+  const sequence = [
+    good,
+    '<item><description><![CDATA[<p>x</p>]]></descriptio></item>', // mismatched end tag
+    good,
+    '<item><description><![CDATA[<p>x</p>]]>', // unclosed at the end
+    good,
+    '<item><x:y><![CDATA[a]]></x:y></item>', // unbound prefix
+    good,
+    '<item><![CDATA[a]]><![CDATA[b', // a section that never ends
+    good,
+  ];
+  it.each(XML_FORMATS)('answer each of a run of intact and damaged %s items as a fresh parse does', (f) => {
+    for (const xml of [...sequence, ...[...sequence].reverse()]) {
+      expect(gateAnswer(xml, namespacesOf(f))).toBe(saxesAnswer(xml, namespacesOf(f)));
+      expect(gateAnswer(xml)).toBe(saxesAnswer(xml));
+    }
+    expect(gateAnswer(good, namespacesOf(f))).toBeUndefined();
+  });
+});

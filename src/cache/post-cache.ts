@@ -42,6 +42,11 @@ export class PostCache {
     private readonly log: CacheLog,
   ) {}
 
+  /** Whether the cache files held no entry at all (a first build, or another postfeed or setting). */
+  get isEmpty(): boolean {
+    return this.stored.size === 0;
+  }
+
   /** Of the post's bytes, not its text: a post the cache holds is never decoded. */
   parseKey(source: PostFile): string {
     return digest(['parse', this.salt, source.file, source.bytes]);

@@ -106,11 +106,20 @@ function cdataSkeleton(xml: string): Skeleton | undefined {
 }
 
 /**
+ * Parsers for skeletons, by the namespaces in scope: a feed's items are thousands of small parses,
+ * and saxes resets a parser for the next document when it closes one (`end()` → `_init()`), so one
+ * per namespace set saves building one per item.
+ */
+const skeletonParsers = new Map<string, SaxesParser>();
+
+/**
  * True when the skeleton parses without a problem and each emptied section is a CDATA section of
  * that parse: an empty one (so it began at its own `<![CDATA[`) ending at its own `]]>`.
  */
 function skeletonIsWellFormed({ text, emptiedEnds }: Skeleton, fragmentNamespaces: Namespaces | undefined): boolean {
-  const parser = parserFor(fragmentNamespaces);
+  const key = fragmentNamespaces ? JSON.stringify(fragmentNamespaces) : '';
+  const parser = skeletonParsers.get(key) ?? parserFor(fragmentNamespaces);
+  skeletonParsers.set(key, parser);
   let problem = false;
   let verified = 0;
   parser.on('error', () => {
@@ -122,7 +131,9 @@ function skeletonIsWellFormed({ text, emptiedEnds }: Skeleton, fragmentNamespace
   try {
     parser.write(text).close();
   } catch {
-    // Only saxes' own consistency checks throw; whether they do is the full parse's to say.
+    // Only saxes' own consistency checks throw; whether they do is the full parse's to say. The
+    // parser is left mid-document, so it is not used again.
+    skeletonParsers.delete(key);
     return false;
   }
   return !problem && verified === emptiedEnds.length;

@@ -173,8 +173,10 @@ export function joinPieces(pieces: readonly RenderedPiece[]): Omit<RenderedMarkd
     html += piece.html;
   }
   // Raw HTML and code keep their line breaks: within a piece, each `\n` before the offset is a line.
-  const newlines = [...html.matchAll(/\n/g)].map((match) => match.index);
+  // Found on the first question only: most posts have nothing removed, so nothing to place.
+  let newlines: number[] | undefined;
   const lineAt = (offset: number) => {
+    newlines ??= [...html.matchAll(/\n/g)].map((match) => match.index);
     const piece = Math.max(0, countAtOrBelow(starts, offset) - 1);
     return (pieces[piece]?.line ?? 0) + countAtOrBelow(newlines, offset - 1) - countAtOrBelow(newlines, (starts[piece] ?? 0) - 1);
   };

@@ -14,6 +14,12 @@ const sanitizeHtml = (): typeof SanitizeHtml => (sanitizer ??= require('sanitize
 let parserClass: typeof HtmlParser | undefined;
 const Parser = (): typeof HtmlParser => (parserClass ??= (require('htmlparser2') as typeof import('htmlparser2')).Parser);
 
+/** Loads the sanitizer ahead of the first post that needs it (a worker does, while it waits for renders). */
+export function loadSanitizer(): void {
+  sanitizeHtml();
+  Parser();
+}
+
 /**
  * More elements open at once than this is refused at the tag that crosses it, before
  * sanitize-html's time grows with the square of the depth (100,000 unclosed `<span>` took 46 s).

@@ -290,6 +290,7 @@ async function readSources(options: BuildOptions, stages: PostStages): Promise<R
     maxPosts: config.limits.maxPosts,
     convention,
     exclude: config.exclude,
+    onListed: (count) => stages.expect(count),
   });
   const diagnostics: Diagnostic[] = [...loaded.diagnostics, ...authors.diagnostics];
   return { ok: true, cwd, display, config, site, configName, authors: authors.authors, loaded, postsDir, diagnostics, outDir, now: now.date };

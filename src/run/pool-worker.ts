@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Author, Post } from '../model.js';
 import type { SourceFile } from '../parse/post.js';
 import { postResolver } from '../render/references.js';
+import { loadSanitizer } from '../render/sanitize.js';
 import type { MediaSize } from '../source/media.js';
 import { detachBody } from './detached-body.js';
 import { parseWork, renderWork, type ParseContext, type RenderContext } from './post-work.js';
@@ -16,6 +17,10 @@ let renderContext: RenderContext | undefined;
 
 parentPort!.on('message', (request: PoolRequest) => {
   try {
+    if (request.kind === 'render-prepare') {
+      loadSanitizer();
+      return;
+    }
     if (request.kind === 'render-setup') {
       renderContext = { config: start.config, site: request.site, resolvePost: postResolver(request.posts) };
       return;
@@ -27,6 +32,7 @@ parentPort!.on('message', (request: PoolRequest) => {
     parentPort!.postMessage({ batch: request.batch, results });
   } catch (error) {
     const { name, message, stack } = error instanceof Error ? error : new Error(String(error));
-    parentPort!.postMessage({ batch: request.kind === 'render-setup' ? -1 : request.batch, error: { name, message, stack } });
+    const batch = request.kind === 'render-setup' || request.kind === 'render-prepare' ? -1 : request.batch;
+    parentPort!.postMessage({ batch, error: { name, message, stack } });
   }
 });

@@ -23,7 +23,8 @@ export interface PoolStart {
 export type PoolRequest =
   | { kind: 'parse'; batch: number; inputs: SourceFile[] }
   | { kind: 'render'; batch: number; inputs: RenderInput[] }
-  | { kind: 'render-setup'; site: Site; posts: Array<Pick<Post, 'file' | 'permalink'>> };
+  | { kind: 'render-setup'; site: Site; posts: Array<Pick<Post, 'file' | 'permalink'>> }
+  | { kind: 'render-prepare' };
 
 export interface RenderInput {
   post: Post;
@@ -37,6 +38,12 @@ const BATCH_SIZE = 32;
 
 /** Batches queued per worker: a consumer that stops early (a feed grown too large) stops the work soon after. */
 const BATCHES_AHEAD = 4;
+
+/**
+ * Batches a worker holds at once: with one, it idles for every round trip through this thread
+ * (which may be busy storing results); with two, the next batch is already waiting for it.
+ */
+const BATCHES_PER_WORKER = 2;
 
 /** Below this many posts a default build stays in one thread: starting workers would cost more than it saves. */
 export const MIN_POSTS_FOR_WORKERS = 2000;
@@ -55,7 +62,8 @@ function workerScript(): URL {
 
 export class WorkerPool {
   private readonly workers: Worker[];
-  private readonly idle: Worker[];
+  /** Batches sent to each worker and not yet answered. */
+  private readonly holding = new Map<Worker, number>();
   private readonly waiting = new Map<number, { resolve: (results: unknown[]) => void; reject: (error: Error) => void }>();
   private failure: Error | undefined;
   private closing = false;
@@ -71,12 +79,21 @@ export class WorkerPool {
       });
       return worker;
     });
-    this.idle = [...this.workers];
+    for (const worker of this.workers) this.holding.set(worker, 0);
   }
 
   async *parse(sources: readonly SourceFile[]): AsyncGenerator<ParseResult> {
     let index = 0;
     for await (const detached of this.map('parse', sources)) yield attachBody(detached as DetachedParse, sources[index++]!);
+  }
+
+  /**
+   * Every worker loads what rendering needs beyond parsing (the sanitizer): sent when the parses
+   * are in, so it happens while this thread assigns identities and selects the items.
+   */
+  prepareRender(): void {
+    const request: PoolRequest = { kind: 'render-prepare' };
+    for (const worker of this.workers) worker.postMessage(request);
   }
 
   /** Every worker learns the site and the posts references resolve to, before any render batch. */
@@ -130,15 +147,20 @@ export class WorkerPool {
     return promise;
   }
 
+  /** Each queued batch to the worker holding the fewest, while one holds fewer than BATCHES_PER_WORKER. */
   private dispatch(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const worker = this.idle.shift()!;
-      worker.postMessage(this.queue.shift()!.request);
+    while (this.queue.length > 0) {
+      let least: Worker | undefined;
+      for (const worker of this.workers) if (least === undefined || this.holding.get(worker)! < this.holding.get(least)!) least = worker;
+      if (this.holding.get(least!)! >= BATCHES_PER_WORKER) return;
+      this.holding.set(least!, this.holding.get(least!)! + 1);
+      least!.postMessage(this.queue.shift()!.request);
     }
   }
 
   private settle(worker: Worker, reply: PoolReply): void {
-    this.idle.push(worker);
+    // Batch -1: the render setup failed, which was never counted as a batch.
+    if (reply.batch >= 0) this.holding.set(worker, this.holding.get(worker)! - 1);
     const waiting = this.waiting.get(reply.batch);
     if ('error' in reply) {
       const error = reply.error.name === 'MalformedOutputError' ? new MalformedOutputError(reply.error.message) : new Error(reply.error.message);
@@ -168,18 +190,21 @@ export class WorkerPool {
  */
 export class PoolChoice {
   private pool: WorkerPool | undefined;
+  private closed = false;
 
   constructor(private readonly workers: number | undefined) {}
 
   get(start: () => PoolStart, posts: number): WorkerPool | undefined {
-    if (this.pool) return this.pool;
+    if (this.pool || this.closed) return this.pool;
     const size = this.workers ?? (posts >= MIN_POSTS_FOR_WORKERS ? defaultWorkers() : 1);
     if (size <= 1 || posts === 0) return undefined;
     this.pool = new WorkerPool(size, start());
     return this.pool;
   }
 
+  /** Stops the workers; none start after this (a pool started early may be asked for late). */
   async close(): Promise<void> {
+    this.closed = true;
     await this.pool?.close();
   }
 }

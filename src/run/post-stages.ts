@@ -90,6 +90,22 @@ export class PostStages {
   }
 
   /**
+   * `count` posts are about to be read. When none of them can come from the cache (there is none,
+   * or it is empty), every one will be parsed: the workers, if the build will use them, start now,
+   * loading their modules while this thread reads the posts.
+   */
+  expect(count: number): void {
+    const startWorkers = () => void this.pool.get(() => this.poolStart(), count);
+    if (this.cacheDir === undefined) startWorkers();
+    else
+      this.opening
+        ?.then(() => {
+          if (this.cache?.isEmpty) startWorkers();
+        })
+        .catch(() => undefined); // a cache that cannot be opened is parse()'s to report
+  }
+
+  /**
    * Each post's parse, in order. A post taken from the cache comes without its Markdown body
    * (`markdown` is empty; the body stays in the post's bytes): `render` puts it back for the posts
    * it renders anew, and nothing before the render reads it.
@@ -115,6 +131,7 @@ export class PostStages {
       let result = found[index];
       if (!result) {
         result = (await made.next()).value as ParseResult;
+        if (workers && next === missing.length - 1) workers.prepareRender();
         if (cache) {
           cache.putParse(this.parseKeys.get(file.file)!, result, missing[next]!);
           this.parsedHere.set(file.file, result);

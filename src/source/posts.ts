@@ -41,6 +41,8 @@ export interface LoadPostsOptions {
   convention: Pick<Convention, 'extensions' | 'listPages' | 'bundleResources'>;
   /** Glob patterns of files below the posts folder that are not posts. */
   exclude: readonly string[];
+  /** Told how many posts were found, before they are read: work that will follow can start meanwhile. */
+  onListed?: (count: number) => void;
 }
 
 /** A post found by the walk: the path the user knows it by, and the vetted path it is read from. */
@@ -140,6 +142,7 @@ export async function loadPosts(postsDir: string, options: LoadPostsOptions): Pr
     return { sources: [], diagnostics, root };
   }
 
+  options.onListed?.(found.length);
   const sources: PostFile[] = [];
   const arena = new ReadArena();
   for (const { shown, real } of found) {
