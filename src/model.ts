@@ -149,10 +149,11 @@ export interface RenderedItem {
 
 /**
  * One item's text in each format as it stands inside its feed, already UTF-8: it is written (or
- * cached) as it is, never decoded again, and lives outside the JavaScript heap — in a buffer, or
- * in the file the cache is being written to.
+ * cached) as it is, never decoded again, and lives outside the JavaScript heap — in buffers, or
+ * in the file the cache is being written to. In chunks written one after another: RSS and Atom
+ * carry the post's HTML as the same CDATA section, one chunk they share (formats/registry.ts).
  */
-export type ItemFragments = Record<FeedFormat, Chunk>;
+export type ItemFragments = Record<FeedFormat, readonly Chunk[]>;
 
 /** UTF-8 bytes of an output file: held in memory, or a stretch of a file this build wrote (see output/spans.ts). */
 export type Chunk = Uint8Array | FileSpan;
@@ -180,7 +181,8 @@ export interface FeedDocument {
   /** File name relative to the output directory. */
   path: string;
   site: Site;
-  items: readonly Chunk[];
+  /** Each item's fragment in this format, as its chunks. */
+  items: ReadonlyArray<readonly Chunk[]>;
   links: FeedLinks;
   /** The newest item's date (or the newest post's when empty): never the wall clock. */
   updated: Date;

@@ -115,7 +115,9 @@ describe('the post cache', () => {
   });
 
   it('keeps one edit as a small file of added entries beside the main file, and folds them in later', { timeout: 240_000 }, async () => {
-    const { cwd, published } = corpusProject(60);
+    // Large enough that what each edit leaves unused (the post's old entries and the last build's
+    // memo, run/build-memo.ts) stays under a quarter of the cache through seven added files.
+    const { cwd, published } = corpusProject(100);
     const dir = path.join(cwd, 'node_modules', '.cache', 'postfeed');
     await buildWith(cwd, { cache: true });
     const main = readFileSync(path.join(dir, 'posts.cache'));
@@ -126,7 +128,7 @@ describe('the post cache', () => {
       const file = path.join(cwd, 'posts', names[round]!);
       writeFileSync(file, `${readFileSync(file, 'utf8')}\nEdit number ${round}.\n`);
       const edited = await buildWith(cwd, { cache: true });
-      expect(edited.cache).toMatchObject({ parseMisses: 1, parseHits: 61, renderMisses: 1, renderHits: published - 1 });
+      expect(edited.cache).toMatchObject({ parseMisses: 1, parseHits: 101, renderMisses: 1, renderHits: published - 1 });
       expect(edited.cache?.problem).toBeUndefined();
       expect(readFileSync(path.join(dir, 'posts.cache'))).toEqual(main);
       expect(added()).toHaveLength(round);
@@ -144,16 +146,48 @@ describe('the post cache', () => {
       else expect(readdirSync(dir)).toEqual(CACHE_FILES);
     }
     const folded = await buildWith(cwd, { cache: true });
-    expect(folded.cache).toMatchObject({ parseMisses: 0, renderMisses: 0, parseHits: 62, renderHits: published });
+    expect(folded.cache).toMatchObject({ parseMisses: 0, renderMisses: 0, parseHits: 102, renderHits: published });
     expect(observable(folded)).toEqual(observable(await buildWith(cwd, {})));
     expect(readdirSync(dir)).toEqual(CACHE_FILES);
     // Removing more than a quarter of the posts leaves more than a quarter of the cache unused: rewritten too.
     const before = statSync(path.join(dir, 'posts.cache')).size;
-    for (const name of names.slice(0, 30)) rmSync(path.join(cwd, 'posts', name));
+    for (const name of names.slice(0, 50)) rmSync(path.join(cwd, 'posts', name));
     const fewer = await buildWith(cwd, { cache: true });
     expect(fewer.cache).toMatchObject({ parseMisses: 0, renderMisses: 0 });
     expect(readdirSync(dir)).toEqual(CACHE_FILES);
     expect(statSync(path.join(dir, 'posts.cache')).size).toBeLessThan(before * 0.75);
+  });
+
+  it('stores the HTML section RSS and Atom share once per post, with workers or without, and writes it into both feeds', { timeout: 120_000 }, async () => {
+    const body = `${'A paragraph only this post has, long enough to find. '.repeat(40)}\n\n<p>Raw <b>HTML</b> too.</p>`;
+    for (const workers of [1, 2]) {
+      const cwd = makeProject({
+        'shared.md': post('title: Shared\ndate: 2024-01-01', body),
+        'other.md': post('title: Other\ndate: 2024-01-02', 'Another text.'),
+      });
+      const cold = await buildWith(cwd, { cache: true, workers });
+      expect(cold.ok).toBe(true);
+      const cache = readFileSync(path.join(cwd, 'node_modules', '.cache', 'postfeed', 'posts.cache'));
+      const section = Buffer.from('<![CDATA[<p>A paragraph only this post has');
+      const count = (bytes: Buffer, needle: Buffer) => {
+        let found = 0;
+        for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) found++;
+        return found;
+      };
+      // Once, though both XML feeds carry it.
+      expect(count(cache, section)).toBe(1);
+      // Its renders read back (the ledger not yet written, so the build is not the one remembered),
+      // then, the ledger written, the build remembered whole (its items' fragments alone read back).
+      const warm = await buildWith(cwd, { cache: true, workers });
+      expect(warm.cache).toMatchObject({ renderHits: 2, renderMisses: 0 });
+      expect(warm.cache?.memo).toBeUndefined();
+      writeFileSync(warm.ledger!.path, warm.ledger!.text!);
+      const remembered = await buildWith(cwd, { cache: true, workers });
+      expect(remembered.cache?.memo).toBe('whole');
+      const plain = observable(await buildWith(cwd, {}));
+      for (const result of [cold, warm, remembered]) expect(observable(result)).toEqual(plain);
+      for (const file of ['rss.xml', 'atom.xml']) expect(count(Buffer.from(plain.files[file]!), section)).toBe(1);
+    }
   });
 
   it('detects a damaged file of added entries: warns once, builds right, folds everything into a new main file', { timeout: 120_000 }, async () => {

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import { FORMAT_NAMES } from '../formats/registry.js';
 import { framedParts, PARTS_KEY_PREFIX, storedBytes, storedEntryValue, type EntryValue, type StoredValue } from './pack.js';
-import type { FileSpan, ItemFragments, Post } from '../model.js';
+import type { Chunk, FileSpan, ItemFragments, Post } from '../model.js';
 import type { CacheLog } from '../output/cache-file.js';
 import type { ParseResult, SourceFile } from '../parse/post.js';
 import type { PostResolver } from '../render/references.js';
@@ -152,11 +152,11 @@ export class PostCache {
    * written to, so the build need not hold them (or as it was, if the file could not be written).
    */
   putRender(key: string, result: RenderResult): RenderResult {
-    const spans = this.put(key, encodeRender(result));
+    const { parts, layout } = encodeRender(result);
+    const spans = this.put(key, parts);
     if (!spans) return result;
-    const fragments = {} as ItemFragments;
-    for (const [index, format] of FORMAT_NAMES.entries()) fragments[format] = spans[FRAGMENT_PARTS + 2 * index]!;
-    return { ...result, item: { ...result.item, fragments } };
+    // The value's parts were written each after its length: part `n` is span 2n + 1.
+    return { ...result, item: { ...result.item, fragments: fragmentsOf(layout, (part) => spans[2 * part + 1]!) } };
   }
 
   /**
@@ -206,9 +206,6 @@ export class PostCache {
   }
 }
 
-/** In a render entry's parts (see encodeRender), where the first format's fragment is; the others follow every second part. */
-const FRAGMENT_PARTS = 3;
-
 /** Files of added entries a build reads before it folds them into a new main file. */
 const MAX_ADDED_FILES = 8;
 
@@ -222,40 +219,79 @@ function decodeParse(value: StoredValue): DetachedParse {
 }
 
 /**
- * A render entry: its small fields through V8's serializer, then each format's fragment as the
+ * A render entry: its layout and small fields, then each distinct chunk of its fragments as the
  * raw UTF-8 it is written as — read back as views into the cache file, never copied or decoded.
+ * The layout (see fragmentsOf) leads the first part, so a remembered build takes an item's
+ * fragments without deserializing its fields. A chunk two formats share (the post's HTML section
+ * of RSS and Atom) is stored once.
  */
-function encodeRender(result: RenderResult): Uint8Array[] {
+function encodeRender(result: RenderResult): { parts: Array<Uint8Array>; layout: Uint8Array } {
   const { fragments, ...dates } = result.item;
-  const parts: Uint8Array[] = [serialize({ item: dates, diagnostics: result.diagnostics, references: result.references })];
+  const chunks: Uint8Array[] = [];
+  const layout: number[] = [];
   for (const format of FORMAT_NAMES) {
-    const fragment = fragments[format];
-    // Only a render just made is stored, and its fragments are in memory.
-    if (!(fragment instanceof Uint8Array)) throw new TypeError('a render to store must hold its fragments in memory');
-    parts.push(fragment);
+    layout.push(fragments[format].length);
+    for (const chunk of fragments[format]) {
+      // Only a render just made is stored, and its fragments are in memory.
+      if (!(chunk instanceof Uint8Array)) throw new TypeError('a render to store must hold its fragments in memory');
+      // The same chunk, or (after crossing from a worker, which need not keep them one object) the same bytes.
+      let index = chunks.findIndex((stored) => stored === chunk || (stored.length === chunk.length && Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).equals(chunk)));
+      if (index < 0) index = chunks.push(chunk) - 1;
+      layout.push(index + 1);
+    }
   }
-  // In parts: the fragments are the very buffers the feeds are written from, not copies of them.
-  return framedParts(parts);
+  if (chunks.length > MAX_CHUNKS) throw new TypeError(`a render has ${chunks.length} chunks`);
+  const layoutBytes = Uint8Array.from([layout.length, ...layout]);
+  const fields = serialize({ item: dates, diagnostics: result.diagnostics, references: result.references });
+  // In parts: the chunks are the very buffers the feeds are written from, not copies of them.
+  return { parts: framedParts([Buffer.concat([layoutBytes, fields]), ...chunks]), layout: layoutBytes };
 }
 
-/** A stored render: parts as the cache file was read (the small fields in memory, the fragments as spans). */
+/** Chunks a render entry may have: its layout counts them in bytes. */
+const MAX_CHUNKS = 254;
+
+/**
+ * Each format's chunks from an entry's layout: its first byte is the layout's length, then for
+ * each format in FORMAT_NAMES order the number of its chunks and the part (1 and up) each one is.
+ */
+function fragmentsOf(layout: Uint8Array, part: (index: number) => Chunk | undefined): ItemFragments {
+  const fragments = {} as ItemFragments;
+  let at = 1;
+  for (const format of FORMAT_NAMES) {
+    const count = layout[at++];
+    if (count === undefined || at + count > layout[0]! + 1) throw new Error('a render entry has a damaged layout');
+    const chunks: Chunk[] = [];
+    for (let n = 0; n < count; n++) {
+      const chunk = part(layout[at++]!);
+      if (chunk === undefined) throw new Error('a render entry has fewer parts than its layout says');
+      chunks.push(chunk);
+    }
+    fragments[format] = chunks;
+  }
+  if (at !== layout[0]! + 1) throw new Error('a render entry has a damaged layout');
+  return fragments;
+}
+
+/** A stored render: parts as the cache file was read (the layout and small fields in memory, the chunks as spans). */
 function decodeRender(value: StoredValue): RenderResult {
-  // Not split into parts when read: its lengths did not add up.
-  if (value instanceof Uint8Array) throw new Error('a render entry is not made of whole parts');
-  const fields = value.parts[0];
-  if (!(fields instanceof Uint8Array)) throw new Error('a render entry has no fields');
+  const { fields } = renderParts(value);
   const meta = deserialize(fields) as Omit<RenderResult, 'item'> & { item: Omit<RenderResult['item'], 'fragments'> };
   return { item: { ...meta.item, fragments: decodeFragments(value) }, diagnostics: meta.diagnostics, references: meta.references };
 }
 
 /** A stored render's fragments, as spans or views of the cache file: its fields are left alone. */
 function decodeFragments(value: StoredValue): ItemFragments {
+  const { layout, parts } = renderParts(value);
+  return fragmentsOf(layout, (index) => (index >= 1 ? parts[index] : undefined));
+}
+
+/** A render entry's layout, fields and parts; throws when it is not one. */
+function renderParts(value: StoredValue): { layout: Uint8Array; fields: Uint8Array; parts: readonly Chunk[] } {
+  // Not split into parts when read: its lengths did not add up.
   if (value instanceof Uint8Array) throw new Error('a render entry is not made of whole parts');
-  const [, ...fragmentParts] = value.parts;
-  if (fragmentParts.length !== FORMAT_NAMES.length) throw new Error(`a render entry has ${value.parts.length} parts`);
-  const fragments = {} as ItemFragments;
-  for (const [index, format] of FORMAT_NAMES.entries()) fragments[format] = fragmentParts[index]!;
-  return fragments;
+  const first = value.parts[0];
+  if (!(first instanceof Uint8Array) || first.length === 0 || first[0]! + 1 > first.length) throw new Error('a render entry has no fields');
+  return { layout: first.subarray(0, first[0]! + 1), fields: first.subarray(first[0]! + 1), parts: value.parts };
 }
 
 /** What every key holds besides the post: postfeed's own code, V8's serializer, the settings. */

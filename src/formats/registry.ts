@@ -7,6 +7,7 @@ import { atomEntry, atomEnvelope } from './atom.js';
 import { jsonFeedEnvelope, jsonFeedItem } from './json-feed.js';
 import { rssEnvelope, rssItem } from './rss.js';
 import { assertWellFormed } from './well-formed.js';
+import { xmlCdata } from './xml.js';
 
 /** A feed's text around its items: `head`, the item fragments joined by `separator`, `tail`. */
 export interface Envelope {
@@ -55,12 +56,22 @@ export const FORMAT_NAMES = Object.keys(FEED_FORMATS) as FeedFormat[];
  * a well-formed envelope make a well-formed document (no DTD, so no entity can span them).
  */
 export function serializeItem(item: FeedItem, file: string): ItemFragments {
+  // The post's HTML as the CDATA section RSS and Atom both carry: encoded once, one chunk of both
+  // fragments, so the cache holds it once (a third of a rendered post). Wherever a fragment is cut
+  // around it, its chunks join to exactly its text, and the section starts and ends with ASCII.
+  const section = item.html ? xmlCdata(item.html) : undefined;
+  let sectionBytes: Buffer | undefined;
   const fragments = {} as ItemFragments;
   for (const format of FORMAT_NAMES) {
     const spec = FEED_FORMATS[format];
     const text = spec.item(item);
     if (spec.xmlNamespaces) assertWellFormed(text, `the ${format} item of ${file}`, spec.xmlNamespaces);
-    fragments[format] = Buffer.from(text, 'utf8');
+    const at = section !== undefined && spec.xmlNamespaces ? text.indexOf(section) : -1;
+    if (at < 0) fragments[format] = [Buffer.from(text, 'utf8')];
+    else {
+      sectionBytes ??= Buffer.from(section!, 'utf8');
+      fragments[format] = [Buffer.from(text.slice(0, at), 'utf8'), sectionBytes, Buffer.from(text.slice(at + section!.length), 'utf8')];
+    }
   }
   return fragments;
 }
@@ -77,7 +88,7 @@ export function serializeFeeds(documents: readonly FeedDocument[]): OutputFile[]
     const chunks: Chunk[] = [Buffer.from(envelope.head, 'utf8')];
     for (const [index, fragment] of items.entries()) {
       if (index > 0 && separator.length > 0) chunks.push(separator);
-      chunks.push(fragment);
+      chunks.push(...fragment);
     }
     chunks.push(Buffer.from(envelope.tail, 'utf8'));
     return outputFile(document.format, document.path, chunks, items.length);

@@ -5,6 +5,10 @@ import type { ItemFragments } from '../model.js';
 /** The characters an item adds to the largest of its feeds. */
 export function itemCharacters(fragments: ItemFragments): number {
   let largest = 0;
-  for (const bytes of Object.values(fragments)) largest = Math.max(largest, bytes.length);
+  for (const chunks of Object.values(fragments)) {
+    let bytes = 0;
+    for (const chunk of chunks) bytes += chunk.length;
+    largest = Math.max(largest, bytes);
+  }
   return largest;
 }
