@@ -227,19 +227,24 @@ function decodeParse(value: StoredValue): DetachedParse {
  */
 function encodeRender(result: RenderResult): { parts: Array<Uint8Array>; layout: Uint8Array } {
   const { fragments, ...dates } = result.item;
-  const chunks: Uint8Array[] = [];
+  // Each distinct chunk once, with the first place (index in its fragment) it holds.
+  const distinct: Array<{ chunk: Uint8Array; place: number }> = [];
+  const which = (chunk: Chunk, place: number): number => {
+    // Only a render just made is stored, and its fragments are in memory.
+    if (!(chunk instanceof Uint8Array)) throw new TypeError('a render to store must hold its fragments in memory');
+    // The same chunk, or (after crossing from a worker, which need not keep them one object) the same bytes.
+    const found = distinct.findIndex(({ chunk: stored }) => stored === chunk || (stored.length === chunk.length && Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).equals(chunk)));
+    return found >= 0 ? found : distinct.push({ chunk, place }) - 1;
+  };
+  const fragmentChunks = FORMAT_NAMES.map((format) => fragments[format].map((chunk, place) => which(chunk, place)));
+  // Stored by place (a stable sort keeps the formats' order within one): every fragment's chunks
+  // then lie in the file in their own order — RSS head, Atom head, JSON, the shared HTML section,
+  // RSS tail, Atom tail — so each feed reads its items in one ascending sweep (output/spans.ts).
+  const order = distinct.map((_, index) => index).sort((a, b) => distinct[a]!.place - distinct[b]!.place);
+  const partOf = new Map(order.map((index, position) => [index, position + 1]));
   const layout: number[] = [];
-  for (const format of FORMAT_NAMES) {
-    layout.push(fragments[format].length);
-    for (const chunk of fragments[format]) {
-      // Only a render just made is stored, and its fragments are in memory.
-      if (!(chunk instanceof Uint8Array)) throw new TypeError('a render to store must hold its fragments in memory');
-      // The same chunk, or (after crossing from a worker, which need not keep them one object) the same bytes.
-      let index = chunks.findIndex((stored) => stored === chunk || (stored.length === chunk.length && Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).equals(chunk)));
-      if (index < 0) index = chunks.push(chunk) - 1;
-      layout.push(index + 1);
-    }
-  }
+  for (const indices of fragmentChunks) layout.push(indices.length, ...indices.map((index) => partOf.get(index)!));
+  const chunks = order.map((index) => distinct[index]!.chunk);
   if (chunks.length > MAX_CHUNKS) throw new TypeError(`a render has ${chunks.length} chunks`);
   const layoutBytes = Uint8Array.from([layout.length, ...layout]);
   const fields = serialize({ item: dates, diagnostics: result.diagnostics, references: result.references });
