@@ -103,18 +103,23 @@ export class PostCache {
     else this.put(key, serialize(memo));
     // Pointers are replaced in place: the newest file read says which is latest (any of them is a
     // build that really happened, which is all a patch needs).
-    const latest = digest(['latest', this.salt, shape]);
+    const latest = this.latestKey(shape);
     if (this.getLatestByKey(latest) === key) return;
     this.put(latest, Buffer.from(key, 'latin1'));
   }
 
   keepLatest(shape: string): void {
-    this.keep(digest(['latest', this.salt, shape]));
+    this.keep(this.latestKey(shape));
   }
 
   /** The key of the latest build kept for `shape`. */
   getLatest(shape: string): string | undefined {
-    return this.getLatestByKey(digest(['latest', this.salt, shape]));
+    return this.getLatestByKey(this.latestKey(shape));
+  }
+
+  /** Where the pointer to the latest build for `shape` is kept. */
+  private latestKey(shape: string): string {
+    return digest(['latest', this.salt, shape]);
   }
 
   private getLatestByKey(key: string): string | undefined {

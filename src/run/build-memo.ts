@@ -169,14 +169,15 @@ export class BuildMemory {
     const found = await this.stages.recallLatest(this.shapeKey(keyInputs), (memo) => this.holds(memo));
     const before = found?.parseKeys.split('\n');
     if (!found || !before || before.length !== files.length) return undefined;
-    const changedFiles = files.filter((file, index) => this.stages.parseKeyOf(file) !== before[index]);
-    if (changedFiles.length === 0 || changedFiles.length > MAX_PATCHED_POSTS) return undefined;
+    const changedAt = files.flatMap((file, index) => (this.stages.parseKeyOf(file) !== before[index] ? [index] : []));
+    if (changedAt.length === 0 || changedAt.length > MAX_PATCHED_POSTS) return undefined;
+    const changedFiles = changedAt.map((index) => files[index]!);
     const entries = new Map(ledgerEntries.map((entry) => [entry.source, entry]));
     const changed = new Map<string, Post>();
     let index = 0;
     for await (const after of this.stages.parse(changedFiles)) {
-      const file = changedFiles[index++]!;
-      const old = this.stages.storedParse(before[files.indexOf(file)]!);
+      const file = changedFiles[index]!;
+      const old = this.stages.storedParse(before[changedAt[index++]!]!);
       const entry = entries.get(file.file);
       if (!old?.post || !after.post?.fingerprint || !entry || frontOf(old.post) !== frontOf(after.post)) return undefined;
       if (JSON.stringify(old.diagnostics) !== JSON.stringify(after.diagnostics)) return undefined;
