@@ -12,9 +12,8 @@ import { FORMAT_NAMES } from '../formats/registry.js';
 import { framedParts, PARTS_KEY_PREFIX, storedBytes, storedEntryValue, type EntryValue, type StoredValue } from './pack.js';
 import type { Chunk, FileSpan, ItemFragments, Post } from '../model.js';
 import type { CacheLog } from '../output/cache-file.js';
-import type { ParseResult, SourceFile } from '../parse/post.js';
 import type { PostResolver } from '../render/references.js';
-import { detachBody, type DetachedParse } from '../run/detached-body.js';
+import type { DetachedParse } from '../run/detached-body.js';
 import type { RenderResult } from '../run/post-work.js';
 import type { MediaSize } from '../source/media.js';
 import type { PostFile } from '../source/posts.js';
@@ -73,8 +72,9 @@ export class PostCache {
     return result;
   }
 
-  putParse(key: string, result: ParseResult, source: SourceFile): void {
-    this.put(key, serialize(detachBody(result, source)));
+  /** `parse` as stored: its body detached where it ends the post (see run/detached-body.ts). */
+  putParse(key: string, parse: DetachedParse): void {
+    this.put(key, serialize(parse));
   }
 
   /** Whether a stored entry is there; if so it is kept as used by this build. */

@@ -1,14 +1,15 @@
 // Parse results without their body, for crossing threads and for the cache. Light on purpose
-// (types only): the cache and the pool's main side use it without loading any parser.
+// (no parser): the cache and the pool's main side use it without loading any.
 import type { ParseResult, SourceFile } from '../parse/post.js';
+import { sourceText, type PostFile } from '../source/posts.js';
 
 /** A parse result as it is sent between threads or stored: the body left out when the source ends with it. */
 export type DetachedParse = ParseResult & { bodyFromEnd?: number };
 
 /**
  * Leaves the Markdown body out of a parse result when it is the end of the post's text (nearly
- * always): whoever holds the text takes it back with a slice, which V8 makes without copying. A
- * 100k-post archive then crosses threads, and sits in the cache, once instead of twice.
+ * always): whoever holds the post's bytes takes it back from them (bodyFrom). A 100k-post archive
+ * then crosses threads, and sits in the cache, once instead of twice.
  */
 export function detachBody(result: ParseResult, source: SourceFile): DetachedParse {
   const post = result.post;
@@ -16,8 +17,16 @@ export function detachBody(result: ParseResult, source: SourceFile): DetachedPar
   return { ...result, post: { ...post, markdown: '' }, bodyFromEnd: post.markdown.length };
 }
 
-export function attachBody(detached: DetachedParse, source: SourceFile): ParseResult {
-  const { bodyFromEnd, ...result } = detached;
-  if (bodyFromEnd === undefined || !result.post) return result;
-  return { ...result, post: { ...result.post, markdown: source.text.slice(source.text.length - bodyFromEnd) } };
+/**
+ * A body left in a post's bytes: its text's last `fromEnd` characters. Sent to a worker as bytes
+ * and decoded there, so the thread that reads the posts never makes their text (see PostFile).
+ */
+export interface LeftBody {
+  bytes: Uint8Array;
+  fromEnd: number;
+}
+
+export function bodyFrom(file: Pick<PostFile, 'bytes'>, fromEnd: number): string {
+  const { text } = sourceText({ file: '', bytes: file.bytes });
+  return text.slice(text.length - fromEnd);
 }

@@ -2,18 +2,26 @@
 // sends back the results, or the error a batch raised. It holds the build's settings from its
 // start (workerData) and the render settings from the message that begins the render stage.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Author, Post } from '../model.js';
-import type { SourceFile } from '../parse/post.js';
+import type { Author } from '../model.js';
 import { postResolver } from '../render/references.js';
 import { loadSanitizer } from '../render/sanitize.js';
-import type { MediaSize } from '../source/media.js';
-import { detachBody } from './detached-body.js';
+import { sourceText, type PostFile } from '../source/posts.js';
+import { bodyFrom, detachBody } from './detached-body.js';
 import { parseWork, renderWork, type ParseContext, type RenderContext } from './post-work.js';
-import type { PoolRequest, PoolStart } from './pool.js';
+import type { PoolRequest, PoolStart, RenderInput } from './pool.js';
 
 const start = workerData as PoolStart;
 const parseContext: ParseContext = { config: start.config, authors: new Map<string, Author>(start.authors) };
 let renderContext: RenderContext | undefined;
+
+function parseOne(file: PostFile) {
+  const source = sourceText(file);
+  return detachBody(parseWork(source, parseContext), source);
+}
+
+function renderOne({ post, media, body }: RenderInput) {
+  return renderWork(body ? { ...post, markdown: bodyFrom(body, body.fromEnd) } : post, media, renderContext!);
+}
 
 parentPort!.on('message', (request: PoolRequest) => {
   try {
@@ -25,10 +33,7 @@ parentPort!.on('message', (request: PoolRequest) => {
       renderContext = { config: start.config, site: request.site, resolvePost: postResolver(request.posts) };
       return;
     }
-    const results =
-      request.kind === 'parse'
-        ? (request.inputs as SourceFile[]).map((source) => detachBody(parseWork(source, parseContext), source))
-        : (request.inputs as Array<{ post: Post; media?: MediaSize }>).map(({ post, media }) => renderWork(post, media, renderContext!));
+    const results = request.kind === 'parse' ? request.inputs.map(parseOne) : request.inputs.map(renderOne);
     parentPort!.postMessage({ batch: request.batch, results });
   } catch (error) {
     const { name, message, stack } = error instanceof Error ? error : new Error(String(error));

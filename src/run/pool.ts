@@ -9,9 +9,9 @@ import { Worker } from 'node:worker_threads';
 import type { Config } from '../config/schema.js';
 import { MalformedOutputError } from '../formats/well-formed.js';
 import type { Author, Post, Site } from '../model.js';
-import type { ParseResult, SourceFile } from '../parse/post.js';
 import type { MediaSize } from '../source/media.js';
-import { attachBody, type DetachedParse } from './detached-body.js';
+import type { PostFile } from '../source/posts.js';
+import type { DetachedParse, LeftBody } from './detached-body.js';
 import type { RenderResult } from './post-work.js';
 
 /** What every worker starts with. */
@@ -21,7 +21,7 @@ export interface PoolStart {
 }
 
 export type PoolRequest =
-  | { kind: 'parse'; batch: number; inputs: SourceFile[] }
+  | { kind: 'parse'; batch: number; inputs: PostFile[] }
   | { kind: 'render'; batch: number; inputs: RenderInput[] }
   | { kind: 'render-setup'; site: Site; posts: Array<Pick<Post, 'file' | 'permalink'>> }
   | { kind: 'render-prepare' };
@@ -29,6 +29,8 @@ export type PoolRequest =
 export interface RenderInput {
   post: Post;
   media?: MediaSize;
+  /** Where the post's body is when `post.markdown` was left empty (a worker decodes it). */
+  body?: LeftBody;
 }
 
 type PoolReply = { batch: number; results: unknown[] } | { batch: number; error: { name: string; message: string; stack?: string } };
@@ -44,6 +46,14 @@ const BATCHES_AHEAD = 4;
  * (which may be busy storing results); with two, the next batch is already waiting for it.
  */
 const BATCHES_PER_WORKER = 2;
+
+/**
+ * A post's bytes in a buffer of their own, made as their batch is sent: a message copies the whole
+ * buffer under a view, and a post's bytes are a view of a 1 MB block (source/posts.ts).
+ */
+function ownBytes(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes);
+}
 
 /** Below this many posts a default build stays in one thread: starting workers would cost more than it saves. */
 export const MIN_POSTS_FOR_WORKERS = 2000;
@@ -82,9 +92,12 @@ export class WorkerPool {
     for (const worker of this.workers) this.holding.set(worker, 0);
   }
 
-  async *parse(sources: readonly SourceFile[]): AsyncGenerator<ParseResult> {
-    let index = 0;
-    for await (const detached of this.map('parse', sources)) yield attachBody(detached as DetachedParse, sources[index++]!);
+  /**
+   * Each post's parse, its body detached where it ends the post's text: the caller holds the bytes
+   * (see detached-body.ts). The workers decode the posts; this thread only copies their bytes.
+   */
+  parse(files: readonly PostFile[]): AsyncGenerator<DetachedParse> {
+    return this.map('parse', files, ({ file, bytes }: PostFile) => ({ file, bytes: ownBytes(bytes) })) as AsyncGenerator<DetachedParse>;
   }
 
   /**
@@ -103,7 +116,8 @@ export class WorkerPool {
   }
 
   render(inputs: readonly RenderInput[]): AsyncGenerator<RenderResult> {
-    return this.map('render', inputs) as AsyncGenerator<RenderResult>;
+    const forMessage = (input: RenderInput) => (input.body ? { ...input, body: { ...input.body, bytes: ownBytes(input.body.bytes) } } : input);
+    return this.map('render', inputs, forMessage) as AsyncGenerator<RenderResult>;
   }
 
   async close(): Promise<void> {
@@ -115,12 +129,12 @@ export class WorkerPool {
    * The results for `inputs`, in their order, as batches complete. At most BATCHES_AHEAD batches per
    * worker are in flight, so a consumer that stops early (a feed grown too large) stops the work too.
    */
-  private async *map(kind: 'parse' | 'render', inputs: readonly unknown[]): AsyncGenerator<unknown> {
+  private async *map<Input>(kind: 'parse' | 'render', inputs: readonly Input[], forMessage: (input: Input) => unknown): AsyncGenerator<unknown> {
     const batches: Array<Promise<unknown[]>> = [];
     let sent = 0;
     const send = () => {
       const start = sent * BATCH_SIZE;
-      batches.push(this.run(kind, inputs.slice(start, start + BATCH_SIZE)));
+      batches.push(this.run(kind, inputs.slice(start, start + BATCH_SIZE).map(forMessage)));
       sent++;
     };
     const total = Math.ceil(inputs.length / BATCH_SIZE);

@@ -5,8 +5,8 @@ import type { Config } from '../config/schema.js';
 import { cacheSalt, PostCache } from '../cache/post-cache.js';
 import type { ItemFragments, Post, Site } from '../model.js';
 import type { BuildMemo } from './build-memo.js';
-import type { DetachedParse } from './detached-body.js';
-import type { AuthorIndex, ParseResult, SourceFile } from '../parse/post.js';
+import { bodyFrom, detachBody, type DetachedParse } from './detached-body.js';
+import type { AuthorIndex, ParseResult } from '../parse/post.js';
 import { postResolver } from '../render/references.js';
 import { addedFileName, CacheLog, removeAddedFiles, writeConfigMemo } from '../output/cache-file.js';
 import { CACHE_FILE, codeFingerprint, readCacheFile, type ConfigMemo } from '../source/cache-file.js';
@@ -43,7 +43,7 @@ export class PostStages {
   private readonly parsedHere = new Map<string, ParseResult>();
   /** The cache keys of the last render's results, in order (empty without a cache). */
   renderKeys: readonly string[] = [];
-  /** Posts taken from the cache: where each one's body is (its last `bodyFromEnd` characters). */
+  /** Posts taken from the cache or parsed by a worker: where each one's body is (its last `bodyFromEnd` characters). */
   private readonly bodiesLeftInFiles = new Map<string, { file: PostFile; bodyFromEnd: number }>();
   /** Why the cache file could not be read whole, when it could not. */
   private damage: string | undefined;
@@ -106,9 +106,9 @@ export class PostStages {
   }
 
   /**
-   * Each post's parse, in order. A post taken from the cache comes without its Markdown body
-   * (`markdown` is empty; the body stays in the post's bytes): `render` puts it back for the posts
-   * it renders anew, and nothing before the render reads it.
+   * Each post's parse, in order. A post taken from the cache or parsed by a worker comes without
+   * its Markdown body (`markdown` is empty; the body stays in the post's bytes): `render` puts it
+   * back, or has a worker do so, for the posts it renders anew, and nothing before the render reads it.
    */
   async *parse(files: readonly PostFile[]): AsyncGenerator<ParseResult> {
     await this.keys(files);
@@ -119,23 +119,23 @@ export class PostStages {
       if (!cache) return undefined;
       const detached = cache.getParse(this.parseKeys.get(file.file)!);
       if (!detached) return undefined;
-      const { bodyFromEnd, ...result } = detached;
-      if (bodyFromEnd !== undefined && result.post) this.bodiesLeftInFiles.set(result.post.file, { file, bodyFromEnd });
-      return result;
+      return this.leaveBody(detached, file);
     });
-    const missing = files.filter((_, index) => !found[index]).map(sourceText);
+    const missing = files.filter((_, index) => !found[index]);
     const workers = this.pool.get(() => this.poolStart(), missing.length);
-    const made = workers ? workers.parse(missing) : this.parseHere(missing);
+    const made = workers ? workers.parse(missing) : this.parseHere(missing, cache !== undefined);
     let next = 0;
     for (const [index, file] of files.entries()) {
       let result = found[index];
       if (!result) {
-        result = (await made.next()).value as ParseResult;
+        const detached = (await made.next()).value as DetachedParse;
         if (workers && next === missing.length - 1) workers.prepareRender();
+        const parse = this.leaveBody(detached, file);
         if (cache) {
-          cache.putParse(this.parseKeys.get(file.file)!, result, missing[next]!);
-          this.parsedHere.set(file.file, result);
+          cache.putParse(this.parseKeys.get(file.file)!, detached);
+          this.parsedHere.set(file.file, parse);
         }
+        result = parse;
         next++;
       }
       yield result;
@@ -222,12 +222,23 @@ export class PostStages {
     this.memo = 'patched';
   }
 
-  /** A post with its body, which `parse` left in its file if the post came from the cache. */
+  /** The parse; its body, if detached, stays in `file`'s bytes until a render needs it. */
+  private leaveBody(detached: DetachedParse, file: PostFile): ParseResult {
+    const { bodyFromEnd, ...parse } = detached;
+    if (bodyFromEnd !== undefined && parse.post) this.bodiesLeftInFiles.set(parse.post.file, { file, bodyFromEnd });
+    return parse;
+  }
+
+  /** A post with its body, which `parse` left in its file if it came from the cache or a worker. */
   private withBody(post: Post): Post {
     const left = this.bodiesLeftInFiles.get(post.file);
-    if (!left) return post;
-    const { text } = sourceText(left.file);
-    return { ...post, markdown: text.slice(text.length - left.bodyFromEnd) };
+    return left ? { ...post, markdown: bodyFrom(left.file, left.bodyFromEnd) } : post;
+  }
+
+  /** A render input for a worker, which decodes a body left in the post's bytes itself. */
+  private withLeftBody(input: RenderInput): RenderInput {
+    const left = this.bodiesLeftInFiles.get(input.post.file);
+    return left ? { ...input, body: { bytes: left.file.bytes, fromEnd: left.bodyFromEnd } } : input;
   }
 
   /** `all`: every post, for the references between posts (a link may name one no feed carries). */
@@ -239,13 +250,13 @@ export class PostStages {
     const keys = inputs.map(({ post, media }) => (cache ? cache.renderKey(this.parseKeys.get(post.file)!, post, siteJson, media) : ''));
     this.renderKeys = keys;
     const found = inputs.map((_, index) => (cache ? cache.getRender(keys[index]!, resolvePost) : undefined));
-    const missing = inputs.filter((_, index) => !found[index]).map((input) => ({ ...input, post: this.withBody(input.post) }));
+    const missing = inputs.filter((_, index) => !found[index]);
     const workers = this.pool.get(() => this.poolStart(), missing.length);
     let made: AsyncGenerator<RenderResult>;
     if (workers) {
       workers.setupRender(site, all);
-      made = workers.render(missing);
-    } else made = this.renderHere(missing, { config, site, resolvePost });
+      made = workers.render(missing.map((input) => this.withLeftBody(input)));
+    } else made = this.renderHere(missing.map((input) => ({ ...input, post: this.withBody(input.post) })), { config, site, resolvePost });
     for (const [index] of inputs.entries()) {
       let result = found[index];
       if (!result) {
@@ -286,13 +297,16 @@ export class PostStages {
     return { config: this.config!, authors: [...this.authors] };
   }
 
-  private async *parseHere(sources: readonly SourceFile[]): AsyncGenerator<ParseResult> {
-    if (sources.length === 0) return;
+  /** `detached`: bodies left in the posts' bytes, as the cache stores them (`render` decodes them again). */
+  private async *parseHere(files: readonly PostFile[], detached: boolean): AsyncGenerator<DetachedParse> {
+    if (files.length === 0) return;
     const { parseWork } = await postWork();
     const context = { config: this.config!, authors: this.authors };
-    for (const [index, source] of sources.entries()) {
+    for (const [index, file] of files.entries()) {
       await offerTurn(index);
-      yield parseWork(source, context);
+      const source = sourceText(file);
+      const result = parseWork(source, context);
+      yield detached ? detachBody(result, source) : result;
     }
   }
 
