@@ -1,9 +1,12 @@
 // The id ledger (postfeed.lock.json): every post keeps the id it was first published with, through
 // file renames and changes of base URL, permalink pattern and trailing-slash style; an id change
 // needs --update-ledger; the file is one line per post and byte-identical across runs.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fingerprintOf } from '../src/identity/ledger.js';
 import { check, type ConfigInput } from '../src/index.js';
 import { BASE_CONFIG, buildInto, buildRecording, builtIds, makeProject, post, runCli, snapshotDir } from './helpers.js';
 
@@ -26,6 +29,32 @@ async function published(config: Partial<ConfigInput> = {}) {
   expect(first.ok).toBe(true);
   return { cwd, ids: builtIds(first.files, 'atom').sort() };
 }
+
+describe('a body\'s fingerprint', () => {
+  // The rule as first written: ledgers in use hold fingerprints made by it, so it may never change.
+  const asFirstWritten = (markdown: string) =>
+    markdown
+      .replace(/\r\n?/g, '\n')
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .join('\n')
+      .trim();
+
+  it('is the hash of the body as first normalized, whatever white space and line breaks it has', () => {
+    const pieces = ['a', 'b c', ' ', '\t', '\n', '\r', '\r\n', '\u00a0', '\u2028', '\u2029', '\u3000', '\ufeff', '\u000b', '\u000c', '\u0085', 'é', '😀'];
+    const body = fc.array(fc.constantFrom(...pieces), { maxLength: 40 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(body, (markdown) => {
+        const expected = `sha256:${createHash('sha256').update(asFirstWritten(markdown), 'utf8').digest('hex')}`;
+        expect(fingerprintOf(markdown)).toBe(expected);
+      }),
+      { numRuns: 5000 },
+    );
+    // The same text with one changed line ending or trailing blank, and without.
+    expect(fingerprintOf('One\r\nTwo  \n\n')).toBe(fingerprintOf('\nOne\nTwo'));
+    expect(fingerprintOf('One\nTwo')).not.toBe(fingerprintOf('One\n Two'));
+  });
+});
 
 describe('the ledger file', () => {
   it('records every post on the first build: sorted by source, one line per post, with its id, date and fingerprint', async () => {

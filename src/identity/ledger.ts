@@ -31,13 +31,21 @@ const FINGERPRINT = /^sha256:[0-9a-f]{64}$/;
  * endings, trailing blanks and surrounding blank lines do not count.
  */
 export function fingerprintOf(markdown: string): string {
-  const normalized = markdown
+  return `sha256:${createHash('sha256').update(normalizedBody(markdown), 'utf8').digest('hex')}`;
+}
+
+/** A carriage return, or white space (as trimEnd knows it) that ends a line or the text. */
+const CR_OR_SPACE_AT_LINE_END = /\r|[^\S\n](?:\n|$)/;
+
+function normalizedBody(markdown: string): string {
+  // Nearly every body has neither: then no line changes, only the ends do — without a string per line.
+  if (!CR_OR_SPACE_AT_LINE_END.test(markdown)) return markdown.trim();
+  return markdown
     .replace(/\r\n?/g, '\n')
     .split('\n')
     .map((line) => line.trimEnd())
     .join('\n')
     .trim();
-  return `sha256:${createHash('sha256').update(normalized, 'utf8').digest('hex')}`;
 }
 
 /** The ledger's text: sorted by source, one line per post, so a diff shows one line per change. */

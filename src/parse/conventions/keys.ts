@@ -49,6 +49,19 @@ function samePath(a: readonly string[], b: readonly string[]): boolean {
 
 /** Top-level keys neither the convention nor postfeed reads: each one is worth a warning. */
 export function unknownKeys(frontMatter: FrontMatter, convention: Convention, overrides: FieldOverrides): string[] {
+  const known = knownKeys(convention, overrides);
+  const fold = (key: string) => (convention.caseInsensitiveKeys ? key.toLowerCase() : key);
+  return Object.keys(frontMatter.data).filter((key) => !known.has(fold(key)));
+}
+
+/** The top-level keys read under a convention and overrides (folded), made once per pair: a build asks for every post. */
+const knownKeysMade = new WeakMap<Convention, WeakMap<FieldOverrides, ReadonlySet<string>>>();
+
+function knownKeys(convention: Convention, overrides: FieldOverrides): ReadonlySet<string> {
+  let byOverrides = knownKeysMade.get(convention);
+  if (!byOverrides) knownKeysMade.set(convention, (byOverrides = new WeakMap()));
+  const made = byOverrides.get(overrides);
+  if (made) return made;
   const fold = (key: string) => (convention.caseInsensitiveKeys ? key.toLowerCase() : key);
   const known = new Set<string>(
     [
@@ -62,5 +75,6 @@ export function unknownKeys(frontMatter: FrontMatter, convention: Convention, ov
       ...convention.ignored,
     ].map((key) => fold(key!.split('.')[0]!)),
   );
-  return Object.keys(frontMatter.data).filter((key) => !known.has(fold(key)));
+  byOverrides.set(overrides, known);
+  return known;
 }
