@@ -111,12 +111,15 @@ export class PostStages {
    * back, or has a worker do so, for the posts it renders anew, and nothing before the render reads it.
    */
   async *parse(files: readonly PostFile[]): AsyncGenerator<ParseResult> {
-    await this.keys(files);
+    await this.opening;
     const cache = this.cache;
+    // From an empty cache nothing can come: the posts go to be parsed first, their keys made meanwhile.
+    const lookUp = cache !== undefined && !cache.isEmpty;
+    if (lookUp) this.makeKeys(files);
     const found: Array<ParseResult | undefined> = files.map((file) => {
       const made = this.parsedHere.get(file.file);
       if (made) return made;
-      if (!cache) return undefined;
+      if (!lookUp) return undefined;
       const detached = cache.getParse(this.parseKeys.get(file.file)!);
       if (!detached) return undefined;
       return this.leaveBody(detached, file);
@@ -124,11 +127,16 @@ export class PostStages {
     const missing = files.filter((_, index) => !found[index]);
     const workers = this.pool.get(() => this.poolStart(), missing.length);
     const made = workers ? workers.parse(missing) : this.parseHere(missing, cache !== undefined);
+    // The first request sends the first batches; the keys are made while they are parsed.
+    let first = missing.length > 0 ? made.next() : undefined;
+    first?.catch(() => undefined); // awaited below, unless the consumer stops first
+    if (cache && !lookUp) this.makeKeys(files);
     let next = 0;
     for (const [index, file] of files.entries()) {
       let result = found[index];
       if (!result) {
-        const detached = (await made.next()).value as DetachedParse;
+        const detached = (await (first ?? made.next())).value as DetachedParse;
+        first = undefined;
         if (workers && next === missing.length - 1) workers.prepareRender();
         const parse = this.leaveBody(detached, file);
         if (cache) {
@@ -142,13 +150,20 @@ export class PostStages {
     }
   }
 
-  /** Each post's parse key, made from its bytes (after the cache is open); false without a cache. */
+  /**
+   * Each post's parse key, made from its bytes (after the cache is open), for looking the posts up;
+   * false, and no key made, when nothing can be found: without a cache, or with an empty one.
+   */
   async keys(files: readonly PostFile[]): Promise<boolean> {
     await this.opening;
-    const cache = this.cache;
-    if (!cache) return false;
-    for (const file of files) if (!this.parseKeys.has(file.file)) this.parseKeys.set(file.file, cache.parseKey(file));
+    if (!this.cache || this.cache.isEmpty) return false;
+    this.makeKeys(files);
     return true;
+  }
+
+  private makeKeys(files: readonly PostFile[]): void {
+    const cache = this.cache!;
+    for (const file of files) if (!this.parseKeys.has(file.file)) this.parseKeys.set(file.file, cache.parseKey(file));
   }
 
   /** The posts' parses stay in the cache, though a remembered build did not read them: counted as taken from it. */
