@@ -155,6 +155,24 @@ describe('site URLs in the config', () => {
   });
 });
 
+describe('the JSON Feed text', () => {
+  it('is exactly what JSON.stringify writes for it with two spaces, whatever the items hold', async () => {
+    const f = await feeds(
+      {
+        'full.md': post('title: "Quotes \\" and \\\\ back"\ndate: 2023-07-01\ntags: [a, "b c"]\nimage: https://example.com/i.png\nlang: de', 'Line one\n\n<p>raw\nHTML</p>\n\n```\ncode\n  indented\n```'),
+        'bare.md': post('title: Bare\ndate: 2023-07-02', ''),
+        'unicode.md': post('title: "Ünïcødé \\u2028 😀"\ndate: 2023-07-03', 'Text with \u2028 and \u2029 and </script>.'),
+      },
+      {},
+      { limit: 0 },
+    );
+    expect(f.result.ok).toBe(true);
+    const parsed = f.json();
+    expect(parsed.items).toHaveLength(3);
+    expect(f.jsonText).toBe(`${JSON.stringify(parsed, null, 2)}\n`);
+  });
+});
+
 describe('an empty post', () => {
   it('warns, and still has text in every format: the title as its summary, no blank Atom content', async () => {
     const f = await feeds({ 'empty.md': '---\ntitle: Nothing yet\ndate: 2023-07-01\n---\n' });

@@ -32,9 +32,13 @@ export function jsonFeedEnvelope(document: Omit<FeedDocument, 'items'>, hasItems
 
 /** One item as JSON.stringify indents it inside the feed's `items` array. */
 export function jsonFeedItem(item: FeedItem): string {
-  // JSON escapes line breaks inside strings, so every raw one is indentation.
-  return `\n    ${JSON.stringify(jsonItem(item), null, 2).replaceAll('\n', '\n    ')}`;
+  // Written two arrays deep, the item is indented as the feed's items are (two levels): what is cut
+  // off is `[\n  [` before it and `\n  ]\n]` after. No pass over the text to indent it afterwards.
+  return JSON.stringify([[jsonItem(item)]], null, 2).slice(ITEM_AT, -ITEM_END);
 }
+
+const ITEM_AT = '[\n  ['.length;
+const ITEM_END = '\n  ]\n]'.length;
 
 function jsonAuthor(author: Author): { name: string; url?: string } {
   // JSON Feed authors have no email field; a mailto: URL carries it when there is no web page.

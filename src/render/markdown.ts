@@ -26,17 +26,20 @@ markdown.core.ruler.before('text_join', 'invalid_references', (state) => {
   for (const block of state.tokens) {
     if (block.type !== 'inline' || !block.children) continue;
     forEachChild(block, (child, line) => {
+      removeInvalidReference(child, line, notes);
       // An image's alt text is parsed into its own children.
-      for (const token of [child, ...(child.children ?? [])]) {
-        if (token.type !== 'text_special' || token.info !== 'entity' || !token.markup.startsWith('&#')) continue;
-        const code = numericReferenceCode(token.markup);
-        if (markdown.utils.isValidEntityCode(code)) continue;
-        notes.reference(code, line);
-        token.content = '';
-      }
+      if (child.children) for (const token of child.children) removeInvalidReference(token, line, notes);
     });
   }
 });
+
+function removeInvalidReference(token: Token, line: number, notes: Notes): void {
+  if (token.type !== 'text_special' || token.info !== 'entity' || !token.markup.startsWith('&#')) return;
+  const code = numericReferenceCode(token.markup);
+  if (markdown.utils.isValidEntityCode(code)) return;
+  notes.reference(code, line);
+  token.content = '';
+}
 
 /** Syntax highlighters read `<code class="language-js">`; no other class reaches a feed (sanitize.ts). */
 // `+` and `#` too: markdown-it writes ```c++ as `language-c++`.
@@ -94,7 +97,10 @@ function absolutizeAttribute(token: Token, attribute: string, base: string, note
 /** Calls `visit` for each inline child with the 0-based body line it is on. */
 function forEachChild(inline: Token, visit: (child: Token, line: number, index: number) => void, fallbackLine = 0): void {
   let line = inline.map?.[0] ?? fallbackLine;
-  for (const [index, child] of (inline.children ?? []).entries()) {
+  const children = inline.children ?? [];
+  // An index loop: this runs for every inline token, three times a post, and entries() makes a pair each.
+  for (let index = 0; index < children.length; index++) {
+    const child = children[index]!;
     visit(child, line, index);
     if (child.type === 'softbreak' || child.type === 'hardbreak') line += 1;
     else if (child.type === 'html_inline') line += child.content.split('\n').length - 1;
