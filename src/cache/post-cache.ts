@@ -18,6 +18,7 @@ import type { RenderResult } from '../run/post-work.js';
 import type { MediaSize } from '../source/media.js';
 import type { PostFile } from '../source/posts.js';
 import type { BuildMemo } from '../run/build-memo.js';
+import { withFields } from '../with-fields.js';
 
 export class PostCache {
   /** Keys of the stored entries this build used. */
@@ -161,7 +162,7 @@ export class PostCache {
     const spans = this.put(key, parts);
     if (!spans) return result;
     // The value's parts were written each after its length: part `n` is span 2n + 1.
-    return { ...result, item: { ...result.item, fragments: fragmentsOf(layout, (part) => spans[2 * part + 1]!) } };
+    return withFields(result, { item: withFields(result.item, { fragments: fragmentsOf(layout, (part) => spans[2 * part + 1]!) }) });
   }
 
   /**
@@ -286,7 +287,7 @@ function fragmentsOf(layout: Uint8Array, part: (index: number) => Chunk | undefi
 function decodeRender(value: StoredValue): RenderResult {
   const { fields } = renderParts(value);
   const meta = deserialize(fields) as Omit<RenderResult, 'item'> & { item: Omit<RenderResult['item'], 'fragments'> };
-  return { item: { ...meta.item, fragments: decodeFragments(value) }, diagnostics: meta.diagnostics, references: meta.references };
+  return { item: withFields(meta.item, { fragments: decodeFragments(value) }), diagnostics: meta.diagnostics, references: meta.references };
 }
 
 /** A stored render's fragments, as spans or views of the cache file: its fields are left alone. */

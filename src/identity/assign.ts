@@ -8,6 +8,7 @@ import { findDuplicates } from './duplicates.js';
 import { idOf } from './ids.js';
 import { buildPermalink, pathUnder } from './permalink.js';
 import { slugOf } from './slug.js';
+import { withFields } from '../with-fields.js';
 
 export function assignIdentities(
   parsed: readonly ParsedPost[],
@@ -31,16 +32,17 @@ export function assignIdentities(
       ? pathUnder(lower(post.permalinkPath.value).replace(/[^\x21-\x7e]+/gu, encodeURIComponent), site.baseUrl)
       : buildPermalink(lower(config.permalink), site.baseUrl, { slug: slug.slug, date, categories: post.categories });
     const { slug: _slug, id: _id, ...rest } = post;
-    posts.push({
-      ...rest,
-      slug: slug.slug,
-      permalink,
-      id: idOf(post, permalink, recorded(post.file)),
-      identityLines: {
-        ...(post.slug?.line ? { slug: post.slug.line } : post.permalinkPath?.line ? { slug: post.permalinkPath.line } : {}),
-        ...(post.id?.line ? { id: post.id.line } : {}),
-      },
-    });
+    posts.push(
+      withFields(rest, {
+        slug: slug.slug,
+        permalink,
+        id: idOf(post, permalink, recorded(post.file)),
+        identityLines: {
+          ...(post.slug?.line ? { slug: post.slug.line } : post.permalinkPath?.line ? { slug: post.permalinkPath.line } : {}),
+          ...(post.id?.line ? { id: post.id.line } : {}),
+        },
+      }),
+    );
   }
   diagnostics.push(...findDuplicates(posts));
   return { posts, diagnostics };

@@ -9,6 +9,7 @@ import type { PostResolver } from './references.js';
 import { rewriteTemplates } from './templates.js';
 import { resolveEnclosure } from './enclosure.js';
 import { summarize } from './summary.js';
+import { withFields } from '../with-fields.js';
 
 /**
  * `media` is what the source stage found for a local `image:` file (undefined when there is none);
@@ -25,7 +26,7 @@ export function renderItem(
   const convention = CONVENTIONS[config.conventions];
   const rewritten = rewriteTemplates(post, convention, { baseUrl: site.baseUrl, resolvePost });
   diagnostics.push(...rewritten.diagnostics);
-  const content = renderContent({ ...post, markdown: rewritten.markdown }, { summarySeparators: convention.summarySeparators });
+  const content = renderContent(withFields(post, { markdown: rewritten.markdown }), { summarySeparators: convention.summarySeparators });
   diagnostics.push(...content.diagnostics);
   let enclosure: Enclosure | undefined;
   if (post.image) {

@@ -167,7 +167,8 @@ export function renderTokens(tokens: Token[]): RenderedMarkdown {
       pieces.push({ html: renderOne(renderer, tokens, index, env), line: blockLine, raw: token.type === 'html_block' });
     }
   });
-  return { ...joinPieces(pieces), pieces };
+  const { html, lineAt } = joinPieces(pieces);
+  return { html, lineAt, pieces };
 }
 
 /** The pieces as one HTML string, and the body line of each of its offsets. */

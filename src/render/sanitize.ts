@@ -281,7 +281,8 @@ function skeletonOf(pieces: readonly RenderedPiece[]): (ReturnType<typeof joinPi
     }
     if (stretch !== undefined) stretches.push(stretch);
   }
-  return { ...joinPieces(skeleton), stretches };
+  const { html, lineAt } = joinPieces(skeleton);
+  return { html, lineAt, stretches };
 }
 
 function allowedAttributes(tagName: string, attribs: Record<string, string>, base: string, note: (what: string) => void): Record<string, string> {

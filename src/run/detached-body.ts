@@ -2,6 +2,7 @@
 // (no parser): the cache and the pool's main side use it without loading any.
 import type { ParseResult, SourceFile } from '../parse/post.js';
 import { sourceText, type PostFile } from '../source/posts.js';
+import { withFields } from '../with-fields.js';
 
 /** A parse result as it is sent between threads or stored: the body left out when the source ends with it. */
 export type DetachedParse = ParseResult & { bodyFromEnd?: number };
@@ -14,7 +15,7 @@ export type DetachedParse = ParseResult & { bodyFromEnd?: number };
 export function detachBody(result: ParseResult, source: SourceFile): DetachedParse {
   const post = result.post;
   if (!post || post.markdown === '' || !source.text.endsWith(post.markdown)) return result;
-  return { ...result, post: { ...post, markdown: '' }, bodyFromEnd: post.markdown.length };
+  return withFields(result, { post: withFields(post, { markdown: '' }), bodyFromEnd: post.markdown.length });
 }
 
 /**

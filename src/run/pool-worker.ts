@@ -9,6 +9,7 @@ import { sourceText, type PostFile } from '../source/posts.js';
 import { bodyFrom, detachBody } from './detached-body.js';
 import { parseWork, renderWork, type ParseContext, type RenderContext } from './post-work.js';
 import type { PoolRequest, PoolStart, RenderInput } from './pool.js';
+import { withFields } from '../with-fields.js';
 
 const start = workerData as PoolStart;
 const parseContext: ParseContext = { config: start.config, authors: new Map<string, Author>(start.authors) };
@@ -20,7 +21,7 @@ function parseOne(file: PostFile) {
 }
 
 function renderOne({ post, media, body }: RenderInput) {
-  return renderWork(body ? { ...post, markdown: bodyFrom(body, body.fromEnd) } : post, media, renderContext!);
+  return renderWork(body ? withFields(post, { markdown: bodyFrom(body, body.fromEnd) }) : post, media, renderContext!);
 }
 
 parentPort!.on('message', (request: PoolRequest) => {

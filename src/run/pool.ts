@@ -13,6 +13,7 @@ import type { MediaSize } from '../source/media.js';
 import type { PostFile } from '../source/posts.js';
 import type { DetachedParse, LeftBody } from './detached-body.js';
 import type { RenderResult } from './post-work.js';
+import { withFields } from '../with-fields.js';
 
 /** What every worker starts with. */
 export interface PoolStart {
@@ -116,7 +117,7 @@ export class WorkerPool {
   }
 
   render(inputs: readonly RenderInput[]): AsyncGenerator<RenderResult> {
-    const forMessage = (input: RenderInput) => (input.body ? { ...input, body: { ...input.body, bytes: ownBytes(input.body.bytes) } } : input);
+    const forMessage = (input: RenderInput) => (input.body ? withFields(input, { body: { bytes: ownBytes(input.body.bytes), fromEnd: input.body.fromEnd } }) : input);
     return this.map('render', inputs, forMessage) as AsyncGenerator<RenderResult>;
   }
 

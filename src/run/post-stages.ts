@@ -13,6 +13,7 @@ import { CACHE_FILE, codeFingerprint, readCacheFile, type ConfigMemo } from '../
 import { sourceText, type PostFile } from '../source/posts.js';
 import type { RenderContext, RenderResult } from './post-work.js';
 import { PoolChoice, type PoolStart, type RenderInput } from './pool.js';
+import { withFields } from '../with-fields.js';
 
 /** What a build did with the cache, for the one line that says so when something was wrong. */
 export interface CacheReport {
@@ -247,13 +248,13 @@ export class PostStages {
   /** A post with its body, which `parse` left in its file if it came from the cache or a worker. */
   private withBody(post: Post): Post {
     const left = this.bodiesLeftInFiles.get(post.file);
-    return left ? { ...post, markdown: bodyFrom(left.file, left.bodyFromEnd) } : post;
+    return left ? withFields(post, { markdown: bodyFrom(left.file, left.bodyFromEnd) }) : post;
   }
 
   /** A render input for a worker, which decodes a body left in the post's bytes itself. */
   private withLeftBody(input: RenderInput): RenderInput {
     const left = this.bodiesLeftInFiles.get(input.post.file);
-    return left ? { ...input, body: { bytes: left.file.bytes, fromEnd: left.bodyFromEnd } } : input;
+    return left ? withFields(input, { body: { bytes: left.file.bytes, fromEnd: left.bodyFromEnd } }) : input;
   }
 
   /** `all`: every post, for the references between posts (a link may name one no feed carries). */
@@ -271,7 +272,7 @@ export class PostStages {
     if (workers) {
       workers.setupRender(site, all);
       made = workers.render(missing.map((input) => this.withLeftBody(input)));
-    } else made = this.renderHere(missing.map((input) => ({ ...input, post: this.withBody(input.post) })), { config, site, resolvePost });
+    } else made = this.renderHere(missing.map((input) => withFields(input, { post: this.withBody(input.post) })), { config, site, resolvePost });
     for (const [index] of inputs.entries()) {
       let result = found[index];
       if (!result) {
