@@ -19,6 +19,7 @@ import type { MediaSize } from '../source/media.js';
 import type { PostFile } from '../source/posts.js';
 import type { BuildMemo } from '../run/build-memo.js';
 import { withFields } from '../with-fields.js';
+import { chunksLength } from '../output/spans.js';
 
 export class PostCache {
   /** Keys of the stored entries this build used. */
@@ -216,7 +217,7 @@ export class PostCache {
 const MAX_ADDED_FILES = 8;
 
 function entryBytes(value: EntryValue): number {
-  return value instanceof Uint8Array ? value.byteLength : value.reduce((sum, part) => sum + part.length, 0);
+  return value instanceof Uint8Array ? value.byteLength : chunksLength(value);
 }
 
 function decodeParse(value: StoredValue): DetachedParse {

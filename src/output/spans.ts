@@ -87,11 +87,16 @@ export function* chunkBatches(chunks: readonly Chunk[]): Generator<Uint8Array[]>
   if (batch.length > 0) yield batch;
 }
 
-/** The chunks' bytes as one buffer (tests and library callers that ask for a file's text). */
-export function joinChunks(chunks: readonly Chunk[]): Buffer {
+/** How many bytes the chunks hold together, spans included, without reading any. */
+export function chunksLength(chunks: readonly Chunk[]): number {
   let total = 0;
   for (const chunk of chunks) total += chunk.length;
-  const joined = Buffer.allocUnsafe(total);
+  return total;
+}
+
+/** The chunks' bytes as one buffer (tests and library callers that ask for a file's text). */
+export function joinChunks(chunks: readonly Chunk[]): Buffer {
+  const joined = Buffer.allocUnsafe(chunksLength(chunks));
   let position = 0;
   for (const batch of chunkBatches(chunks)) {
     for (const bytes of batch) {
