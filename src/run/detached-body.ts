@@ -1,7 +1,7 @@
 // Parse results without their body, for crossing threads and for the cache. Light on purpose
 // (no parser): the cache and the pool's main side use it without loading any.
 import type { ParseResult, SourceFile } from '../parse/post.js';
-import { sourceText, type PostFile } from '../source/posts.js';
+import { textOf } from '../source/posts.js';
 import { withFields } from '../with-fields.js';
 
 /** A parse result as it is sent between threads or stored: the body left out when the source ends with it. */
@@ -27,7 +27,7 @@ export interface LeftBody {
   fromEnd: number;
 }
 
-export function bodyFrom(file: Pick<PostFile, 'bytes'>, fromEnd: number): string {
-  const { text } = sourceText({ file: '', bytes: file.bytes });
+export function bodyFrom({ bytes, fromEnd }: LeftBody): string {
+  const text = textOf(bytes);
   return text.slice(text.length - fromEnd);
 }

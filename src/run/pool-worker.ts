@@ -21,7 +21,7 @@ function parseOne(file: PostFile) {
 }
 
 function renderOne({ post, media, body }: RenderInput) {
-  return renderWork(body ? withFields(post, { markdown: bodyFrom(body, body.fromEnd) }) : post, media, renderContext!);
+  return renderWork(body ? withFields(post, { markdown: bodyFrom(body) }) : post, media, renderContext!);
 }
 
 parentPort!.on('message', (request: PoolRequest) => {

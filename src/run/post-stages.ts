@@ -5,7 +5,7 @@ import type { Config } from '../config/schema.js';
 import { cacheSalt, PostCache } from '../cache/post-cache.js';
 import type { ItemFragments, Post, Site } from '../model.js';
 import type { BuildMemo } from './build-memo.js';
-import { bodyFrom, detachBody, type DetachedParse } from './detached-body.js';
+import { bodyFrom, detachBody, type DetachedParse, type LeftBody } from './detached-body.js';
 import type { AuthorIndex, ParseResult } from '../parse/post.js';
 import { postResolver } from '../render/references.js';
 import { addedFileName, CacheLog, removeAddedFiles, writeConfigMemo } from '../output/cache-file.js';
@@ -44,8 +44,8 @@ export class PostStages {
   private readonly parsedHere = new Map<string, ParseResult>();
   /** The cache keys of the last render's results, in order (empty without a cache). */
   renderKeys: readonly string[] = [];
-  /** Posts taken from the cache or parsed by a worker: where each one's body is (its last `bodyFromEnd` characters). */
-  private readonly bodiesLeftInFiles = new Map<string, { file: PostFile; bodyFromEnd: number }>();
+  /** Posts taken from the cache or parsed by a worker, by file: where each one's body is. */
+  private readonly bodiesLeftInFiles = new Map<string, LeftBody>();
   /** Why the cache file could not be read whole, when it could not. */
   private damage: string | undefined;
   /** The files of added cache entries that were read (see output/cache-file.ts). */
@@ -241,20 +241,20 @@ export class PostStages {
   /** The parse; its body, if detached, stays in `file`'s bytes until a render needs it. */
   private leaveBody(detached: DetachedParse, file: PostFile): ParseResult {
     const { bodyFromEnd, ...parse } = detached;
-    if (bodyFromEnd !== undefined && parse.post) this.bodiesLeftInFiles.set(parse.post.file, { file, bodyFromEnd });
+    if (bodyFromEnd !== undefined && parse.post) this.bodiesLeftInFiles.set(parse.post.file, { bytes: file.bytes, fromEnd: bodyFromEnd });
     return parse;
   }
 
   /** A post with its body, which `parse` left in its file if it came from the cache or a worker. */
   private withBody(post: Post): Post {
     const left = this.bodiesLeftInFiles.get(post.file);
-    return left ? withFields(post, { markdown: bodyFrom(left.file, left.bodyFromEnd) }) : post;
+    return left ? withFields(post, { markdown: bodyFrom(left) }) : post;
   }
 
   /** A render input for a worker, which decodes a body left in the post's bytes itself. */
   private withLeftBody(input: RenderInput): RenderInput {
     const left = this.bodiesLeftInFiles.get(input.post.file);
-    return left ? withFields(input, { body: { bytes: left.file.bytes, fromEnd: left.bodyFromEnd } }) : input;
+    return left ? withFields(input, { body: left }) : input;
   }
 
   /** `all`: every post, for the references between posts (a link may name one no feed carries). */

@@ -22,7 +22,12 @@ export interface PostFile {
 
 /** The post's text: UTF-8 without its byte order mark, as every stage reads it. */
 export function sourceText(post: PostFile): SourceFile {
-  return { file: post.file, text: utf8.decode(post.bytes) };
+  return { file: post.file, text: textOf(post.bytes) };
+}
+
+/** A post's bytes as its text (see sourceText). */
+export function textOf(bytes: Uint8Array): string {
+  return utf8.decode(bytes);
 }
 
 export interface LoadedPosts {
