@@ -50,8 +50,12 @@ function samePath(a: readonly string[], b: readonly string[]): boolean {
 /** Top-level keys neither the convention nor postfeed reads: each one is worth a warning. */
 export function unknownKeys(frontMatter: FrontMatter, convention: Convention, overrides: FieldOverrides): string[] {
   const known = knownKeys(convention, overrides);
-  const fold = (key: string) => (convention.caseInsensitiveKeys ? key.toLowerCase() : key);
-  return Object.keys(frontMatter.data).filter((key) => !known.has(fold(key)));
+  return Object.keys(frontMatter.data).filter((key) => !known.has(foldKey(key, convention)));
+}
+
+/** A key as the convention compares keys: without case when it says so. */
+function foldKey(key: string, convention: Convention): string {
+  return convention.caseInsensitiveKeys ? key.toLowerCase() : key;
 }
 
 /** The top-level keys read under a convention and overrides (folded), made once per pair: a build asks for every post. */
@@ -62,7 +66,6 @@ function knownKeys(convention: Convention, overrides: FieldOverrides): ReadonlyS
   if (!byOverrides) knownKeysMade.set(convention, (byOverrides = new WeakMap()));
   const made = byOverrides.get(overrides);
   if (made) return made;
-  const fold = (key: string) => (convention.caseInsensitiveKeys ? key.toLowerCase() : key);
   const known = new Set<string>(
     [
       ...Object.values(convention.keys).flat(),
@@ -73,7 +76,7 @@ function knownKeys(convention: Convention, overrides: FieldOverrides): ReadonlyS
       ...convention.expiryKeys,
       ...convention.authorUrlKeys,
       ...convention.ignored,
-    ].map((key) => fold(key!.split('.')[0]!)),
+    ].map((key) => foldKey(key!.split('.')[0]!, convention)),
   );
   byOverrides.set(overrides, known);
   return known;
