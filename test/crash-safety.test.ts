@@ -96,7 +96,8 @@ function leftovers(dir: string): string[] {
 }
 
 function isOwnTemporary(entry: string): boolean {
-  return entry === LOCK || entry === JOURNAL || entry.startsWith(STAGING_PREFIX) || entry.startsWith(`${JOURNAL}.tmp-`);
+  // The takeover lock too: a run killed while removing a dead run's lock leaves it (the next run removes it).
+  return entry === LOCK || entry === `${LOCK}.takeover` || entry === JOURNAL || entry.startsWith(STAGING_PREFIX) || entry.startsWith(`${JOURNAL}.tmp-`);
 }
 
 /** A pid that surely belongs to no running process right now. */

@@ -1,7 +1,7 @@
 // The output lock: who holds it (pid + start time + boot id + per-call token), taking over stale
 // locks at once, waiting for a live holder, and stopping that wait promptly on SIGTERM/SIGINT.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +36,11 @@ function processStart(pid: number): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A pid that surely belongs to no running process right now. */
+function deadPid(): number {
+  return Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
 }
 
 const bootId = (() => {
@@ -75,6 +80,43 @@ describe('a stale lock is taken over at once', () => {
     writeFileSync(path.join(out, LOCK), JSON.stringify({ pid: 1, start: processStart(1), boot: '00000000-0000-0000-0000-000000000000', token: 'x' }));
     await within(4000, writeOutput(out, feeds('new')), 'lock from another boot');
     expect(readFeeds(out)[0]).toBe('new rss.xml\n');
+  });
+});
+
+// A run killed while it removed a stale lock leaves the takeover lock it held. Its mtime is set
+// in the future, so a takeover lock that only expired by age would be waited for until the test
+// times out.
+describe('a takeover lock left by a killed run', () => {
+  const TAKEOVER = `${LOCK}.takeover`;
+  const leftBy = (record: object) => JSON.stringify({ boot: bootId, token: 'from-a-killed-run', ...record });
+  function leave(out: string, name: string, text: string): void {
+    writeFileSync(path.join(out, name), text);
+    const future = new Date(Date.now() + 3_600_000);
+    utimesSync(path.join(out, name), future, future);
+  }
+
+  it('beside a stale lock: the lock is still taken over, and neither file is left in the folder', async () => {
+    const out = tempDir('postfeed-lock-');
+    leave(out, LOCK, leftBy({ pid: process.pid, start: processStart(process.pid) }));
+    leave(out, TAKEOVER, leftBy({ pid: process.pid, start: processStart(process.pid) }));
+    await within(20_000, writeOutput(out, feeds('new')), 'stale lock beside a stale takeover lock');
+    expect(readFeeds(out)[0]).toBe('new rss.xml\n');
+    expect(readdirSync(out).sort()).toEqual(['atom.xml', 'feed.json', 'rss.xml']);
+  });
+
+  it('alone (the killed run had removed the stale lock): the next run removes it, as it would be published with the feeds', async () => {
+    const out = tempDir('postfeed-lock-');
+    leave(out, TAKEOVER, String(deadPid()));
+    await writeOutput(out, feeds('new'));
+    expect(readdirSync(out).sort()).toEqual(['atom.xml', 'feed.json', 'rss.xml']);
+  });
+
+  it('held by a live process: left alone', async () => {
+    const out = tempDir('postfeed-lock-');
+    const live = JSON.stringify({ pid: 1, start: processStart(1), boot: bootId, token: 'x' });
+    leave(out, TAKEOVER, live);
+    await writeOutput(out, feeds('new'));
+    expect(readFileSync(path.join(out, TAKEOVER), 'utf8')).toBe(live);
   });
 });
 

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { OutputError, WriteInterrupted } from './errors.js';
-import { LOCK } from './names.js';
+import { LOCK, TAKEOVER_SUFFIX } from './names.js';
 
 const LOCK_WAIT_MS = 10 * 60 * 1000;
 /** A lock file this old that says nothing readable belongs to a process killed while creating it. */
@@ -61,9 +61,7 @@ function processStart(pid: number): string | undefined {
 /** Takes the lock of `outDir`, waiting for a live holder; an aborted `signal` stops the wait. */
 export async function acquireLock(outDir: string, signal?: AbortSignal): Promise<OutputLock> {
   const file = path.join(outDir, LOCK);
-  const token = randomBytes(8).toString('hex');
-  const record: LockRecord = { pid: process.pid, start: processStart(process.pid), boot: bootId(), token };
-  const text = JSON.stringify(record);
+  const { token, text } = newRecord();
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     if (signal?.aborted) throw new WriteInterrupted(`interrupted while waiting for the lock ${file}; nothing was changed`);
@@ -71,6 +69,9 @@ export async function acquireLock(outDir: string, signal?: AbortSignal): Promise
     heldTokens.add(token);
     try {
       await fs.writeFile(file, text, { flag: 'wx' });
+      // A process killed while taking over a stale lock leaves its takeover file behind, which
+      // nothing else would remove: in a site's output folder it would be published with the feeds.
+      await removeIfStale(`${file}${TAKEOVER_SUFFIX}`);
       return { release: () => release(file, text, token) };
     } catch (error) {
       heldTokens.delete(token);
@@ -82,6 +83,23 @@ export async function acquireLock(outDir: string, signal?: AbortSignal): Promise
     else if (Date.now() > deadline) throw new OutputError(`timed out after 10 minutes waiting for the lock ${file}, held by ${holder.description}`);
     else await sleep(25 + Math.random() * 50, signal);
   }
+}
+
+/** A record naming this process, with a token for the one call that writes it. */
+function newRecord(): { token: string; text: string } {
+  const token = randomBytes(8).toString('hex');
+  const record: LockRecord = { pid: process.pid, start: processStart(process.pid), boot: bootId(), token };
+  return { token, text: JSON.stringify(record) };
+}
+
+/** Removes `file`, a lock or a takeover lock, when its holder is gone; true when it is no longer there. */
+async function removeIfStale(file: string): Promise<boolean> {
+  const holder = await readHolder(file);
+  if (holder.text === '' && !(await fs.stat(file).catch(() => undefined))) return true;
+  if (!holder.stale) return false;
+  // Read again just before: a holder that replaced it meanwhile is not stale.
+  if ((await fs.readFile(file, 'utf8').catch(() => '')) === holder.text) await fs.rm(file, { force: true });
+  return true;
 }
 
 function release(file: string, text: string, token: string): void {
@@ -146,13 +164,17 @@ export function isAlive(pid: number): boolean {
  * other's fresh lock.
  */
 async function removeStaleLock(file: string, staleText: string): Promise<void> {
-  const takeover = `${file}.takeover`;
+  const takeover = `${file}${TAKEOVER_SUFFIX}`;
+  // The takeover lock names its holder as the lock does, so one left by a killed process is
+  // recognized as such at once (or, unreadable, after a few seconds).
+  const { token, text } = newRecord();
+  heldTokens.add(token);
   try {
-    await fs.writeFile(takeover, String(process.pid), { flag: 'wx' });
+    await fs.writeFile(takeover, text, { flag: 'wx' });
   } catch {
-    // Someone else is taking over; a takeover lock left by a killed process expires.
-    const modified = (await fs.stat(takeover).catch(() => undefined))?.mtimeMs ?? Date.now();
-    if (Date.now() - modified > STALE_UNREADABLE_LOCK_MS) await fs.rm(takeover, { force: true });
+    heldTokens.delete(token);
+    // Someone else is taking over, or someone killed while doing so left the file.
+    await removeIfStale(takeover);
     await sleep(10);
     return;
   }
@@ -160,7 +182,8 @@ async function removeStaleLock(file: string, staleText: string): Promise<void> {
     const current = await readHolder(file);
     if (current.stale && current.text === staleText) await fs.rm(file, { force: true });
   } finally {
-    await fs.rm(takeover, { force: true });
+    heldTokens.delete(token);
+    if ((await fs.readFile(takeover, 'utf8').catch(() => '')) === text) await fs.rm(takeover, { force: true });
   }
 }
 

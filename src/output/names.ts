@@ -1,6 +1,8 @@
 // The names postfeed keeps for itself inside the output folder, and which feed names may be written.
 
 export const LOCK = '.postfeed.lock';
+/** Added to the lock's name for the lock held while a stale lock is removed (output/lock.ts). */
+export const TAKEOVER_SUFFIX = '.takeover';
 export const JOURNAL = '.postfeed-commit.json';
 export const STAGING_PREFIX = '.postfeed-staging-';
 
