@@ -14,7 +14,7 @@ import type { Chunk, FileSpan, ItemFragments, Post } from '../model.js';
 import type { CacheLog } from '../output/cache-file.js';
 import type { PostResolver } from '../render/references.js';
 import type { DetachedParse } from '../run/detached-body.js';
-import type { RenderResult } from '../run/post-work.js';
+import type { RenderResult } from '../run/render-work.js';
 import type { MediaSize } from '../source/media.js';
 import type { PostFile } from '../source/posts.js';
 import type { BuildMemo } from '../run/build-memo.js';

@@ -20,7 +20,7 @@ import { feedDate, planFeeds } from '../plan/feeds.js';
 import { publicFiles, selectPosts } from '../plan/select.js';
 import { now as clock } from './clock.js';
 import { loadSiteConfig } from './config.js';
-import type { RenderResult } from './post-work.js';
+import type { RenderResult } from './render-work.js';
 import type { RenderInput } from './pool.js';
 import { BuildMemory } from './build-memo.js';
 import { PostStages, type CacheReport } from './post-stages.js';

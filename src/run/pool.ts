@@ -12,7 +12,7 @@ import type { Author, Post, Site } from '../model.js';
 import type { MediaSize } from '../source/media.js';
 import type { PostFile } from '../source/posts.js';
 import type { DetachedParse, LeftBody } from './detached-body.js';
-import type { RenderResult } from './post-work.js';
+import type { RenderResult } from './render-work.js';
 import { withFields } from '../with-fields.js';
 
 /** What every worker starts with. */

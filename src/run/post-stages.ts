@@ -11,7 +11,7 @@ import { postResolver } from '../render/references.js';
 import { addedFileName, CacheLog, removeAddedFiles, writeConfigMemo } from '../output/cache-file.js';
 import { CACHE_FILE, codeFingerprint, readCacheFile, type ConfigMemo } from '../source/cache-file.js';
 import { sourceText, type PostFile } from '../source/posts.js';
-import type { RenderContext, RenderResult } from './post-work.js';
+import type { RenderContext, RenderResult } from './render-work.js';
 import { PoolChoice, type PoolStart, type RenderInput } from './pool.js';
 import { withFields } from '../with-fields.js';
 
@@ -313,10 +313,13 @@ export class PostStages {
     return { config: this.config!, authors: [...this.authors] };
   }
 
+  // The parsers and renderers (YAML, markdown-it, sanitize-html …) are loaded only when this thread
+  // has a post to parse or render: a warm build or one run by workers never pays for loading them here.
+
   /** `detached`: bodies left in the posts' bytes, as the cache stores them (`render` decodes them again). */
   private async *parseHere(files: readonly PostFile[], detached: boolean): AsyncGenerator<DetachedParse> {
     if (files.length === 0) return;
-    const { parseWork } = await postWork();
+    const { parseWork } = await import('./parse-work.js');
     const context = { config: this.config!, authors: this.authors };
     for (const [index, file] of files.entries()) {
       await offerTurn(index);
@@ -328,20 +331,12 @@ export class PostStages {
 
   private async *renderHere(inputs: readonly RenderInput[], context: RenderContext): AsyncGenerator<RenderResult> {
     if (inputs.length === 0) return;
-    const { renderWork } = await postWork();
+    const { renderWork } = await import('./render-work.js');
     for (const [index, { post, media }] of inputs.entries()) {
       await offerTurn(index);
       yield renderWork(post, media, context);
     }
   }
-}
-
-/**
- * The parsers and renderers (markdown-it, sanitize-html, YAML …), loaded only when this thread has
- * a post to parse or render: a warm build or one run by workers never pays for loading them here.
- */
-function postWork(): Promise<typeof import('./post-work.js')> {
-  return import('./post-work.js');
 }
 
 /** Posts between two turns of the event loop: often enough that a signal is handled within moments. */
