@@ -92,14 +92,18 @@ function newRecord(): { token: string; text: string } {
   return { token, text: JSON.stringify(record) };
 }
 
-/** Removes `file`, a lock or a takeover lock, when its holder is gone; true when it is no longer there. */
-async function removeIfStale(file: string): Promise<boolean> {
-  const holder = await readHolder(file);
-  if (holder.text === '' && !(await fs.stat(file).catch(() => undefined))) return true;
-  if (!holder.stale) return false;
-  // Read again just before: a holder that replaced it meanwhile is not stale.
-  if ((await fs.readFile(file, 'utf8').catch(() => '')) === holder.text) await fs.rm(file, { force: true });
-  return true;
+/**
+ * Removes the takeover lock `file` when its holder is gone. Never throws: one that cannot be
+ * removed only makes later takeovers wait, and the lock itself is not at stake.
+ */
+async function removeIfStale(file: string): Promise<void> {
+  try {
+    const holder = await readHolder(file);
+    // Read again just before: a holder that replaced it meanwhile is not stale.
+    if (holder.stale && (await fs.readFile(file, 'utf8').catch(() => '')) === holder.text) await fs.rm(file, { force: true });
+  } catch {
+    // Left as it is (see above).
+  }
 }
 
 function release(file: string, text: string, token: string): void {

@@ -59,7 +59,7 @@ function ownBytes(bytes: Uint8Array): Uint8Array {
 /**
  * Each worker's young generation (MB): what Node 20 and 22 give it. Node 24 sizes it by the
  * machine's memory instead (192 MB with 24 GiB), which made a cold build of 10,000 posts peak at
- * 850 MB on Node 24 (480 MB on Node 20) without building any faster.
+ * 800–850 MB on Node 24 (630 MB with 48) without building any faster.
  */
 const WORKER_YOUNG_GENERATION_MB = 48;
 
