@@ -76,6 +76,16 @@ describe('the worker pool', () => {
     expect(observable(warm)).toEqual(plain);
   });
 
+  it('renders in workers that parsed nothing (every parse from the cache, a larger limit): they load the renderer themselves', { timeout: 240_000 }, async () => {
+    const { cwd, published } = corpusProject(300);
+    const plain = observable(await buildWith(cwd, { workers: 1 }));
+    const few = await buildWith(cwd, { workers: 2, cache: true, limit: 5 });
+    expect(few.files.map((file) => file.items)).toEqual([5, 5, 5]);
+    const all = await buildWith(cwd, { workers: 2, cache: true });
+    expect(all.cache).toMatchObject({ parseMisses: 0, parseHits: 302, renderHits: 5, renderMisses: published - 5 });
+    expect(observable(all)).toEqual(plain);
+  });
+
   it('reports errors in the posts the same way from workers', { timeout: 120_000 }, async () => {
     const posts: Record<string, string> = {};
     for (let index = 0; index < 40; index++) posts[`p${index}.md`] = post(`title: Post ${index}\ndate: 2020-01-${String((index % 28) + 1).padStart(2, '0')}`, `Body ${index}.`);
