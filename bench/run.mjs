@@ -15,7 +15,7 @@
 // CPU. Systems alternate within a round (A B C …, A B C …) as the anchors' README recommends,
 // since absolute times on a shared machine drift; compare the ratios.
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -289,7 +289,33 @@ function treeBytes(dir) {
   }, 0);
 }
 
-const jsonItems = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).items.length : undefined);
+/** Files larger than this are not parsed as one string (V8's limit is 512 MiB): their item count is left out. */
+const MAX_PARSED_BYTES = 256 << 20;
+
+const jsonItems = (file) => (existsSync(file) && statSync(file).size <= MAX_PARSED_BYTES ? JSON.parse(readFileSync(file, 'utf8')).items.length : undefined);
+
+/** How often `needle` occurs in `file`, read in blocks: Hugo's RSS of 100,000 posts is longer than a string may be. */
+function occurrences(file, needle) {
+  if (!existsSync(file)) return undefined;
+  const pattern = Buffer.from(needle);
+  const block = Buffer.allocUnsafe(64 << 20);
+  const fd = openSync(file, 'r');
+  let count = 0;
+  let kept = 0; // bytes carried over from the previous block, in case the needle straddles two
+  try {
+    for (;;) {
+      const read = readSync(fd, block, kept, block.length - kept, null);
+      const end = kept + read;
+      for (let at = block.indexOf(pattern); at !== -1 && at + pattern.length <= end; at = block.indexOf(pattern, at + pattern.length)) count++;
+      if (read === 0) break;
+      kept = Math.min(pattern.length - 1, end);
+      block.copy(block, 0, end - kept, end);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return count;
+}
 
 // ------------------------------------------------------------------ output checks
 /** undefined if the three feeds in `a` and `b` are byte-identical, else which differ. */
@@ -483,8 +509,7 @@ for (const n of options.sizes) {
             run: () => measure(hugo.file, ['--quiet', '-s', hugoDir]),
             out: () => path.join(hugoDir, 'public'),
             items: () => {
-              const file = path.join(hugoDir, 'public', 'index.xml');
-              return existsSync(file) ? readFileSync(file, 'utf8').split('<item>').length - 1 : undefined;
+              return occurrences(path.join(hugoDir, 'public', 'index.xml'), '<item>');
             },
           },
         ]
