@@ -1,5 +1,6 @@
 // Collects the problems of one post, so every field is checked and reported, not just the first
 // bad one. Knows how to turn a front-matter path into a line and a code frame.
+import { hasErrors } from '../diagnostics/severity.js';
 import type { Diagnostic } from '../model.js';
 import type { FrontMatter } from './front-matter.js';
 import { lineText } from './lines.js';
@@ -44,7 +45,7 @@ export class PostReport {
     return where.length > 0 ? this.frontMatter?.lineOf(where) : undefined;
   }
   get failed(): boolean {
-    return this.diagnostics.some((diagnostic) => diagnostic.severity === 'error');
+    return hasErrors(this.diagnostics);
   }
 }
 

@@ -5,6 +5,7 @@ import { comparisonDiagnostics, compareFeeds, type FeedChange, type FeedComparis
 import type { FeedText } from '../check/lint.js';
 import type { ComparableItem } from '../check/read-feed.js';
 import { FORMAT_NAMES } from '../formats/registry.js';
+import { hasErrors } from '../diagnostics/severity.js';
 import type { Diagnostic, FeedFormat } from '../model.js';
 import { feedUrl } from '../plan/feeds.js';
 import { recordedIdChange } from '../identity/ledger.js';
@@ -93,5 +94,5 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
       diagnostics.push(...comparisonDiagnostics(comparison));
     }
   }
-  return { ok: !diagnostics.some((diagnostic) => diagnostic.severity === 'error'), diagnostics, feeds, comparisons };
+  return { ok: !hasErrors(diagnostics), diagnostics, feeds, comparisons };
 }

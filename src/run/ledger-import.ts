@@ -6,6 +6,7 @@ import type { ComparableItem } from '../check/read-feed.js';
 import { assignIdentities } from '../identity/assign.js';
 import { importIds, matchItems, type ImportMatch } from '../identity/ledger-import.js';
 import { matchLedger, serializeLedger } from '../identity/ledger.js';
+import { hasErrors } from '../diagnostics/severity.js';
 import type { Diagnostic } from '../model.js';
 import { readLedgerFile } from '../source/ledger-file.js';
 import { readPublished } from '../source/published.js';
@@ -41,7 +42,7 @@ export async function importLedger(options: ImportOptions): Promise<ImportResult
   const ledgerMatches = matchLedger(parsed, ledger.entries);
   const identified = assignIdentities(parsed, config, site, (file) => ledgerMatches.get(file)?.entry.id);
   const diagnostics = [...read.diagnostics, ...identified.diagnostics];
-  if (diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return failed(diagnostics);
+  if (hasErrors(diagnostics)) return failed(diagnostics);
 
   const published = await readPublished(options.from, { cwd, names: config.output, display, timeoutMs: options.timeoutMs });
   diagnostics.push(...published.diagnostics.map((diagnostic) => ({ ...diagnostic, field: 'ledger import' })));
