@@ -128,16 +128,14 @@ export class PostStages {
     const missing = files.filter((_, index) => !found[index]);
     const workers = this.pool.get(() => this.poolStart(), missing.length);
     const made = workers ? workers.parse(missing) : this.parseHere(missing, cache !== undefined);
-    // The first request sends the first batches; the keys are made while they are parsed.
-    let first = missing.length > 0 ? made.next() : undefined;
-    first?.catch(() => undefined); // awaited below, unless the consumer stops first
+    // The first batches go out now; the keys are made while they are parsed.
+    const nextMade = startNow(made, missing.length > 0);
     if (cache && !lookUp) this.makeKeys(files);
     let next = 0;
     for (const [index, file] of files.entries()) {
       let result = found[index];
       if (!result) {
-        const detached = (await (first ?? made.next())).value as DetachedParse;
-        first = undefined;
+        const detached = await nextMade();
         if (workers && next === missing.length - 1) workers.prepareRender();
         const parse = this.leaveBody(detached, file);
         if (cache) {
@@ -276,15 +274,13 @@ export class PostStages {
       workers.setupRender(site, all);
       made = workers.render(missing.map((input) => this.withLeftBody(input)));
     } else made = this.renderHere(missing.map((input) => withFields(input, { post: this.withBody(input.post) })), { config, site, resolvePost });
-    let first = missing.length > 0 ? made.next() : undefined;
-    first?.catch(() => undefined); // awaited below, unless the consumer stops first
+    const nextMade = startNow(made, missing.length > 0);
     if (!lookUp) keys = makeKeys();
     this.renderKeys = keys;
     for (const [index] of inputs.entries()) {
       let result = found[index];
       if (!result) {
-        result = (await (first ?? made.next())).value as RenderResult;
-        first = undefined;
+        result = await nextMade();
         if (cache) result = cache.putRender(keys[index]!, result);
       }
       yield result;
@@ -345,6 +341,21 @@ export class PostStages {
       yield renderWork(post, media, context);
     }
   }
+}
+
+/**
+ * The results of `made` one by one, its first asked for at once when `any` are to come: a pool sends
+ * its first batches then, so the workers start while this thread does what it does before reading
+ * the first result (making the cache keys).
+ */
+function startNow<T>(made: AsyncGenerator<T>, any: boolean): () => Promise<T> {
+  let first = any ? made.next() : undefined;
+  first?.catch(() => undefined); // awaited by the caller, unless it stops first
+  return async () => {
+    const next = first ?? made.next();
+    first = undefined;
+    return (await next).value as T;
+  };
 }
 
 /** Posts between two turns of the event loop: often enough that a signal is handled within moments. */
