@@ -94,8 +94,9 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(cwd: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): CliRun {
-  const result = spawnSync(process.execPath, [CLI, ...args], {
+/** `node`: another Node binary to run the CLI with (test/node-versions.test.ts). */
+export function runCli(cwd: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, node = process.execPath): CliRun {
+  const result = spawnSync(node, [CLI, ...args], {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, POSTFEED_BASE_URL: '', SOURCE_DATE_EPOCH: '', ...env },

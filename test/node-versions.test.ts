@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, makeProject, post, ROOT, SHARED, snapshotDir, tempDir } from './helpers.js';
+import { makeProject, post, ROOT, runCli, SHARED, snapshotDir, tempDir, type CliRun } from './helpers.js';
 
 const VERSIONS_DIR = path.join(ROOT, '.ci', 'node-versions', 'node_modules');
 const others = (existsSync(VERSIONS_DIR) ? readdirSync(VERSIONS_DIR) : [])
@@ -17,19 +17,13 @@ const others = (existsSync(VERSIONS_DIR) ? readdirSync(VERSIONS_DIR) : [])
   .map((binary) => ({ binary, version: spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout.trim() }))
   .filter(({ version }) => version !== '' && version !== process.version);
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(node: string, cwd: string, args: string[]): Run {
-  const result = spawnSync(node, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, POSTFEED_BASE_URL: '', SOURCE_DATE_EPOCH: '1893456000' } });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+/** The CLI run by `node`, at a fixed "now" (2030-01-01). */
+function cli(node: string, cwd: string, args: string[]): CliRun {
+  return runCli(cwd, args, { SOURCE_DATE_EPOCH: '1893456000' }, node);
 }
 
 /** The site of `project` (posts, config, ledger) copied and built by `node`: the output folder's files and what was printed. */
-function buildCopy(node: string, project: string, args: string[]): { run: Run; out: Record<string, string> } {
+function buildCopy(node: string, project: string, args: string[]): { run: CliRun; out: Record<string, string> } {
   const cwd = tempDir('postfeed-node-version-');
   for (const name of ['posts', 'postfeed.config.json', 'postfeed.lock.json']) {
     if (existsSync(path.join(project, name))) cpSync(path.join(project, name), path.join(cwd, name), { recursive: true });
