@@ -9,8 +9,9 @@
 import fc from 'fast-check';
 import { SaxesParser } from 'saxes';
 import { describe, expect, it, vi } from 'vitest';
-import { FEED_FORMATS } from '../src/formats/registry.js';
-import { assertWellFormed, xmlProblem } from '../src/formats/well-formed.js';
+import { FEED_FORMATS, FORMAT_NAMES, serializeItem } from '../src/formats/registry.js';
+import { assertWellFormed, assertWellFormedAround, MalformedOutputError, xmlProblem } from '../src/formats/well-formed.js';
+import { xmlCdata } from '../src/formats/xml.js';
 import type { FeedItem } from '../src/model.js';
 import { stripForbiddenCharacters } from '../src/parse/text.js';
 import { CONTROL_CHARACTERS, LONE_SURROGATES, nastyText, rawHtml, url } from './fuzz/arbitraries.js';
@@ -302,5 +303,122 @@ describe('the parsers the gate keeps between items', () => {
       expect(gateAnswer(xml)).toBe(saxesAnswer(xml));
     }
     expect(gateAnswer(good, namespacesOf(f))).toBeUndefined();
+  });
+});
+
+// ---------------------------------------------------------------- around a section
+
+// serializeItem makes an XML item without its HTML (a mark stands in for it), cuts the text around
+// the mark's CDATA section, and gates `before + section + after` with assertWellFormedAround, which
+// checks the section apart and parses only the text around it. It must answer as one saxes parse
+// of the joined text answers: here the text around and the section are damaged apart, so the
+// section can stop being one (unterminated, `]]>` inside, forbidden characters) and the text around
+// can put it inside a comment, an attribute value or a processing instruction.
+const MARK = '\uFFFF';
+
+/** A writer's text for `item` with the mark for its HTML, cut around the mark's section. */
+function around(f: XmlFormat, item: FeedItem): { before: string; after: string } {
+  const text = fragment(f, { ...item, html: MARK });
+  const marked = xmlCdata(MARK);
+  const at = text.indexOf(marked);
+  expect(at).toBeGreaterThanOrEqual(0);
+  return { before: text.slice(0, at), after: text.slice(at + marked.length) };
+}
+
+function aroundAnswer(before: string, section: string, after: string, fragmentNamespaces: Namespaces): string | undefined {
+  try {
+    assertWellFormedAround(before, section, after, 'x.xml', fragmentNamespaces);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof MalformedOutputError)) return `threw ${(error as Error).message}`;
+    return /\((\d+:\d+: [\s\S]*)\)$/.exec(error.message)?.[1] ?? error.message;
+  }
+}
+
+const withHtml = feedItem.filter((item) => item.html !== undefined && item.html !== '');
+
+describe('the gate around a section answers as a saxes parse of the whole text', () => {
+  it('on intact items, and on items whose text around the section or the section itself is damaged', () => {
+    fc.assert(
+      fc.property(format, withHtml, fc.boolean(), fc.option(damages, { nil: undefined }), fc.option(damages, { nil: undefined }), fc.option(damages, { nil: undefined }), (f, raw, clean, beforeDamage, afterDamage, sectionDamage) => {
+        const item = clean ? cleaned(raw) : raw;
+        if (!item.html) return;
+        const parts = around(f, item);
+        const before = beforeDamage ? applied(parts.before, beforeDamage) : parts.before;
+        const after = afterDamage ? applied(parts.after, afterDamage) : parts.after;
+        const section = sectionDamage ? applied(xmlCdata(item.html), sectionDamage) : xmlCdata(item.html);
+        const xml = before + section + after;
+        expect(aroundAnswer(before, section, after, namespacesOf(f)), JSON.stringify([before, section, after])).toBe(saxesAnswer(xml, namespacesOf(f)));
+      }),
+      { numRuns: 6000 },
+    );
+  });
+
+  it.each([
+    // The section is fine on its own; the text around puts it where a CDATA section cannot be.
+    ['<item><!-- ', '<![CDATA[a -- b]]>', ' --></item>'],
+    ['<item a="', '<![CDATA["]]>', '"/>'],
+    ['<item><?pi ', '<![CDATA[?>]]>', '?></item>'],
+    ['<![CDATA[x', '<![CDATA[a]]>', ']]><item/>'],
+    ['<item>', '<![CDATA[a]]>', ''],
+    // The text around is fine; the section is not one run of sections.
+    ['<item>', '<![CDATA[a]]>b<![CDATA[c]]>', '</item>'],
+    ['<item>', '<![CDATA[a]]>]]>', '</item>'],
+    ['<item>', '<![CDATA[a', '</item>'],
+    ['<item>', '<![CDATA[a]]><![CDATA[', '</item>'],
+    ['<item>', '<![CDATA[\uD800]]>', '</item>'],
+    ['<item>', '<![CDATA[\u0001]]>', '</item>'],
+    ['<item>', 'x<![CDATA[a]]>', '</item>'],
+    ['<item>\uD83D', '<![CDATA[a]]>', '</item>'],
+    // Fine.
+    ['<item>', '<![CDATA[a]]]]><![CDATA[>b]]>', '</item>'],
+    ['<item><x>', '<![CDATA[]]>', '</x></item>'],
+  ])('%j %j %j', (before, section, after) => {
+    expect(aroundAnswer(before, section, after, namespacesOf('rss'))).toBe(saxesAnswer(before + section + after, namespacesOf('rss')));
+  });
+});
+
+describe('serializeItem', () => {
+  it('cuts each format\'s text for an item into chunks that join to exactly that text', () => {
+    let cut = 0;
+    fc.assert(
+      fc.property(feedItem, (raw) => {
+        const item = cleaned(raw);
+        let fragments;
+        try {
+          fragments = serializeItem(item, 'post.md');
+        } catch (error) {
+          // Refused only when the writer's own text is refused.
+          expect(error).toBeInstanceOf(MalformedOutputError);
+          expect(XML_FORMATS.some((f) => saxesAnswer(fragment(f, item), namespacesOf(f)) !== undefined)).toBe(true);
+          return;
+        }
+        for (const f of FORMAT_NAMES) {
+          expect(Buffer.concat(fragments[f] as Uint8Array[]).toString('utf8')).toBe(FEED_FORMATS[f].item(item));
+        }
+        if (fragments.rss.length === 3) {
+          cut += 1;
+          expect(fragments.rss[1]).toBe(fragments.atom[1]);
+          expect(Buffer.from(fragments.rss[1] as Uint8Array).toString('utf8')).toBe(xmlCdata(item.html!));
+        }
+      }),
+      { numRuns: 1500 },
+    );
+    expect(cut).toBeGreaterThan(300);
+  });
+
+  it('refuses an item whose other fields hold the mark, as the whole text\'s gate does', () => {
+    const item: FeedItem = {
+      id: 'urn:x',
+      url: 'https://example.org/a',
+      title: `a${MARK}b`,
+      date: new Date(0),
+      summary: 's',
+      html: '<p>x</p>',
+      authors: [{ name: 'A' }],
+      tags: [],
+    };
+    expect(() => serializeItem(item, 'post.md')).toThrow(/refusing to write the rss item of post\.md: the generated XML is not well-formed/);
+    expect(() => serializeItem({ ...item, title: 'ab', summary: `s${MARK}` }, 'post.md')).toThrow(MalformedOutputError);
   });
 });

@@ -6,7 +6,8 @@ import { joinChunks } from '../output/spans.js';
 import { atomEntry, atomEnvelope } from './atom.js';
 import { jsonFeedEnvelope, jsonFeedItem } from './json-feed.js';
 import { rssEnvelope, rssItem } from './rss.js';
-import { assertWellFormed } from './well-formed.js';
+import { assertWellFormed, assertWellFormedAround } from './well-formed.js';
+import { withFields } from '../with-fields.js';
 import { xmlCdata } from './xml.js';
 
 /** A feed's text around its items: `head`, the item fragments joined by `separator`, `tail`. */
@@ -61,19 +62,45 @@ export function serializeItem(item: FeedItem, file: string): ItemFragments {
   // around it, its chunks join to exactly its text, and the section starts and ends with ASCII.
   const section = item.html ? xmlCdata(item.html) : undefined;
   let sectionBytes: Buffer | undefined;
+  // The item with a mark for its HTML: an XML writer's text around the section, made without it.
+  let marked: FeedItem | undefined;
   const fragments = {} as ItemFragments;
   for (const format of FORMAT_NAMES) {
     const spec = FEED_FORMATS[format];
-    const text = spec.item(item);
-    if (spec.xmlNamespaces) assertWellFormed(text, `the ${format} item of ${file}`, spec.xmlNamespaces);
-    const at = section !== undefined && spec.xmlNamespaces ? text.indexOf(section) : -1;
-    if (at < 0) fragments[format] = [Buffer.from(text, 'utf8')];
-    else {
+    const namespaces = spec.xmlNamespaces;
+    if (!namespaces) {
+      fragments[format] = [Buffer.from(spec.item(item), 'utf8')];
+      continue;
+    }
+    const name = `the ${format} item of ${file}`;
+    const around = section === undefined ? undefined : textAround(spec.item((marked ??= withFields(item, { html: HTML_MARK }))));
+    if (around) {
+      assertWellFormedAround(around.before, section!, around.after, name, namespaces);
       sectionBytes ??= Buffer.from(section!, 'utf8');
-      fragments[format] = [Buffer.from(text.slice(0, at), 'utf8'), sectionBytes, Buffer.from(text.slice(at + section!.length), 'utf8')];
+      fragments[format] = [Buffer.from(around.before, 'utf8'), sectionBytes, Buffer.from(around.after, 'utf8')];
+    } else {
+      const text = spec.item(item);
+      assertWellFormed(text, name, namespaces);
+      fragments[format] = [Buffer.from(text, 'utf8')];
     }
   }
   return fragments;
+}
+
+/**
+ * Stands in for the post's HTML, so that a writer's text for an item is made (and gated) without
+ * copying and scanning the HTML once per format. A character no feed may carry (parse/text.ts
+ * strips it from every field), so it is found only where the writer put the HTML.
+ */
+const HTML_MARK = '\uFFFF';
+const MARKED_SECTION = xmlCdata(HTML_MARK);
+
+/** The text before and after the one CDATA section of the mark; undefined when the writer did not write it so, once. */
+function textAround(markedText: string): { before: string; after: string } | undefined {
+  const at = markedText.indexOf(MARKED_SECTION);
+  if (at === -1 || markedText.indexOf(HTML_MARK) !== at + MARKED_SECTION.indexOf(HTML_MARK)) return undefined;
+  if (markedText.includes(HTML_MARK, at + MARKED_SECTION.length)) return undefined;
+  return { before: markedText.slice(0, at), after: markedText.slice(at + MARKED_SECTION.length) };
 }
 
 /** Each document as the chunks of its file: envelope and item fragments, never joined into one string or buffer. */

@@ -38,8 +38,53 @@ export function xmlProblem(xml: string, fragmentNamespaces?: Namespaces): XmlPro
 
 /** Throws when `xml` is not a well-formed, namespace-correct XML 1.0 document (or fragment, see xmlProblem). */
 export function assertWellFormed(xml: string, name: string, fragmentNamespaces?: Namespaces): void {
-  const failure = xmlProblem(xml, fragmentNamespaces);
+  throwIfProblem(xmlProblem(xml, fragmentNamespaces), name);
+}
+
+/**
+ * assertWellFormed for `before + section + after`, where `section` is meant to be a run of CDATA
+ * sections (a post's HTML, see xml.ts's xmlCdata), without making or scanning that whole text when
+ * it is fine: the section is checked on its own — legal characters, and sections that each end
+ * where the next begins — and the text around it is parsed with an empty section in its place. If
+ * that parse is fine and reads the empty section as a CDATA section of its own, the section stood
+ * in element content, where any run of well-formed CDATA sections may stand. Otherwise the whole
+ * text is parsed, so a problem is always the one assertWellFormed reports, at its position. RSS
+ * and Atom carry the same section: the last one found fine is remembered, so it is scanned once.
+ */
+export function assertWellFormedAround(before: string, section: string, after: string, name: string, fragmentNamespaces?: Namespaces): void {
+  if (isCdataRun(section)) {
+    const around = before + EMPTY_CDATA + after;
+    if (ONLY_XML_CODE_UNITS.test(around) && around.isWellFormed() && skeletonIsWellFormed({ text: around, emptiedEnds: [before.length + EMPTY_CDATA.length] }, fragmentNamespaces)) return;
+  }
+  throwIfProblem(xmlProblem(before + section + after, fragmentNamespaces), name);
+}
+
+function throwIfProblem(failure: XmlProblem | undefined, name: string): void {
   if (failure) throw new MalformedOutputError(`refusing to write ${name}: the generated XML is not well-formed (${failure.line}:${failure.column}: ${failure.message})`);
+}
+
+const EMPTY_CDATA = '<![CDATA[]]>';
+let lastCdataRun: string | undefined;
+
+/**
+ * Whether `section` is one or more CDATA sections and nothing else, holding only characters XML
+ * allows (surrogates paired): `<![CDATA[`, content up to the first `]]>`, then the end or the next
+ * `<![CDATA[` at once. It starts and ends with ASCII, so no pair can straddle its edges.
+ */
+function isCdataRun(section: string): boolean {
+  if (section === lastCdataRun) return true;
+  if (!section.startsWith(CDATA_START) || !ONLY_XML_CODE_UNITS.test(section) || !section.isWellFormed()) return false;
+  let at = CDATA_START.length;
+  for (;;) {
+    const end = section.indexOf(CDATA_END, at);
+    if (end === -1) return false;
+    at = end + CDATA_END.length;
+    if (at === section.length) break;
+    if (!section.startsWith(CDATA_START, at)) return false;
+    at += CDATA_START.length;
+  }
+  lastCdataRun = section;
+  return true;
 }
 
 function parserFor(fragmentNamespaces: Namespaces | undefined): SaxesParser {
