@@ -253,6 +253,32 @@ describe('the well-formedness gate answers as a saxes parse of the whole text', 
     ['<item><media:x><![CDATA[y]]></media:x></item>'],
     ['<item>&bogus;<![CDATA[y]]></item>'],
     ['<item><![CDATA[a\r\nb\rc]]>]]></item>'],
+    // What the recognizer in front of saxes reads itself: tags, attributes, references, text.
+    ['<item><x a="1"\tb=\'2\'\n/><y c = "&amp;&#x41;&#65;&quot;>"></y ></item><![CDATA[]]>'],
+    ['<item><x a="1"b="2"/></item><![CDATA[]]>'],
+    ['<item><x a="1" a="2"/></item>'],
+    ['<item><x dc:a="1" a="2"/><dc:y/></item>'],
+    ['<item><x dc:a="1" dc:a="2"/></item>'],
+    ['<item><x/ ></item>'],
+    ['<item><x>a]]>b</x></item>'],
+    ['<item>&#x110000;</item>'],
+    ['<item>&#0;</item>'],
+    ['<item>&#xFFFE;</item>'],
+    ['<item>&#1114111;</item>'],
+    ['<item a="&#x1;"/>'],
+    ['<item a="&bogus;"/>'],
+    ['<item a="a & b"/>'],
+    ['<item>&amp</item>'],
+    ['&amp;<item/>'],
+    ['text<item/>'],
+    ['<item></Item>'],
+    ['<item><xml/><xmlns:a/><a xmlns="u"/><a xml:lang="en"/><a XMLx="1"/></item>'],
+    ['<item><a:b:c/></item>'],
+    ['<item><a xmlns="http://www.w3.org/XML/1998/namespace"/><b xmlns="http://www.w3.org/2000/xmlns/"/></item>'],
+    ['<item><a xmlns=""/></item>'],
+    ['<item><p:b/></item>'],
+    ['<item><![CDATA[a]]><!-- c --></item>'],
+    ['<item>\n  <dc:creator>A</dc:creator>\n</item>\n'],
   ])('%j', (xml) => {
     expectSameAnswer(xml, namespacesOf('rss'));
     expectSameAnswer(xml);
@@ -279,6 +305,36 @@ describe('the skeleton settles what writers produce', () => {
       { numRuns: 500 },
     );
     expect(checked).toBeGreaterThan(200);
+  });
+});
+
+describe('the recognizer in front of saxes', () => {
+  it('settles the items writers make, without saxes', () => {
+    let settled = 0;
+    fc.assert(
+      fc.property(feedItem, (raw) => {
+        const item = cleaned(raw);
+        const write = vi.spyOn(SaxesParser.prototype, 'write');
+        try {
+          serializeItem(item, 'post.md');
+          expect(write).not.toHaveBeenCalled();
+          settled += 1;
+        } catch (error) {
+          expect(error).toBeInstanceOf(MalformedOutputError);
+        } finally {
+          write.mockRestore();
+        }
+      }),
+      { numRuns: 1000 },
+    );
+    expect(settled).toBeGreaterThan(900);
+  });
+
+  it('tells attributes apart by namespace, not by prefix', () => {
+    const namespaces = { a: 'urn:same', b: 'urn:same', c: 'urn:other' };
+    for (const xml of ['<x a:n="1" b:n="2"/>', '<x a:n="1" c:n="2"/>', '<x a:n="1" n="2"/>', '<a:x b:n="1"></b:x>', '<a:x></a:x>']) {
+      expectSameAnswer(xml, namespaces);
+    }
   });
 });
 

@@ -11,7 +11,9 @@
 // section saxes changes nothing but its position and the section's text until the first `]]>`, so
 // legal characters without a `]]>` can neither fail there nor change what follows. Otherwise, and
 // whenever the skeleton has a problem, the text itself is parsed: a problem is always the one the
-// full parse reports, at its position.
+// full parse reports, at its position. An item's skeleton (or an item without sections) is read
+// first by a recognizer of the markup writers make, many times faster than saxes; what it does not
+// settle, saxes reads.
 import { SaxesParser } from 'saxes';
 
 export class MalformedOutputError extends Error {}
@@ -32,7 +34,8 @@ type Namespaces = Readonly<Record<string, string>>;
  */
 export function xmlProblem(xml: string, fragmentNamespaces?: Namespaces): XmlProblem | undefined {
   const skeleton = cdataSkeleton(xml);
-  if (skeleton && skeletonIsWellFormed(skeleton, fragmentNamespaces)) return undefined;
+  // A document without sections is parsed once, whole: a skeleton would be the same text again.
+  if (skeleton && (skeleton.emptiedEnds.length > 0 || fragmentNamespaces) && skeletonIsWellFormed(skeleton, fragmentNamespaces)) return undefined;
   return firstProblem(xml, fragmentNamespaces);
 }
 
@@ -120,18 +123,20 @@ interface Skeleton {
 }
 
 /**
- * `xml` with the content of each `<![CDATA[` … first `]]>` taken out, or undefined when there is
- * none or `xml` holds a character XML forbids (the full parse reports it). Where the `<![CDATA[` is
- * (a comment, an attribute value) does not matter here: skeletonIsWellFormed trusts only sections
- * the parser itself read as emptied ones.
+ * `xml` with the content of each `<![CDATA[` … first `]]>` taken out (`xml` itself when there is
+ * none), or undefined when `xml` holds a character XML forbids (the full parse reports it). Where
+ * the `<![CDATA[` is (a comment, an attribute value) does not matter here: skeletonIsWellFormed
+ * trusts only sections the parser itself read as emptied ones.
  */
 function cdataSkeleton(xml: string): Skeleton | undefined {
-  let start = xml.indexOf(CDATA_START);
   // Checked whole rather than per section: one scan instead of many, and a text with a forbidden
   // character anywhere is refused by the full parse anyway. Lone surrogates matter beyond that:
   // saxes reads one together with the next code unit, which may be the `]` or `<` the sections
   // were found by. Sections start and end with ASCII, so taking contents out splits no pair.
-  if (start === -1 || !ONLY_XML_CODE_UNITS.test(xml) || !xml.isWellFormed()) return undefined;
+  if (!ONLY_XML_CODE_UNITS.test(xml) || !xml.isWellFormed()) return undefined;
+  let start = xml.indexOf(CDATA_START);
+  // Nothing to take out: the text is its own skeleton (the recognizer may settle it without saxes).
+  if (start === -1) return { text: xml, emptiedEnds: [] };
   const parts: string[] = [];
   const emptiedEnds: number[] = [];
   let length = 0;
@@ -162,6 +167,7 @@ const skeletonParsers = new Map<string, SaxesParser>();
  * that parse: an empty one (so it began at its own `<![CDATA[`) ending at its own `]]>`.
  */
 function skeletonIsWellFormed({ text, emptiedEnds }: Skeleton, fragmentNamespaces: Namespaces | undefined): boolean {
+  if (fragmentNamespaces && recognizes(text, emptiedEnds, fragmentNamespaces)) return true;
   const key = fragmentNamespaces ? JSON.stringify(fragmentNamespaces) : '';
   const parser = skeletonParsers.get(key) ?? parserFor(fragmentNamespaces);
   skeletonParsers.set(key, parser);
@@ -182,4 +188,125 @@ function skeletonIsWellFormed({ text, emptiedEnds }: Skeleton, fragmentNamespace
     return false;
   }
   return !problem && verified === emptiedEnds.length;
+}
+
+// A recognizer for the markup writers produce, much faster than saxes (which reads a character at
+// a time through a state machine): start and end tags with ASCII names, attributes in quotes,
+// references, text and CDATA sections. It says "well-formed" only where a namespace-aware parse
+// would (checked against saxes by test/well-formed-gate.test.ts); anything else it does not know —
+// comments, processing instructions, non-ASCII names, names that start with `xml` (namespace
+// declarations among them), a CDATA section outside every element — it leaves to saxes. Characters are checked before it runs (ONLY_XML_CODE_UNITS,
+// isWellFormed).
+const NAME = '[A-Za-z_][A-Za-z0-9._-]*';
+const START_TAG = new RegExp(`<(${NAME}(?::${NAME})?)`, 'y');
+const ATTRIBUTE = new RegExp(`[ \\t\\r\\n]+(${NAME}(?::${NAME})?)[ \\t\\r\\n]*=[ \\t\\r\\n]*(?:"([^<"]*)"|'([^<']*)')`, 'y');
+const TAG_END = /[ \t\r\n]*\/?>/y;
+const END_TAG_REST = /[ \t\r\n]*>/y;
+const TEXT = /[^<&\]]+/y;
+const REFERENCE = /&(?:amp|lt|gt|quot|apos|#x([0-9A-Fa-f]{1,6})|#([0-9]{1,7}));/y;
+const REFERENCES = /&(?:amp|lt|gt|quot|apos|#x([0-9A-Fa-f]{1,6})|#([0-9]{1,7}));/g;
+
+/** Whether a character reference names a character XML allows. */
+function isXmlCharacter(code: number): boolean {
+  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+}
+
+function referenceIsValid(match: RegExpExecArray): boolean {
+  if (match[1] !== undefined) return isXmlCharacter(parseInt(match[1], 16));
+  if (match[2] !== undefined) return isXmlCharacter(parseInt(match[2], 10));
+  return true;
+}
+
+/** An attribute value's `&`s are all references to characters XML allows. */
+function valueIsValid(value: string): boolean {
+  if (!value.includes('&')) return true;
+  let references = 0;
+  for (const match of value.matchAll(REFERENCES)) {
+    if (!referenceIsValid(match)) return false;
+    references += 1;
+  }
+  let ampersands = 0;
+  for (let at = value.indexOf('&'); at !== -1; at = value.indexOf('&', at + 1)) ampersands += 1;
+  return ampersands === references;
+}
+
+const RESERVED = /^xml|:xml/i;
+
+/** The namespace a prefixed name's prefix is bound to among `namespaces`; undefined when it is not (or is reserved). */
+function boundPrefix(name: string, namespaces: Namespaces): string | null | undefined {
+  // Names that start with `xml` are reserved (`xml:lang`, `xmlns`): saxes knows what each means.
+  if (RESERVED.test(name)) return undefined;
+  const colon = name.indexOf(':');
+  if (colon === -1) return null;
+  const prefix = name.slice(0, colon);
+  return Object.hasOwn(namespaces, prefix) && prefix !== '' ? namespaces[prefix] : undefined;
+}
+
+/**
+ * True only when `text` is well-formed, namespace-correct content of an element declaring
+ * `namespaces`, and each of `emptiedEnds` is where an empty CDATA section inside an element ends.
+ * False says nothing: saxes decides.
+ */
+function recognizes(text: string, emptiedEnds: readonly number[], namespaces: Namespaces): boolean {
+  const open: string[] = [];
+  let verified = 0;
+  let at = 0;
+  while (at < text.length) {
+    const code = text.charCodeAt(at);
+    if (code === 0x3c) {
+      const next = text.charCodeAt(at + 1);
+      if (next === 0x2f) {
+        // The end tag of the element open last: its name, then white space or `>`.
+        const name = open.pop();
+        if (name === undefined || !text.startsWith(name, at + 2)) return false;
+        END_TAG_REST.lastIndex = at + 2 + name.length;
+        if (!END_TAG_REST.test(text)) return false;
+        at = END_TAG_REST.lastIndex;
+      } else if (next === 0x21) {
+        if (open.length === 0 || !text.startsWith('<![CDATA[', at)) return false;
+        const end = text.indexOf(']]>', at + 9);
+        if (end === -1) return false;
+        if (end === at + 9 && emptiedEnds[verified] === end + 3) verified += 1;
+        at = end + 3;
+      } else {
+        START_TAG.lastIndex = at;
+        const start = START_TAG.exec(text);
+        if (!start || boundPrefix(start[1]!, namespaces) === undefined) return false;
+        at = START_TAG.lastIndex;
+        // Few attributes to a tag: a list is quicker than a set.
+        const names: string[] = [];
+        for (;;) {
+          ATTRIBUTE.lastIndex = at;
+          const attribute = ATTRIBUTE.exec(text);
+          if (!attribute) break;
+          const name = attribute[1]!;
+          const uri = boundPrefix(name, namespaces);
+          if (uri === undefined) return false;
+          // Two attributes are the same when their local names and namespaces are (`a:x`, `b:x` with one URI).
+          const key = uri === null ? name : `${uri}\u0000${name.slice(name.indexOf(':') + 1)}`;
+          if (names.includes(key) || !valueIsValid(attribute[2] ?? attribute[3]!)) return false;
+          names.push(key);
+          at = ATTRIBUTE.lastIndex;
+        }
+        TAG_END.lastIndex = at;
+        if (!TAG_END.test(text)) return false;
+        if (text.charCodeAt(TAG_END.lastIndex - 2) !== 0x2f) open.push(start[1]!);
+        at = TAG_END.lastIndex;
+      }
+    } else if (code === 0x26) {
+      REFERENCE.lastIndex = at;
+      const reference = REFERENCE.exec(text);
+      if (!reference || !referenceIsValid(reference)) return false;
+      at = REFERENCE.lastIndex;
+    } else if (code === 0x5d) {
+      // Text may hold anything but `]]>` (its characters are checked already).
+      if (text.startsWith(']]>', at)) return false;
+      at += 1;
+    } else {
+      TEXT.lastIndex = at;
+      TEXT.test(text);
+      at = TEXT.lastIndex;
+    }
+  }
+  return open.length === 0 && verified === emptiedEnds.length;
 }
