@@ -212,7 +212,15 @@ export function sanitizeSkeleton(rendered: RenderedMarkdown, base: string, note:
 const END = `${MARK}>${MARK}`;
 const END_AS_TEXT = `${MARK}&gt;${MARK}`;
 
-const VOID_TAG = /^<(?:img|br|hr)[\s>]/;
+const VOID_TAG = /<(?:img|br|hr)[\s>]/y;
+const TAG_NAME = /[a-z0-9]*/y;
+
+/** A tag in a run of markdown-it's pieces: the piece it is in and where in that piece's HTML. */
+interface TagAt {
+  piece: number;
+  start: number;
+  end: number;
+}
 
 /**
  * Raw pieces as they are; markdown-it's pieces with their unmatched tags kept and each run between
@@ -231,58 +239,76 @@ function skeletonOf(pieces: readonly RenderedPiece[]): (ReturnType<typeof joinPi
       index += 1;
       continue;
     }
-    // A run of markdown-it's pieces, cut into tags and text (it writes `<` only to start a tag and
-    // `>` inside one only to end it); a tag is kept when its partner is outside the run.
-    const parts: Array<{ html: string; line: number; kept: boolean; name?: string }> = [];
-    const open: number[] = [];
-    for (; index < pieces.length && !pieces[index]!.raw; index += 1) {
-      const { html, line } = pieces[index]!;
-      let at = 0;
-      while (at < html.length) {
-        if (html.charCodeAt(at) !== 0x3c) {
-          const next = html.indexOf('<', at);
-          const end = next < 0 ? html.length : next;
-          parts.push({ html: html.slice(at, end), line, kept: false });
-          at = end;
-          continue;
-        }
+    // A run of markdown-it's pieces, read for its tags (it writes `<` only to start a tag and `>`
+    // inside one only to end it); a tag is kept when its partner is outside the run. Only tags are
+    // noted, by place: what lies between the kept ones becomes the stretches.
+    const first = index;
+    while (index < pieces.length && !pieces[index]!.raw) index += 1;
+    const unmatchedEnds: TagAt[] = [];
+    const open: Array<TagAt & { name: string }> = [];
+    for (let p = first; p < index; p += 1) {
+      const html = pieces[p]!.html;
+      for (let at = html.indexOf('<'); at !== -1; ) {
         const end = html.indexOf('>', at) + 1;
         if (end === 0) return undefined;
-        const tag = html.slice(at, end);
-        at = end;
-        if (tag.charCodeAt(1) === 0x2f) {
+        if (html.charCodeAt(at + 1) === 0x2f) {
           const opener = open.at(-1);
-          if (opener === undefined) parts.push({ html: tag, line, kept: true });
-          else if (parts[opener]!.name === tag.slice(2, -1)) {
-            open.pop();
-            parts.push({ html: tag, line, kept: false });
-          } else return undefined;
-        } else if (VOID_TAG.test(tag)) {
-          parts.push({ html: tag, line, kept: false });
+          if (opener === undefined) unmatchedEnds.push({ piece: p, start: at, end });
+          else if (end - at - 3 === opener.name.length && html.startsWith(opener.name, at + 2)) open.pop();
+          else return undefined;
         } else {
-          open.push(parts.length);
-          parts.push({ html: tag, line, kept: false, name: /^<([a-z0-9]+)/.exec(tag)?.[1] ?? '' });
+          VOID_TAG.lastIndex = at;
+          if (!VOID_TAG.test(html)) {
+            TAG_NAME.lastIndex = at + 1;
+            TAG_NAME.test(html);
+            open.push({ piece: p, start: at, end, name: html.slice(at + 1, TAG_NAME.lastIndex) });
+          }
         }
+        at = html.indexOf('<', end);
       }
     }
-    for (const opener of open) parts[opener]!.kept = true;
-    let stretch: string | undefined;
-    for (const part of parts) {
-      if (part.kept) {
-        if (stretch !== undefined) stretches.push(stretch);
-        stretch = undefined;
-        skeleton.push({ html: part.html, line: part.line, raw: false });
-      } else if (stretch === undefined) {
-        skeleton.push({ html: `${MARK}${stretches.length}${MARK}`, line: part.line, raw: false });
-        stretch = part.html;
-      } else {
-        stretch += part.html;
-      }
+    // Both lists are in document order: merged, they are the kept tags in order.
+    const kept = mergeInOrder(unmatchedEnds, open);
+    let from: { piece: number; at: number } = { piece: first, at: 0 };
+    for (const tag of kept) {
+      pushStretch(pieces, from, tag.piece, tag.start, skeleton, stretches);
+      skeleton.push({ html: pieces[tag.piece]!.html.slice(tag.start, tag.end), line: pieces[tag.piece]!.line, raw: false });
+      from = { piece: tag.piece, at: tag.end };
     }
-    if (stretch !== undefined) stretches.push(stretch);
+    pushStretch(pieces, from, index, 0, skeleton, stretches);
   }
   const { html, lineAt } = joinPieces(skeleton);
   return { html, lineAt, stretches };
+}
+
+function mergeInOrder(a: readonly TagAt[], b: readonly TagAt[]): TagAt[] {
+  const merged: TagAt[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const takeA = j >= b.length || (i < a.length && (a[i]!.piece < b[j]!.piece || (a[i]!.piece === b[j]!.piece && a[i]!.start < b[j]!.start)));
+    merged.push(takeA ? a[i++]! : b[j++]!);
+  }
+  return merged;
+}
+
+/**
+ * The HTML from `from` up to offset `toAt` of piece `toPiece`, as a stretch and its mark (on the
+ * line of the piece its first character is in); nothing when it is empty.
+ */
+function pushStretch(pieces: readonly RenderedPiece[], from: { piece: number; at: number }, toPiece: number, toAt: number, skeleton: RenderedPiece[], stretches: string[]): void {
+  let stretch = '';
+  let line: number | undefined;
+  for (let p = from.piece; p <= toPiece && p < pieces.length; p += 1) {
+    const html = pieces[p]!.html;
+    const part = html.slice(p === from.piece ? from.at : 0, p === toPiece ? toAt : html.length);
+    if (part === '') continue;
+    line ??= pieces[p]!.line;
+    stretch += part;
+  }
+  if (line === undefined) return;
+  skeleton.push({ html: `${MARK}${stretches.length}${MARK}`, line, raw: false });
+  stretches.push(stretch);
 }
 
 function allowedAttributes(tagName: string, attribs: Record<string, string>, base: string, note: (what: string) => void): Record<string, string> {
