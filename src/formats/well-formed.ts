@@ -195,8 +195,8 @@ function skeletonIsWellFormed({ text, emptiedEnds }: Skeleton, fragmentNamespace
 // references, text and CDATA sections. It says "well-formed" only where a namespace-aware parse
 // would (checked against saxes by test/well-formed-gate.test.ts); anything else it does not know —
 // comments, processing instructions, non-ASCII names, names that start with `xml` (namespace
-// declarations among them), a CDATA section outside every element — it leaves to saxes. Characters are checked before it runs (ONLY_XML_CODE_UNITS,
-// isWellFormed).
+// declarations among them), a CDATA section outside every element — it leaves to saxes.
+// Characters are checked before it runs (ONLY_XML_CODE_UNITS, isWellFormed).
 const NAME = '[A-Za-z_][A-Za-z0-9._-]*';
 const START_TAG = new RegExp(`<(${NAME}(?::${NAME})?)`, 'y');
 const ATTRIBUTE = new RegExp(`[ \\t\\r\\n]+(${NAME}(?::${NAME})?)[ \\t\\r\\n]*=[ \\t\\r\\n]*(?:"([^<"]*)"|'([^<']*)')`, 'y');
