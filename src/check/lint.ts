@@ -3,7 +3,7 @@
 // dates in the format's own syntax, absolute URLs (content HTML included), self links, unique
 // ids, the same ids in every format, and valid enclosures. Pure: texts in, diagnostics out.
 import { Parser } from 'htmlparser2';
-import { xmlProblem } from '../formats/well-formed.js';
+import { isXmlCharacter, xmlProblem } from '../formats/well-formed.js';
 import type { Diagnostic, FeedFormat } from '../model.js';
 import { lineNumberAt } from '../parse/lines.js';
 import { srcsetUrls, URL_ATTRIBUTES } from '../render/urls.js';
@@ -191,14 +191,6 @@ function idsAcrossFormats(read: readonly FeedAsWritten[], feeds: readonly FeedTe
 }
 
 // —— characters and well-formedness ——
-
-/** XML 1.0 §2.2 Char: tab, LF, CR, and the rest of Unicode but surrogates, U+FFFE and U+FFFF. */
-function isXmlCharacter(codePoint: number): boolean {
-  return (
-    codePoint === 0x9 || codePoint === 0xa || codePoint === 0xd ||
-    (codePoint >= 0x20 && codePoint <= 0xd7ff) || (codePoint >= 0xe000 && codePoint <= 0xfffd) || (codePoint >= 0x10000 && codePoint <= 0x10ffff)
-  );
-}
 
 const NOT_XML_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const CHARACTER_REFERENCE = /&#(?:x([0-9A-Fa-f]{1,8})|([0-9]{1,10}));/g;

@@ -94,11 +94,13 @@ export function serializeItem(item: FeedItem, file: string): ItemFragments {
  */
 const HTML_MARK = '\uFFFF';
 const MARKED_SECTION = xmlCdata(HTML_MARK);
+/** Where the mark stands in its section. */
+const MARK_AT = MARKED_SECTION.indexOf(HTML_MARK);
 
 /** The text before and after the one CDATA section of the mark; undefined when the writer did not write it so, once. */
 function textAround(markedText: string): { before: string; after: string } | undefined {
   const at = markedText.indexOf(MARKED_SECTION);
-  if (at === -1 || markedText.indexOf(HTML_MARK) !== at + MARKED_SECTION.indexOf(HTML_MARK)) return undefined;
+  if (at === -1 || markedText.indexOf(HTML_MARK) !== at + MARK_AT) return undefined;
   if (markedText.includes(HTML_MARK, at + MARKED_SECTION.length)) return undefined;
   return { before: markedText.slice(0, at), after: markedText.slice(at + MARKED_SECTION.length) };
 }

@@ -57,7 +57,7 @@ export function assertWellFormed(xml: string, name: string, fragmentNamespaces?:
 export function assertWellFormedAround(before: string, section: string, after: string, name: string, fragmentNamespaces?: Namespaces): void {
   if (isCdataRun(section)) {
     const around = before + EMPTY_CDATA + after;
-    if (ONLY_XML_CODE_UNITS.test(around) && around.isWellFormed() && skeletonIsWellFormed({ text: around, emptiedEnds: [before.length + EMPTY_CDATA.length] }, fragmentNamespaces)) return;
+    if (hasOnlyXmlCharacters(around) && skeletonIsWellFormed({ text: around, emptiedEnds: [before.length + EMPTY_CDATA.length] }, fragmentNamespaces)) return;
   }
   throwIfProblem(xmlProblem(before + section + after, fragmentNamespaces), name);
 }
@@ -76,7 +76,7 @@ let lastCdataRun: string | undefined;
  */
 function isCdataRun(section: string): boolean {
   if (section === lastCdataRun) return true;
-  if (!section.startsWith(CDATA_START) || !ONLY_XML_CODE_UNITS.test(section) || !section.isWellFormed()) return false;
+  if (!section.startsWith(CDATA_START) || !hasOnlyXmlCharacters(section)) return false;
   let at = CDATA_START.length;
   for (;;) {
     const end = section.indexOf(CDATA_END, at);
@@ -116,6 +116,11 @@ const CDATA_END = ']]>';
  */
 const ONLY_XML_CODE_UNITS = /^[\t\n\r\u0020-\uFFFD]*$/;
 
+/** Whether every character of `text` is one XML allows: the code units above, surrogates in pairs. */
+function hasOnlyXmlCharacters(text: string): boolean {
+  return ONLY_XML_CODE_UNITS.test(text) && text.isWellFormed();
+}
+
 interface Skeleton {
   text: string;
   /** Offset in `text` just after each emptied section's `]]>`, in order. */
@@ -133,7 +138,7 @@ function cdataSkeleton(xml: string): Skeleton | undefined {
   // character anywhere is refused by the full parse anyway. Lone surrogates matter beyond that:
   // saxes reads one together with the next code unit, which may be the `]` or `<` the sections
   // were found by. Sections start and end with ASCII, so taking contents out splits no pair.
-  if (!ONLY_XML_CODE_UNITS.test(xml) || !xml.isWellFormed()) return undefined;
+  if (!hasOnlyXmlCharacters(xml)) return undefined;
   let start = xml.indexOf(CDATA_START);
   // Nothing to take out: the text is its own skeleton (the recognizer may settle it without saxes).
   if (start === -1) return { text: xml, emptiedEnds: [] };
@@ -196,19 +201,24 @@ function skeletonIsWellFormed({ text, emptiedEnds }: Skeleton, fragmentNamespace
 // would (checked against saxes by test/well-formed-gate.test.ts); anything else it does not know —
 // comments, processing instructions, non-ASCII names, names that start with `xml` (namespace
 // declarations among them), a CDATA section outside every element — it leaves to saxes.
-// Characters are checked before it runs (ONLY_XML_CODE_UNITS, isWellFormed).
+// Characters are checked before it runs (hasOnlyXmlCharacters).
 const NAME = '[A-Za-z_][A-Za-z0-9._-]*';
 const START_TAG = new RegExp(`<(${NAME}(?::${NAME})?)`, 'y');
 const ATTRIBUTE = new RegExp(`[ \\t\\r\\n]+(${NAME}(?::${NAME})?)[ \\t\\r\\n]*=[ \\t\\r\\n]*(?:"([^<"]*)"|'([^<']*)')`, 'y');
 const TAG_END = /[ \t\r\n]*\/?>/y;
 const END_TAG_REST = /[ \t\r\n]*>/y;
 const TEXT = /[^<&\]]+/y;
-const REFERENCE = /&(?:amp|lt|gt|quot|apos|#x([0-9A-Fa-f]{1,6})|#([0-9]{1,7}));/y;
-const REFERENCES = /&(?:amp|lt|gt|quot|apos|#x([0-9A-Fa-f]{1,6})|#([0-9]{1,7}));/g;
+/** A reference to a predefined entity or a character: one at a place (y), or all in a value (g). */
+const REFERENCE_SOURCE = '&(?:amp|lt|gt|quot|apos|#x([0-9A-Fa-f]{1,6})|#([0-9]{1,7}));';
+const REFERENCE = new RegExp(REFERENCE_SOURCE, 'y');
+const REFERENCES = new RegExp(REFERENCE_SOURCE, 'g');
 
-/** Whether a character reference names a character XML allows. */
-function isXmlCharacter(code: number): boolean {
-  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+/** XML 1.0 §2.2 Char: tab, LF, CR, and the rest of Unicode but surrogates, U+FFFE and U+FFFF. */
+export function isXmlCharacter(codePoint: number): boolean {
+  return (
+    codePoint === 0x9 || codePoint === 0xa || codePoint === 0xd ||
+    (codePoint >= 0x20 && codePoint <= 0xd7ff) || (codePoint >= 0xe000 && codePoint <= 0xfffd) || (codePoint >= 0x10000 && codePoint <= 0x10ffff)
+  );
 }
 
 function referenceIsValid(match: RegExpExecArray): boolean {
