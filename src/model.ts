@@ -197,4 +197,9 @@ export interface OutputFile {
   /** The UTF-8 bytes in order, when the file was built in parts: written one after another, never joined. */
   chunks?: readonly Chunk[];
   items: number;
+  /**
+   * A file holding exactly these bytes, which the cache keeps (output/cache-file.ts): writeOutput
+   * links it into place (a hard link, so the bytes are on disk once) instead of writing them again.
+   */
+  copyAt?: string;
 }

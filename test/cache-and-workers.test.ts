@@ -8,13 +8,35 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build, writeOutput, type BuildOptions, type BuildResult } from '../src/index.js';
 import { formatDiagnostics } from '../src/diagnostics/format.js';
+import { withCopy } from '../src/formats/registry.js';
 import { loadSiteConfig } from '../src/run/config.js';
 import { CACHE_READING } from '../src/source/cache-file.js';
+import { CACHE_HOLDING } from '../src/cache/post-cache.js';
+
+const DEFAULT_HOLDING = CACHE_HOLDING.deferredBytes;
 import { CLI, makeProject, post, runCli, runCliAsync, SHARED } from './helpers.js';
 
 const NOW = new Date('2030-01-01T00:00:00Z');
-/** What a cache folder holds after a successful build: the posts' cache and the validated config. */
-const CACHE_FILES = ['config.json', 'posts.cache'];
+/**
+ * What a cache folder holds after a build that wrote it whole: the posts' cache, the validated
+ * config, and a copy of each of the build's three feeds (named for the build: `*` in cacheListing).
+ */
+const CACHE_FILES = ['config.json', 'posts.cache', 'posts.cache.feed-*-0', 'posts.cache.feed-*-1', 'posts.cache.feed-*-2'];
+
+/** A cache folder's files, sorted, each feed copy's build id as `*`. */
+function cacheListing(dir: string): string[] {
+  return readdirSync(dir)
+    .map((name) => name.replace(/^(posts\.cache\.feed-)[0-9a-f]{12}(-[0-9]+)$/, '$1*$2'))
+    .sort();
+}
+
+/** The feed copies in a cache folder, by the place of their feed (0 RSS, 1 Atom, 2 JSON Feed). */
+function feedCopies(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => /^posts\.cache\.feed-[0-9a-f]{12}-[0-9]+$/.test(name))
+    .sort((a, b) => Number(a.split('-').pop()) - Number(b.split('-').pop()))
+    .map((name) => path.join(dir, name));
+}
 
 /** What a build produced, as a reader and a user see it: every file's bytes and every line printed. */
 function observable(result: BuildResult): { ok: boolean; files: Record<string, string>; diagnostics: string[] } {
@@ -116,11 +138,22 @@ describe('the post cache', () => {
     expect(observable(cold)).toEqual(plain);
     expect(cold.cache).toMatchObject({ parseHits: 0, renderHits: 0 });
     expect(cold.cache?.problem).toBeUndefined();
-    expect(readdirSync(path.join(cwd, 'node_modules', '.cache', 'postfeed'))).toEqual(CACHE_FILES);
-    // Its items went to the cache file as they were made, and are written from there.
-    for (const file of cold.files) expect(file.chunks!.some((chunk) => !(chunk instanceof Uint8Array)), file.path).toBe(true);
+    expect(cacheListing(path.join(cwd, 'node_modules', '.cache', 'postfeed'))).toEqual(CACHE_FILES);
+    // Its feeds are kept whole beside the cache file, which holds where each item lies in them, not
+    // the items again; publishing them links those copies into place: the bytes are on disk once.
+    const dir = path.join(cwd, 'node_modules', '.cache', 'postfeed');
+    const copies = feedCopies(dir);
+    expect(cold.files.map((file) => file.copyAt)).toEqual(copies);
+    for (const [index, file] of cold.files.entries()) expect(readFileSync(copies[index]!, 'utf8'), file.path).toBe(plain.files[file.path]);
+    const feedBytes = cold.files.reduce((sum, file) => sum + statSync(file.copyAt!).size, 0);
+    expect(statSync(path.join(dir, 'posts.cache')).size).toBeLessThan(feedBytes / 5);
     const written = await writeOutput(path.join(cwd, 'written'), cold.files);
-    for (const file of written) expect(readFileSync(file.path, 'utf8')).toBe(plain.files[path.basename(file.path)]);
+    for (const [index, file] of written.entries()) {
+      expect(readFileSync(file.path, 'utf8')).toBe(plain.files[path.basename(file.path)]);
+      expect(statSync(file.path).ino, file.path).toBe(statSync(copies[index]!).ino);
+    }
+    // Published again unchanged, they are left alone (the same files, not compared byte by byte).
+    expect((await writeOutput(path.join(cwd, 'written'), cold.files)).map((file) => file.changed)).toEqual([false, false, false]);
 
     const warm = await buildWith(cwd, { cache: true });
     expect(observable(warm)).toEqual(plain);
@@ -144,7 +177,7 @@ describe('the post cache', () => {
     await buildWith(cwd, { cache: true });
     const main = readFileSync(path.join(dir, 'posts.cache'));
     const names = readdirSync(path.join(cwd, 'posts')).sort();
-    const added = () => readdirSync(dir).filter((name) => !CACHE_FILES.includes(name));
+    const added = () => cacheListing(dir).filter((name) => !CACHE_FILES.includes(name));
     // Eight edits, each of another post: each build adds one file and leaves the main file as it was.
     for (let round = 1; round <= 8; round++) {
       const file = path.join(cwd, 'posts', names[round]!);
@@ -156,7 +189,8 @@ describe('the post cache', () => {
       expect(added()).toHaveLength(round);
       for (const name of added()) {
         expect(name).toMatch(/^posts\.cache\.add-[0-9a-f]{12}$/);
-        expect(statSync(path.join(dir, name)).size).toBeLessThan(main.length / 10);
+        // Kilobytes: the edited post's entries and the build's memo, not the archive's feeds again.
+        expect(statSync(path.join(dir, name)).size).toBeLessThan((main.length + feedCopies(dir).reduce((sum, copy) => sum + statSync(copy).size, 0)) / 20);
       }
       // What the main file and the added ones hold together is a whole cache.
       const warm = await buildWith(cwd, { cache: true });
@@ -165,58 +199,83 @@ describe('the post cache', () => {
       // Having read eight added files, and with the edited posts' old entries unused, a build writes
       // the main file anew with exactly the entries in use.
       if (round < 8) expect(added()).toHaveLength(round);
-      else expect(readdirSync(dir)).toEqual(CACHE_FILES);
+      else expect(cacheListing(dir)).toEqual(CACHE_FILES);
     }
     const folded = await buildWith(cwd, { cache: true });
     expect(folded.cache).toMatchObject({ parseMisses: 0, renderMisses: 0, parseHits: 102, renderHits: published });
     expect(observable(folded)).toEqual(observable(await buildWith(cwd, {})));
-    expect(readdirSync(dir)).toEqual(CACHE_FILES);
+    expect(cacheListing(dir)).toEqual(CACHE_FILES);
     // Removing more than a quarter of the posts leaves more than a quarter of the cache unused: rewritten too.
     const before = statSync(path.join(dir, 'posts.cache')).size;
     for (const name of names.slice(0, 50)) rmSync(path.join(cwd, 'posts', name));
     const fewer = await buildWith(cwd, { cache: true });
     expect(fewer.cache).toMatchObject({ parseMisses: 0, renderMisses: 0 });
-    expect(readdirSync(dir)).toEqual(CACHE_FILES);
+    expect(cacheListing(dir)).toEqual(CACHE_FILES);
     expect(statSync(path.join(dir, 'posts.cache')).size).toBeLessThan(before * 0.75);
   });
 
   it('stores the HTML section RSS and Atom share once per post, with workers or without, and writes it into both feeds', { timeout: 120_000 }, async () => {
     const body = `${'A paragraph only this post has, long enough to find. '.repeat(40)}\n\n<p>Raw <b>HTML</b> too.</p>`;
-    for (const workers of [1, 2]) {
+    const section = Buffer.from('<![CDATA[<p>A paragraph only this post has');
+    const count = (bytes: Buffer, needle: Buffer) => {
+      let found = 0;
+      for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) found++;
+      return found;
+    };
+    // Renders held for the feed copies (the default), and renders written to the cache file at once
+    // (what a build does past CACHE_HOLDING.deferredBytes, and a file of added entries always).
+    for (const [held, workers] of [
+      [true, 1],
+      [true, 2],
+      [false, 1],
+      [false, 2],
+    ] as const) {
       const cwd = makeProject({
         'shared.md': post('title: Shared\ndate: 2024-01-01', body),
         'other.md': post('title: Other\ndate: 2024-01-02', 'Another text.'),
       });
-      const cold = await buildWith(cwd, { cache: true, workers });
-      expect(cold.ok).toBe(true);
-      const cache = readFileSync(path.join(cwd, 'node_modules', '.cache', 'postfeed', 'posts.cache'));
-      const section = Buffer.from('<![CDATA[<p>A paragraph only this post has');
-      const count = (bytes: Buffer, needle: Buffer) => {
-        let found = 0;
-        for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) found++;
-        return found;
-      };
-      // Once, though both XML feeds carry it.
-      expect(count(cache, section)).toBe(1);
-      // Its renders read back (the ledger not yet written, so the build is not the one remembered),
-      // then, the ledger written, the build remembered whole (its items' fragments alone read back).
-      const warm = await buildWith(cwd, { cache: true, workers });
-      expect(warm.cache).toMatchObject({ renderHits: 2, renderMisses: 0 });
-      expect(warm.cache?.memo).toBeUndefined();
-      writeFileSync(warm.ledger!.path, warm.ledger!.text!);
-      const remembered = await buildWith(cwd, { cache: true, workers });
-      expect(remembered.cache?.memo).toBe('whole');
-      const plain = observable(await buildWith(cwd, {}));
-      for (const result of [cold, warm, remembered]) expect(observable(result)).toEqual(plain);
-      // A cold build's items are spans of the cache file it wrote, each feed's in the feed's order,
-      // so writing a feed reads the file in one ascending sweep rather than a read per piece
-      // (output/spans.ts). (A cache this small is read back whole: its items are views, not spans.)
-      for (const file of cold.files) {
-        const offsets = (file.chunks ?? []).filter((chunk) => !(chunk instanceof Uint8Array)).map((span) => (span as { offset: number }).offset);
-        expect(offsets.length, file.path).toBeGreaterThan(0);
-        expect(offsets, file.path).toEqual([...offsets].sort((a, b) => a - b));
+      const dir = path.join(cwd, 'node_modules', '.cache', 'postfeed');
+      if (!held) CACHE_HOLDING.deferredBytes = 0;
+      try {
+        const cold = await buildWith(cwd, { cache: true, workers });
+        expect(cold.ok).toBe(true);
+        const cache = readFileSync(path.join(dir, 'posts.cache'));
+        // Once in the cache file though both XML feeds carry it; or, held, not at all: each feed's
+        // copy has it, as the feed does (written at once, there are no copies to point into).
+        expect(count(cache, section)).toBe(held ? 0 : 1);
+        expect(feedCopies(dir).map((copy) => count(readFileSync(copy), section))).toEqual(held ? [1, 1, 0] : []);
+        // Written at once, a cold build's items are spans of the cache file, each feed's in the
+        // feed's order, so writing a feed reads the file in one ascending sweep rather than a read
+        // per piece (output/spans.ts).
+        if (!held) {
+          for (const file of cold.files) {
+            const offsets = (file.chunks ?? []).filter((chunk) => !(chunk instanceof Uint8Array)).map((span) => (span as { offset: number }).offset);
+            expect(offsets.length, file.path).toBeGreaterThan(0);
+            expect(offsets, file.path).toEqual([...offsets].sort((a, b) => a - b));
+          }
+        }
+        // Its renders read back (the ledger not yet written, so the build is not the one remembered),
+        // then, the ledger written, the build remembered whole (its items' fragments alone read back).
+        const warm = await buildWith(cwd, { cache: true, workers });
+        expect(warm.cache).toMatchObject({ renderHits: 2, renderMisses: 0 });
+        expect(warm.cache?.memo).toBeUndefined();
+        // Read back, each feed's items are spans of that feed's own copy, forwards: the section RSS
+        // and Atom share is referred to in each one's copy, so neither feed reads the other's.
+        for (const file of held ? warm.files : []) {
+          const spans = (file.chunks ?? []).filter((chunk) => !(chunk instanceof Uint8Array)) as Array<{ source: unknown; offset: number }>;
+          expect(spans.length, file.path).toBeGreaterThan(0);
+          expect(new Set(spans.map((span) => span.source)).size, file.path).toBe(1);
+          expect(spans.map((span) => span.offset), file.path).toEqual(spans.map((span) => span.offset).sort((a, b) => a - b));
+        }
+        writeFileSync(warm.ledger!.path, warm.ledger!.text!);
+        const remembered = await buildWith(cwd, { cache: true, workers });
+        expect(remembered.cache?.memo).toBe('whole');
+        const plain = observable(await buildWith(cwd, {}));
+        for (const result of [cold, warm, remembered]) expect(observable(result)).toEqual(plain);
+        for (const file of ['rss.xml', 'atom.xml']) expect(count(Buffer.from(plain.files[file]!), section)).toBe(1);
+      } finally {
+        CACHE_HOLDING.deferredBytes = DEFAULT_HOLDING;
       }
-      for (const file of ['rss.xml', 'atom.xml']) expect(count(Buffer.from(plain.files[file]!), section)).toBe(1);
     }
   });
 
@@ -227,7 +286,7 @@ describe('the post cache', () => {
     const file = path.join(cwd, 'posts', readdirSync(path.join(cwd, 'posts')).sort()[3]!);
     writeFileSync(file, `${readFileSync(file, 'utf8')}\nAn edit.\n`);
     await buildWith(cwd, { cache: true });
-    const [added] = readdirSync(dir).filter((name) => !CACHE_FILES.includes(name));
+    const [added] = cacheListing(dir).filter((name) => !CACHE_FILES.includes(name));
     // Cut inside the render entry (its fragments are the only place the edit's words are stored):
     // that entry and whatever was written after it (the remembered build) are lost.
     const addedFile = path.join(dir, added!);
@@ -238,7 +297,7 @@ describe('the post cache', () => {
     // The render entry was cut off; the parse entry before it survived.
     expect(damaged.cache).toMatchObject({ renderMisses: 1 });
     expect(observable(damaged)).toEqual(plain);
-    expect(readdirSync(dir)).toEqual(CACHE_FILES);
+    expect(cacheListing(dir)).toEqual(CACHE_FILES);
     const again = await buildWith(cwd, { cache: true });
     expect(again.cache?.problem).toBeUndefined();
     expect(again.cache).toMatchObject({ parseMisses: 0, renderMisses: 0 });
@@ -256,7 +315,7 @@ describe('the post cache', () => {
     // The file made for the other settings is stale, not damaged: no warning, rewritten whole.
     expect(summaries.cache?.problem).toBeUndefined();
     const dir = path.join(cwd, 'node_modules', '.cache', 'postfeed');
-    expect(readdirSync(dir)).toEqual(CACHE_FILES);
+    expect(cacheListing(dir)).toEqual(CACHE_FILES);
     expect(readFileSync(path.join(dir, 'posts.cache')).subarray(0, 17).toString('latin1')).toBe('postfeed-cache 2 ');
     expect((await build({ cwd, now: NOW, limit: 0, cache: true, config })).cache).toMatchObject({ parseMisses: 0, renderMisses: 0 });
   });
@@ -309,21 +368,35 @@ describe('the post cache', () => {
       const rewritten = await buildWith(cwd, { cache: true });
       expect(rewritten.cache?.problem).toBeUndefined();
       expect(observable(rewritten)).toEqual(fewer);
-      expect(readdirSync(dir)).toEqual(CACHE_FILES);
+      expect(cacheListing(dir)).toEqual(CACHE_FILES);
       const again = await buildWith(cwd, { cache: true });
       expect(again.cache).toMatchObject({ parseMisses: 0, renderMisses: 0 });
       expect(observable(again)).toEqual(fewer);
 
-      // A byte flipped inside a fragment, which the window reading leaves in the file: found.
+      // A byte flipped in an entry of the file read through the window: found by its checksum.
       const file = path.join(dir, 'posts.cache');
       const bytes = readFileSync(file);
-      const inFragment = bytes.indexOf(Buffer.from('<item>'), bytes.length >> 1);
-      expect(inFragment).toBeGreaterThan(0);
-      bytes.writeUInt8(bytes.readUInt8(inFragment + 2) ^ 0x20, inFragment + 2);
+      bytes.writeUInt8(bytes.readUInt8(bytes.length >> 1) ^ 0x20, bytes.length >> 1);
       writeFileSync(file, bytes);
       const damaged = await buildWith(cwd, { cache: true });
       expect(damaged.cache?.problem).toMatch(/fails its checksum/);
       expect(observable(damaged)).toEqual(fewer);
+
+      // A byte flipped inside an item of a feed copy, which the cache file refers to: found too.
+      const [rssCopy] = feedCopies(dir);
+      const copied = readFileSync(rssCopy!);
+      const inItem = copied.indexOf(Buffer.from('<item>'), copied.length >> 1);
+      expect(inItem).toBeGreaterThan(0);
+      copied.writeUInt8(copied.readUInt8(inItem + 2) ^ 0x20, inItem + 2);
+      writeFileSync(rssCopy!, copied);
+      const changed = await buildWith(cwd, { cache: true });
+      expect(changed.cache?.problem).toMatch(/posts\.cache\.feed-[0-9a-f]{12}-0 no longer holds what the cache file says it does/);
+      expect(changed.cache?.renderMisses).toBeGreaterThan(0);
+      expect(observable(changed)).toEqual(fewer);
+      const mended = await buildWith(cwd, { cache: true });
+      expect(mended.cache?.problem).toBeUndefined();
+      expect(mended.cache).toMatchObject({ parseMisses: 0, renderMisses: 0 });
+      expect(cacheListing(dir)).toEqual(CACHE_FILES);
     } finally {
       CACHE_READING.wholeFileBytes = 256 << 20;
     }
@@ -340,7 +413,7 @@ describe('the post cache', () => {
     expect(observable(upgraded)).toEqual(plain);
     expect(upgraded.cache).toMatchObject({ parseHits: 0, renderHits: 0 });
     expect(upgraded.cache?.problem).toBeUndefined();
-    expect(readdirSync(dir)).toEqual(CACHE_FILES);
+    expect(cacheListing(dir)).toEqual(CACHE_FILES);
     expect((await buildWith(cwd, { cache: true })).cache).toMatchObject({ parseMisses: 0, renderMisses: 0 });
   });
 
@@ -432,7 +505,7 @@ describe('the post cache', () => {
     expect(runCli(cwd, ['build', '--no-cache']).status).toBe(0);
     expect(existsSync(path.join(cwd, 'node_modules'))).toBe(false);
     expect(runCli(cwd, ['build', '--cache-dir', 'elsewhere/cache']).status).toBe(0);
-    expect(readdirSync(path.join(cwd, 'elsewhere', 'cache'))).toEqual(CACHE_FILES);
+    expect(cacheListing(path.join(cwd, 'elsewhere', 'cache'))).toEqual(CACHE_FILES);
     expect(existsSync(path.join(cwd, 'node_modules'))).toBe(false);
     const failing = makeProject({ 'a.md': post('title: [broken\ndate: 2020-01-01') });
     expect(runCli(failing, ['build']).status).toBe(1);
@@ -445,7 +518,7 @@ describe('the post cache', () => {
     for (const run of runs) expect(run.status, run.stderr).toBe(0);
     expect(readFileSync(path.join(cwd, 'dist-one', 'atom.xml'))).toEqual(readFileSync(path.join(cwd, 'dist-two', 'atom.xml')));
     const dir = path.join(cwd, 'node_modules', '.cache', 'postfeed');
-    expect(readdirSync(dir)).toEqual(CACHE_FILES);
+    expect(cacheListing(dir)).toEqual(CACHE_FILES);
     // The same code as the two builds (the CLI's), so the same keys: everything comes from the cache.
     const warm = runCli(cwd, ['build', '--limit', '0', '--out', 'dist-one']);
     expect(warm.stderr).not.toMatch(/cache/);
@@ -454,7 +527,7 @@ describe('the post cache', () => {
     renameSync(path.join(dir, 'posts.cache'), path.join(dir, 'posts.cache.tmp-1-aa'));
     expect(runCli(cwd, ['build', '--limit', '0', '--out', 'dist-one']).stdout).not.toMatch(/from the cache/);
     // …and, its writer (pid 1) still running, it is left alone.
-    expect(readdirSync(dir).sort()).toEqual([...CACHE_FILES, 'posts.cache.tmp-1-aa']);
+    expect(cacheListing(dir)).toEqual([...CACHE_FILES, 'posts.cache.tmp-1-aa'].sort());
   });
 
   it('leaves no file being written after a signal; one a killed build left is removed by the next build', { timeout: 120_000 }, async () => {
@@ -482,6 +555,79 @@ describe('the post cache', () => {
     expect(killed.left[0]).toMatch(new RegExp(`^posts\\.cache\\.tmp-${killed.pid}-`));
     const next = runCli(cwd, ['build', '--limit', '0', '--quiet']);
     expect(next.status, next.stderr).toBe(0);
-    expect(readdirSync(dir)).toEqual(CACHE_FILES);
+    expect(cacheListing(dir)).toEqual(CACHE_FILES);
+  });
+});
+
+describe('the feed copies the cache keeps', () => {
+  it('a copy gone: its posts are rendered again, without a warning, and the output is the same', { timeout: 120_000 }, async () => {
+    const { cwd, published } = corpusProject(40);
+    const dir = path.join(cwd, 'node_modules', '.cache', 'postfeed');
+    const plain = observable(await buildWith(cwd, {}));
+    await buildWith(cwd, { cache: true });
+    // The Atom copy: the JSON Feed's items still come from theirs, RSS's from its own.
+    rmSync(feedCopies(dir)[1]!);
+    const rebuilt = await buildWith(cwd, { cache: true });
+    expect(rebuilt.cache?.problem).toBeUndefined();
+    expect(rebuilt.cache).toMatchObject({ parseMisses: 0, renderHits: 0, renderMisses: published });
+    expect(observable(rebuilt)).toEqual(plain);
+    expect(cacheListing(dir)).toEqual(CACHE_FILES);
+    expect((await buildWith(cwd, { cache: true })).cache).toMatchObject({ parseMisses: 0, renderMisses: 0 });
+  });
+
+  it('a published feed edited in place (it is a hard link of its copy): warned about once, rebuilt, and the feed mended', { timeout: 120_000 }, () => {
+    const { cwd } = corpusProject(30);
+    const env = { POSTFEED_BASE_URL: '', SOURCE_DATE_EPOCH: '' };
+    expect(runCli(cwd, ['build', '--limit', '0', '--quiet'], env).status).toBe(0);
+    const feed = path.join(cwd, 'dist', 'feed.json');
+    const good = readFileSync(feed);
+    // As an editor or a script that rewrites the file in place would (not by a new file and a rename).
+    const edited = Buffer.from(good);
+    const at = edited.indexOf('"content_html"', edited.length >> 1) + 20;
+    edited[at] = edited[at]! ^ 0x01;
+    writeFileSync(feed, edited);
+    const dir = path.join(cwd, 'node_modules', '.cache', 'postfeed');
+    expect(readFileSync(feedCopies(dir)[2]!)).toEqual(edited);
+    const run = runCli(cwd, ['build', '--limit', '0'], env);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr.match(/warning: the cache file was damaged: posts\.cache\.feed-[0-9a-f]{12}-2 no longer holds what the cache file says it does/g)).toHaveLength(1);
+    expect(readFileSync(feed)).toEqual(good);
+    const again = runCli(cwd, ['build', '--limit', '0'], env);
+    expect(again.stderr).not.toMatch(/cache/);
+    expect(readFileSync(feed)).toEqual(good);
+  });
+
+  it('holds renders up to a budget and writes the rest to the cache file at once: a warm build takes all of them', { timeout: 120_000 }, async () => {
+    const { cwd, published } = corpusProject(60);
+    const dir = path.join(cwd, 'node_modules', '.cache', 'postfeed');
+    const plain = observable(await buildWith(cwd, {}));
+    // About a third of the renders' bytes held: the others' fragments are in the cache file.
+    const measured = await buildWith(cwd, { cache: true, cacheDir: 'measure' });
+    const heldBudget = Math.floor(measured.files.find((file) => file.format === 'json')!.contents.length / 3);
+    CACHE_HOLDING.deferredBytes = heldBudget;
+    try {
+      const cold = await buildWith(cwd, { cache: true });
+      expect(observable(cold)).toEqual(plain);
+      const inCacheFile = (cold.files[0]!.chunks ?? []).filter((chunk) => !(chunk instanceof Uint8Array)).length;
+      expect(inCacheFile).toBeGreaterThan(0);
+      expect(inCacheFile).toBeLessThan(published * 3);
+      const warm = await buildWith(cwd, { cache: true });
+      expect(warm.cache).toMatchObject({ parseMisses: 0, renderMisses: 0, renderHits: published });
+      expect(observable(warm)).toEqual(plain);
+      expect(cacheListing(dir)).toEqual(CACHE_FILES);
+    } finally {
+      CACHE_HOLDING.deferredBytes = DEFAULT_HOLDING;
+    }
+  });
+
+  it('writeOutput writes the bytes when the copy cannot be linked', async () => {
+    const cwd = makeProject({ 'a.md': post('title: A\ndate: 2024-01-01', 'Text.') });
+    const result = await buildWith(cwd, { cache: true });
+    const plain = observable(result);
+    for (const copyAt of [path.join(cwd, 'no-such-copy'), path.join(cwd, 'posts', 'a.md')]) {
+      const out = path.join(cwd, `out-${path.basename(copyAt)}`);
+      const written = await writeOutput(out, result.files.map((file) => withCopy(file, copyAt)));
+      for (const file of written) expect(readFileSync(file.path, 'utf8')).toBe(plain.files[path.basename(file.path)]);
+    }
   });
 });

@@ -9,8 +9,8 @@
 import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import { FORMAT_NAMES } from '../formats/registry.js';
-import { framedParts, PARTS_KEY_PREFIX, storedBytes, storedEntryValue, type EntryValue, type StoredValue } from './pack.js';
-import type { Chunk, FileSpan, ItemFragments, Post } from '../model.js';
+import { FEED_COPIES_KEY, framedParts, PartReference, PARTS_KEY_PREFIX, storedBytes, storedEntryValue, type EntryValue, type StoredValue } from './pack.js';
+import type { Chunk, FeedFormat, FileSpan, ItemFragments, Post } from '../model.js';
 import type { CacheLog } from '../output/cache-file.js';
 import type { PostResolver } from '../render/references.js';
 import type { DetachedParse } from '../run/detached-body.js';
@@ -28,6 +28,14 @@ export class PostCache {
   private readonly made = new Map<string, number>();
   /** Whether a stored entry was made anew under its own key (see getRender): the file must be rewritten. */
   private replaced = false;
+  /**
+   * Renders made by this build and not yet written, by key: kept until the feeds are made, to be
+   * stored as where their fragments lie in copies of the feeds (wholeEntries) — not as a second
+   * copy of their bytes. Up to DEFERRED_BYTES of fragments; the renders after that go to the log
+   * at once, so a huge archive is never held.
+   */
+  private readonly deferred = new Map<string, RenderResult>();
+  private deferredBytes = 0;
   /** Entries used and entries made, by stage: what a rebuild redid. */
   readonly counts = { parseHits: 0, parseMisses: 0, renderHits: 0, renderMisses: 0 };
   /** A problem with an entry (it did not deserialize); warned about once, with the file's. */
@@ -155,15 +163,30 @@ export class PostCache {
   }
 
   /**
-   * Keeps a render; returns it with its fragments as spans of the cache file they were just
-   * written to, so the build need not hold them (or as it was, if the file could not be written).
+   * Keeps a render: until the feeds are made while within DEFERRED_BYTES (see `deferred`), else
+   * in the log at once — then returned with its fragments as spans of the cache file they were
+   * just written to, so the build need not hold them (or as it was, if the file could not be written).
    */
   putRender(key: string, result: RenderResult): RenderResult {
+    const bytes = fragmentBytes(result.item.fragments);
+    if (this.deferredBytes + bytes <= CACHE_HOLDING.deferredBytes) {
+      this.deferredBytes += bytes;
+      this.deferred.set(key, result);
+      this.made.set(key, bytes);
+      return result;
+    }
     const { parts, layout } = encodeRender(result);
-    const spans = this.put(key, parts);
+    const spans = this.put(key, framedParts(parts));
     if (!spans) return result;
     // The value's parts were written each after its length: part `n` is span 2n + 1.
     return withFields(result, { item: withFields(result.item, { fragments: fragmentsOf(layout, (part) => spans[2 * part + 1]!) }) });
+  }
+
+  /** Whether a whole rewrite would hold rendered posts: then it is worth keeping copies of the feeds to point into. */
+  get holdsRenders(): boolean {
+    if (this.deferred.size > 0) return true;
+    for (const key of this.used) if (key.startsWith(PARTS_KEY_PREFIX) && !this.made.has(key)) return true;
+    return false;
   }
 
   /**
@@ -188,9 +211,42 @@ export class PostCache {
     return made > 0 ? 'add' : 'none';
   }
 
-  /** The stored entries this build used and did not make anew: with the log's, a whole new cache. */
-  *usedStoredEntries(): Generator<[string, EntryValue]> {
-    for (const key of this.used) if (!this.made.has(key)) yield [key, storedEntryValue(this.stored.get(key)!)];
+  /**
+   * The renders this build kept back, with their bytes: for a file of added entries, which refers
+   * to no feed copy — the copies the main file refers to stay as they are, and one edit of a large
+   * archive writes kilobytes, not the archive's feeds once more.
+   */
+  *heldEntries(): Generator<[string, EntryValue]> {
+    for (const [key, result] of this.deferred) yield [key, framedParts(encodeRender(result).parts)];
+  }
+
+  /**
+   * What a whole new cache holds besides the entries the log has already: the renders this build
+   * kept back and the stored entries it used. With `copies` (the feeds' copies, output/cache-file.ts)
+   * first the entry naming them, then every render in `order` (this build's render keys, the feeds'
+   * order, so a reader goes through each copy forwards) with each chunk found in a copy as a
+   * reference to it; a chunk found in none keeps its bytes.
+   */
+  *wholeEntries(order: readonly string[], copies?: { names: readonly string[]; place: ChunkPlace }): Generator<[string, EntryValue]> {
+    if (copies) yield [FEED_COPIES_KEY, Buffer.from(copies.names.join('\n'), 'latin1')];
+    const done = new Set<string>();
+    const render = (key: string): EntryValue | undefined => {
+      const result = this.deferred.get(key);
+      if (result) return framedParts(encodeRender(result, copies?.place).parts);
+      const stored = this.stored.get(key);
+      if (!stored || !this.used.has(key) || this.made.has(key) || !copies) return undefined;
+      // Its fields as they are, its fragments pointed into this build's copies.
+      const { fields } = renderParts(stored);
+      return framedParts(encodeParts(decodeFragments(stored), fields, copies.place).parts);
+    };
+    for (const key of [...order, ...this.deferred.keys(), ...this.used]) {
+      if (done.has(key) || !key.startsWith(PARTS_KEY_PREFIX)) continue;
+      const value = render(key);
+      if (value === undefined) continue;
+      done.add(key);
+      yield [key, value];
+    }
+    for (const key of this.used) if (!this.made.has(key) && !done.has(key)) yield [key, storedEntryValue(this.stored.get(key)!)];
   }
 
   private get<T>(key: string, decode: (value: StoredValue) => T): T | undefined {
@@ -227,37 +283,67 @@ function decodeParse(value: StoredValue): DetachedParse {
 
 /**
  * A render entry: its layout and small fields, then each distinct chunk of its fragments as the
- * raw UTF-8 it is written as — read back as views into the cache file, never copied or decoded.
- * The layout (see fragmentsOf) leads the first part, so a remembered build takes an item's
- * fragments without deserializing its fields. A chunk two formats share (the post's HTML section
- * of RSS and Atom) is stored once.
+ * raw UTF-8 it is written as — read back as views into the cache file, never copied or decoded —
+ * or as a reference to where it lies in a copy of the feeds. The layout (see fragmentsOf) leads
+ * the first part, so a remembered build takes an item's fragments without deserializing its
+ * fields. A chunk two formats share (the post's HTML section of RSS and Atom) is stored once —
+ * unless each format's own feed copy holds it: then each format refers to its own, so every
+ * feed is read from one copy, forwards.
  */
-function encodeRender(result: RenderResult): { parts: Array<Uint8Array>; layout: Uint8Array } {
+function encodeRender(result: RenderResult, place?: ChunkPlace): { parts: Array<Chunk | PartReference>; layout: Uint8Array } {
   const { fragments, ...dates } = result.item;
-  // Each distinct chunk once, with the first place (index in its fragment) it holds.
-  const distinct: Array<{ chunk: Uint8Array; place: number }> = [];
-  const which = (chunk: Chunk, place: number): number => {
-    // Only a render just made is stored, and its fragments are in memory.
-    if (!(chunk instanceof Uint8Array)) throw new TypeError('a render to store must hold its fragments in memory');
-    // The same chunk, or (after crossing from a worker, which need not keep them one object) the same bytes.
-    const found = distinct.findIndex(({ chunk: stored }) => stored === chunk || (stored.length === chunk.length && Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).equals(chunk)));
-    return found >= 0 ? found : distinct.push({ chunk, place }) - 1;
+  return encodeParts(fragments, serialize({ item: dates, diagnostics: result.diagnostics, references: result.references }), place);
+}
+
+/** Where a format's chunk lies in a copy of the feeds, preferably that format's own; undefined when in none. */
+export type ChunkPlace = (format: FeedFormat, chunk: Chunk) => PartReference | undefined;
+
+/** A render entry's parts from its fragments and its serialized small fields (see encodeRender). */
+function encodeParts(fragments: ItemFragments, fields: Uint8Array, place?: ChunkPlace): { parts: Array<Chunk | PartReference>; layout: Uint8Array } {
+  // Each distinct part once, with the first place (index in its fragment) it holds.
+  const distinct: Array<{ part: Chunk | PartReference; place: number }> = [];
+  const which = (format: FeedFormat, chunk: Chunk, index: number): number => {
+    const reference = place?.(format, chunk);
+    const found = reference
+      ? distinct.findIndex(({ part }) => part instanceof PartReference && part.copy === reference.copy && part.offset === reference.offset)
+      : // The same chunk, or (after crossing from a worker, which need not keep them one object) the same bytes.
+        distinct.findIndex(({ part }) => part === chunk || (part instanceof Uint8Array && chunk instanceof Uint8Array && part.length === chunk.length && Buffer.from(part.buffer, part.byteOffset, part.byteLength).equals(chunk)));
+    return found >= 0 ? found : distinct.push({ part: reference ?? chunk, place: index }) - 1;
   };
-  const fragmentChunks = FORMAT_NAMES.map((format) => fragments[format].map((chunk, place) => which(chunk, place)));
+  const fragmentParts = FORMAT_NAMES.map((format) => fragments[format].map((chunk, index) => which(format, chunk, index)));
   // Stored by place (a stable sort keeps the formats' order within one): every fragment's chunks
   // then lie in the file in their own order — RSS head, Atom head, JSON, the shared HTML section,
   // RSS tail, Atom tail — so each feed reads its items in one ascending sweep (output/spans.ts).
   const order = distinct.map((_, index) => index).sort((a, b) => distinct[a]!.place - distinct[b]!.place);
   const partOf = new Map(order.map((index, position) => [index, position + 1]));
   const layout: number[] = [];
-  for (const indices of fragmentChunks) layout.push(indices.length, ...indices.map((index) => partOf.get(index)!));
-  const chunks = order.map((index) => distinct[index]!.chunk);
-  if (chunks.length > MAX_CHUNKS) throw new TypeError(`a render has ${chunks.length} chunks`);
+  for (const indices of fragmentParts) layout.push(indices.length, ...indices.map((index) => partOf.get(index)!));
+  if (order.length > MAX_CHUNKS) throw new TypeError(`a render has ${order.length} chunks`);
   const layoutBytes = Uint8Array.from([layout.length, ...layout]);
-  const fields = serialize({ item: dates, diagnostics: result.diagnostics, references: result.references });
-  // In parts: the chunks are the very buffers the feeds are written from, not copies of them.
-  return { parts: framedParts([Buffer.concat([layoutBytes, fields]), ...chunks]), layout: layoutBytes };
+  // The chunks are the very buffers the feeds are written from, not copies of them.
+  return { parts: [Buffer.concat([layoutBytes, fields]), ...order.map((index) => distinct[index]!.part)], layout: layoutBytes };
 }
+
+/** The bytes of a render's fragments, a chunk two formats share counted once. */
+function fragmentBytes(fragments: ItemFragments): number {
+  const seen = new Set<Chunk>();
+  let bytes = 0;
+  for (const format of FORMAT_NAMES) {
+    for (const chunk of fragments[format]) {
+      if (seen.has(chunk)) continue;
+      seen.add(chunk);
+      bytes += chunk.length;
+    }
+  }
+  return bytes;
+}
+
+/**
+ * Fragments a build holds for the feed copies before it writes further renders to the cache file
+ * at once (see PostCache.deferred): 10,000 posts of the bench's kind come to about 110 MB. Tests
+ * lower it.
+ */
+export const CACHE_HOLDING = { deferredBytes: 384 << 20 };
 
 /** Chunks a render entry may have: its layout counts them in bytes. */
 const MAX_CHUNKS = 254;

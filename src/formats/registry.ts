@@ -125,14 +125,20 @@ export function serializeFeeds(documents: readonly FeedDocument[]): OutputFile[]
 }
 
 /** An output file held as chunks; `contents` joins them only when asked (tests, the library API). */
-export function outputFile(format: FeedFormat, path: string, chunks: readonly Chunk[], items: number): OutputFile {
+export function outputFile(format: FeedFormat, path: string, chunks: readonly Chunk[], items: number, copyAt?: string): OutputFile {
   return {
     format,
     path,
     chunks,
     items,
+    ...(copyAt !== undefined ? { copyAt } : {}),
     get contents() {
       return joinChunks(chunks).toString('utf8');
     },
   };
+}
+
+/** `file` with the path of a copy of its bytes the cache keeps (see OutputFile.copyAt). */
+export function withCopy(file: OutputFile, copyAt: string): OutputFile {
+  return outputFile(file.format, file.path, file.chunks ?? [Buffer.from(file.contents, 'utf8')], file.items, copyAt);
 }

@@ -8,13 +8,15 @@
 // file or the new one, never half of one; the last build to finish wins. Failing to write only
 // costs the next build time.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, openSync, promises as fs, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { entryPieces, packHeader, type EntryValue } from '../cache/pack.js';
-import type { FileSpan, SpanSource } from '../model.js';
-import { ADDED_PREFIX, CACHE_FILE, CONFIG_MEMO_FILE, type ConfigMemo } from '../source/cache-file.js';
+import { crc32 } from 'node:zlib';
+import { entryPieces, packHeader, PartReference, type EntryValue } from '../cache/pack.js';
+import type { ChunkPlace } from '../cache/post-cache.js';
+import type { Chunk, FileSpan, OutputFile, SpanSource } from '../model.js';
+import { ADDED_PREFIX, CACHE_FILE, CONFIG_MEMO_FILE, FEED_COPY_NAME, type ConfigMemo } from '../source/cache-file.js';
 import { isAlive } from './lock.js';
-import { joinChunks, spanSource } from './spans.js';
+import { joinChunks, spanSource, writeChunks } from './spans.js';
 
 /** Bytes gathered before a write: one write per entry would be tens of thousands of calls. */
 const WRITE_BYTES = 1 << 20;
@@ -32,6 +34,8 @@ export class CacheLog {
   private pending: FileSpan[] = [];
   /** Why the file could not be written; once set, nothing more is, and the build keeps its bytes. */
   private problem: string | undefined;
+  /** Copies of the build's feeds written so far (writeFeedCopies): temporary names until keepAs. */
+  private copies: Array<{ temporary: string; name: string }> = [];
 
   /**
    * `dir`: the cache folder, created when the first entry is appended; `salt`: what the entries
@@ -77,8 +81,45 @@ export class CacheLog {
   }
 
   /**
-   * Writes out what is buffered and renames the file to `name` in the cache folder; returns why it
-   * could not, or undefined. The spans handed out stay readable: the descriptor stays open.
+   * Writes `files` — the feeds of the build whose entries this log holds — whole into the cache
+   * folder, to be kept beside the file by keepAs: a rendered post's fragments are then kept as
+   * where they lie in these copies (PartReference), not as a second copy of their bytes. Returns
+   * the copies' names, in the order of `files`, and where a format's chunk lies (with its
+   * checksum): in that format's own copy when it is there, so each feed is read back from one
+   * file; undefined once something could not be written (the entries then keep their bytes).
+   */
+  async writeFeedCopies(files: readonly OutputFile[]): Promise<{ names: string[]; place: ChunkPlace } | undefined> {
+    if (this.problem !== undefined) return undefined;
+    const id = randomBytes(6).toString('hex');
+    const places = files.map(() => new Map<Chunk, PartReference>());
+    try {
+      this.open();
+      const copies = files.map((file, index) => {
+        const temporary = temporaryPath(path.join(this.dir, CACHE_FILE));
+        unfinished.add(temporary);
+        this.copies.push({ temporary, name: `${CACHE_FILE}.feed-${id}-${index}` });
+        return writeCopy(temporary, index, file.chunks ?? [Buffer.from(file.contents, 'utf8')], places[index]!);
+      });
+      // Side by side, as writeOutput writes feeds: the thread pool copies them into the page cache
+      // while this thread reads the next batches and sums their chunks.
+      const failure = (await Promise.allSettled(copies)).find((outcome) => outcome.status === 'rejected');
+      if (failure) throw failure.reason;
+    } catch (error) {
+      this.fail(error, 'a copy of the feeds');
+      return undefined;
+    }
+    const place: ChunkPlace = (format, chunk) => {
+      for (const [index, file] of files.entries()) if (file.format === format && places[index]!.has(chunk)) return places[index]!.get(chunk);
+      for (const found of places) if (found.has(chunk)) return found.get(chunk);
+      return undefined;
+    };
+    return { names: this.copies.map((copy) => copy.name), place };
+  }
+
+  /**
+   * Writes out what is buffered and renames the file to `name` in the cache folder (and the feed
+   * copies to theirs, first); returns why it could not, or undefined. The spans handed out stay
+   * readable: the descriptor stays open.
    */
   keepAs(name: string): string | undefined {
     try {
@@ -92,6 +133,11 @@ export class CacheLog {
       return this.problem;
     }
     try {
+      for (const copy of this.copies) {
+        renameSync(copy.temporary, path.join(this.dir, copy.name));
+        unfinished.delete(copy.temporary);
+      }
+      this.copies = [];
       renameSync(this.temporary!, path.join(this.dir, name));
     } catch (error) {
       this.fail(error, name);
@@ -105,6 +151,11 @@ export class CacheLog {
 
   /** Removes the file and the folders made for it (a failed build leaves nothing), leaving any span still readable. */
   discard(): void {
+    for (const copy of this.copies) {
+      rmSync(copy.temporary, { force: true });
+      unfinished.delete(copy.temporary);
+    }
+    this.copies = [];
     if (this.temporary === undefined) return;
     rmSync(this.temporary, { force: true });
     unfinished.delete(this.temporary);
@@ -168,6 +219,18 @@ export class CacheLog {
   }
 }
 
+/** Writes `chunks` to a new `file`, noting where each chunk first lies in it (copy `copy`), with its checksum. */
+async function writeCopy(file: string, copy: number, chunks: readonly Chunk[], places: Map<Chunk, PartReference>): Promise<void> {
+  const handle = await fs.open(file, 'wx');
+  try {
+    await writeChunks(handle, chunks, (chunk, bytes, offset) => {
+      if (!places.has(chunk)) places.set(chunk, new PartReference(copy, offset, bytes.length, crc32(bytes)));
+    });
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Where `target` is written before it is renamed into place: beside it, named for this process. */
 function temporaryPath(target: string): string {
   return `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -206,6 +269,19 @@ function removeAbandoned(dir: string): void {
 /** The name of a new file of added entries. */
 export function addedFileName(): string {
   return `${ADDED_PREFIX}${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * Removes the feed copies a whole rewrite no longer refers to (all but `kept`). A concurrent build
+ * may lose a copy its own file refers to: its next build renders those posts again (the last
+ * build to finish wins, as with the cache file itself).
+ */
+export function removeFeedCopies(dir: string, kept: readonly string[]): void {
+  try {
+    for (const name of readdirSync(dir)) if (FEED_COPY_NAME.test(name) && !kept.includes(name)) rmSync(path.join(dir, name), { force: true });
+  } catch {
+    // Left for the next rewrite: nothing refers to them.
+  }
 }
 
 /** Removes the files of added entries a whole rewrite folded in (`added`: names in `dir`). */

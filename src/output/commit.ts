@@ -16,7 +16,7 @@ import type { Chunk, OutputFile } from '../model.js';
 import { OutputError, WriteInterrupted } from './errors.js';
 import { acquireLock } from './lock.js';
 import { JOURNAL, outputNamesProblem, reservedOutputName, STAGING_PREFIX } from './names.js';
-import { chunkBatches } from './spans.js';
+import { chunkBatches, writeChunks } from './spans.js';
 
 export interface WrittenFile {
   path: string;
@@ -126,12 +126,14 @@ async function writeLocked(outDir: string, files: readonly OutputFile[], signal:
       if (signal?.aborted) break;
       const target = path.join(outDir, file.path);
       const size = byteLength(file);
-      const changed = !(await sameBytes(target, file, size));
+      const changed = !((file.copyAt !== undefined && (await sameFile(target, file.copyAt))) || (await sameBytes(target, file, size)));
       results.push({ path: target, bytes: size, items: file.items, changed });
       if (!changed) continue;
       // The files are written side by side: the thread pool copies them into the page cache and
       // syncs them on every core, while this thread compares the next one.
-      writing.push(writeDurably(path.join(staging, file.path), pieces(file), 'wx'));
+      const stagedFile = path.join(staging, file.path);
+      const write = () => writeDurably(stagedFile, pieces(file), 'wx');
+      writing.push(file.copyAt !== undefined ? linkDurably(file.copyAt, stagedFile, size).catch(write) : write());
       staged.push(file.path);
     }
     // Every write settles before anything is removed or committed; the first failure is the one told.
@@ -278,35 +280,45 @@ async function sameBytes(file: string, output: OutputFile, size: number): Promis
   return position === existing.length;
 }
 
+/** Whether `file` is the very file `copy` is (a hard link of it): then it holds its bytes. */
+async function sameFile(file: string, copy: string): Promise<boolean> {
+  try {
+    const [target, kept] = await Promise.all([fs.lstat(file), fs.stat(copy)]);
+    return target.isFile() && target.ino === kept.ino && target.dev === kept.dev;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Puts `copy` (the cache's copy of a feed, OutputFile.copyAt) at `file` as a hard link, synced:
+ * the feed's bytes are on disk once. Throws when it cannot (another file system, no hard links,
+ * the copy gone or not of `size` bytes): the caller writes the bytes instead.
+ */
+async function linkDurably(copy: string, file: string, size: number): Promise<void> {
+  await fs.link(copy, file);
+  try {
+    const handle = await fs.open(file, 'r');
+    try {
+      if ((await handle.stat()).size !== size) throw new Error('the copy is not the size of the feed');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    await fs.rm(file, { force: true });
+    throw error;
+  }
+}
+
 async function writeDurably(file: string, chunks: readonly Chunk[], flag: 'w' | 'wx'): Promise<void> {
   const handle = await fs.open(file, flag);
   try {
-    // Each batch is written before the next is read: it may point into a window the next reuses.
-    for (let batch of chunkBatches(chunks)) {
-      // writev may write less than asked (a full disk is an error, not a short write, but be exact).
-      while (batch.length > 0) {
-        const { bytesWritten } = await handle.writev(batch);
-        batch = remainderAfter(batch, bytesWritten);
-      }
-    }
+    await writeChunks(handle, chunks);
     await handle.sync();
   } finally {
     await handle.close();
   }
-}
-
-/** What is left of `chunks` once their first `written` bytes are out. */
-function remainderAfter(chunks: readonly Uint8Array[], written: number): Uint8Array[] {
-  const rest: Uint8Array[] = [];
-  for (const chunk of chunks) {
-    if (written >= chunk.length) {
-      written -= chunk.length;
-      continue;
-    }
-    rest.push(written > 0 ? chunk.subarray(written) : chunk);
-    written = 0;
-  }
-  return rest;
 }
 
 async function syncDirectory(directory: string): Promise<void> {

@@ -3,6 +3,7 @@
 // only when the feed is written, through one reused window per file, so a build never holds every
 // item of every feed at once.
 import { closeSync, readSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import type { Chunk, FileSpan, SpanSource } from '../model.js';
 import { OutputError } from './errors.js';
 
@@ -85,6 +86,42 @@ export function* chunkBatches(chunks: readonly Chunk[]): Generator<Uint8Array[]>
     index = last + 1;
   }
   if (batch.length > 0) yield batch;
+}
+
+/**
+ * Writes the chunks' bytes, in order, through `handle` (at its current end); `visit` sees each
+ * chunk with its bytes and its offset in what is written, before they are written.
+ */
+export async function writeChunks(handle: FileHandle, chunks: readonly Chunk[], visit?: (chunk: Chunk, bytes: Uint8Array, offset: number) => void): Promise<void> {
+  let position = 0;
+  let next = 0;
+  // A batch holds one buffer per chunk, in order; it is written before the next is read (it may
+  // point into a window the next reuses).
+  for (let batch of chunkBatches(chunks)) {
+    for (const bytes of batch) {
+      visit?.(chunks[next++]!, bytes, position);
+      position += bytes.length;
+    }
+    // writev may write less than asked (a full disk is an error, not a short write, but be exact).
+    while (batch.length > 0) {
+      const { bytesWritten } = await handle.writev(batch);
+      batch = remainderAfter(batch, bytesWritten);
+    }
+  }
+}
+
+/** What is left of `chunks` once their first `written` bytes are out. */
+function remainderAfter(chunks: readonly Uint8Array[], written: number): Uint8Array[] {
+  const rest: Uint8Array[] = [];
+  for (const chunk of chunks) {
+    if (written >= chunk.length) {
+      written -= chunk.length;
+      continue;
+    }
+    rest.push(written > 0 ? chunk.subarray(written) : chunk);
+    written = 0;
+  }
+  return rest;
 }
 
 /** How many bytes the chunks hold together, spans included, without reading any. */

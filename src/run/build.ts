@@ -5,7 +5,7 @@ import path from 'node:path';
 import { authorIndex } from '../config/authors.js';
 import type { Config, ConfigInput } from '../config/schema.js';
 import { loadAuthorsFile } from '../source/authors-file.js';
-import { serializeFeeds } from '../formats/registry.js';
+import { serializeFeeds, withCopy } from '../formats/registry.js';
 import { assignIdentities } from '../identity/assign.js';
 import { checkOutputPlacement } from '../output/placement.js';
 import { postMedia } from '../source/media.js';
@@ -87,8 +87,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     result = await buildWith(options, stages);
   } finally {
     // Written only after a successful build: a failed one leaves everything as it was.
-    const cache = await stages.finish(result?.ok === true);
-    if (result && cache) result.cache = cache;
+    const { report, copies } = await stages.finish(result?.ok === true, result?.files);
+    if (result && report) result.cache = report;
+    // The cache kept these feeds whole: writeOutput links those copies instead of writing the bytes again.
+    if (result && copies) result.files = result.files.map((file, index) => withCopy(file, copies[index]!));
   }
   return result;
 }

@@ -3,12 +3,13 @@
 // whichever way they were made, so output and diagnostics never depend on it.
 import type { Config } from '../config/schema.js';
 import { cacheSalt, PostCache } from '../cache/post-cache.js';
-import type { ItemFragments, Post, Site } from '../model.js';
+import path from 'node:path';
+import type { ItemFragments, OutputFile, Post, Site } from '../model.js';
 import type { BuildMemo } from './build-memo.js';
 import { bodyFrom, detachBody, type DetachedParse, type LeftBody } from './detached-body.js';
 import type { AuthorIndex, ParseResult } from '../parse/post.js';
 import { postResolver } from '../render/references.js';
-import { addedFileName, CacheLog, removeAddedFiles, writeConfigMemo } from '../output/cache-file.js';
+import { addedFileName, CacheLog, removeAddedFiles, removeFeedCopies, writeConfigMemo } from '../output/cache-file.js';
 import { CACHE_FILE, codeFingerprint, readCacheFile, type ConfigMemo } from '../source/cache-file.js';
 import { sourceText, type PostFile } from '../source/posts.js';
 import type { RenderContext, RenderResult } from './render-work.js';
@@ -287,30 +288,45 @@ export class PostStages {
     }
   }
 
-  /** Stops the workers and, when `completed`, keeps what this build parsed and rendered in the cache. */
-  async finish(completed: boolean): Promise<CacheReport | undefined> {
+  /**
+   * Stops the workers and, when `completed`, keeps what this build parsed and rendered in the
+   * cache; `files` are the build's feeds, kept beside the cache when it is written whole so its
+   * renders can point into them. Returns what the cache did, and the paths of those copies (by the
+   * place of their file in `files`), for writeOutput to link into the output folder.
+   */
+  async finish(completed: boolean, files: readonly OutputFile[] = []): Promise<{ report?: CacheReport; copies?: string[] }> {
     await this.pool.close();
     // A build that failed before it parsed anything may still be opening the cache.
     await this.opening;
     const { cache, log, cacheDir } = this;
-    if (!cache || !log || cacheDir === undefined) return undefined;
+    if (!cache || !log || cacheDir === undefined) return {};
     let problem = this.damage;
+    let copies: string[] | undefined;
     if (!completed) log.discard();
     else {
       if (cache.problem) problem ??= `${cache.problem}; rebuilt`;
       // Written whole whatever was wrong before: a damaged file is rebuilt this way.
       const plan = this.damage !== undefined ? 'whole' : cache.writePlan(this.addedFiles.length);
       let unwritten: string | undefined;
-      if (plan === 'add') unwritten = log.keepAs(addedFileName());
+      if (plan === 'add') {
+        for (const [key, value] of cache.heldEntries()) log.append(key, value);
+        unwritten = log.keepAs(addedFileName());
+      }
       else if (plan === 'whole') {
-        for (const [key, value] of cache.usedStoredEntries()) log.append(key, value);
+        const kept = files.length > 0 && cache.holdsRenders ? await log.writeFeedCopies(files) : undefined;
+        for (const [key, value] of cache.wholeEntries(this.renderKeys, kept)) log.append(key, value);
         unwritten = log.keepAs(CACHE_FILE);
-        if (!unwritten) removeAddedFiles(cacheDir, this.addedFiles);
+        if (!unwritten) {
+          removeAddedFiles(cacheDir, this.addedFiles);
+          removeFeedCopies(cacheDir, kept?.names ?? []);
+          copies = kept?.names.map((name) => path.join(cacheDir, name));
+        }
       } else log.discard();
       problem ??= unwritten;
       if (this.configMemo) problem ??= writeConfigMemo(cacheDir, this.configMemo);
     }
-    return { dir: cacheDir, ...cache.counts, ...(this.memo ? { memo: this.memo } : {}), ...(problem ? { problem } : {}) };
+    const report = { dir: cacheDir, ...cache.counts, ...(this.memo ? { memo: this.memo } : {}), ...(problem ? { problem } : {}) };
+    return { report, ...(copies ? { copies } : {}) };
   }
 
   private poolStart(): PoolStart {

@@ -4,7 +4,9 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, promises as fs, read as readFd, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { headerKind, packHeader, readPack, type StoredValue } from '../cache/pack.js';
+import { crc32 } from 'node:zlib';
+import { headerKind, packHeader, readPack, type CopyResolver, type PartReference, type StoredValue } from '../cache/pack.js';
+import type { Chunk, SpanSource } from '../model.js';
 import { readFully, spanSource } from '../output/spans.js';
 
 export const CACHE_FILE = 'posts.cache';
@@ -13,7 +15,11 @@ export const CACHE_FILE = 'posts.cache';
  * output/cache-file.ts); a temporary file (`posts.cache.tmp-…`) never matches.
  */
 export const ADDED_PREFIX = `${CACHE_FILE}.add-`;
-
+/**
+ * A build's feeds, kept whole beside the cache file (see output/cache-file.ts): a rendered post's
+ * fragments are kept as where they lie in these, not as a second copy of their bytes.
+ */
+export const FEED_COPY_NAME = /^posts\.cache\.feed-[0-9a-f]{12}-[0-9]{1,3}$/;
 /** Larger than this is not a file postfeed wrote for any archive it can build; ignored. */
 const MAX_CACHE_BYTES = 1536 * 1024 * 1024;
 
@@ -57,6 +63,13 @@ export async function readCacheFile(dir: string, salt: string): Promise<CacheRea
 }
 
 async function readOne(file: string, salt: string, window: Window): Promise<{ entries: Map<string, StoredValue>; problem?: string; missing?: true }> {
+  const copies = new FeedCopies(path.dirname(file));
+  const read = await readOneWith(file, salt, window, copies);
+  copies.close();
+  return copies.problem && !read.problem ? { ...read, problem: copies.problem } : read;
+}
+
+async function readOneWith(file: string, salt: string, window: Window, copies: FeedCopies): Promise<{ entries: Map<string, StoredValue>; problem?: string; missing?: true }> {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -76,18 +89,68 @@ async function readOne(file: string, salt: string, window: Window): Promise<{ en
     if (stat.size <= CACHE_READING.wholeFileBytes) {
       // Read at once and kept: values are views of it, fragments written to the feeds from it.
       const bytes = await readWhole(fd, stat.size);
-      return readPack({ size: bytes.length, bytesAt: (offset, length) => bytes.subarray(offset, offset + length), uint32At: (offset) => bytes.readUInt32LE(offset), keep: (view) => view, partAt: (offset, length) => bytes.subarray(offset, offset + length) }, salt);
+      return readPack({ size: bytes.length, bytesAt: (offset, length) => bytes.subarray(offset, offset + length), uint32At: (offset) => bytes.readUInt32LE(offset), keep: (view) => view, partAt: (offset, length) => bytes.subarray(offset, offset + length), copies }, salt);
     }
     // Larger: through the window, keeping copies of the small values and spans of the fragments.
     // The descriptor stays open while spans of the file are in use, and closes once none is.
     const source = spanSource(fd);
     spansOpen = true;
     window.attach(fd, stat.size);
-    return readPack({ size: stat.size, bytesAt: (offset, length) => window.bytesAt(offset, length), uint32At: (offset) => window.uint32At(offset), keep: (view) => Buffer.from(view), partAt: (offset, length) => ({ source, offset, length }) }, salt);
+    return readPack({ size: stat.size, bytesAt: (offset, length) => window.bytesAt(offset, length), uint32At: (offset) => window.uint32At(offset), keep: (view) => Buffer.from(view), partAt: (offset, length) => ({ source, offset, length }), copies }, salt);
   } catch (error) {
     return { entries: new Map(), problem: `it cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
   } finally {
     if (!spansOpen) closeSync(fd);
+  }
+}
+
+/**
+ * The feed copies one cache file refers to, opened when its FEED_COPIES_KEY entry is read. Each
+ * reference is checked against the copy's bytes (read through a window per copy: a file's
+ * references into one copy come in ascending order) before it is handed out as a span of the
+ * copy; the copy stays open while spans of it are in use. A copy that is gone leaves its entries
+ * out (the build that wrote the cache may not have kept it, see output/cache-file.ts); one whose
+ * bytes no longer match — a feed edited in place, the copies being hard links of the feeds — is
+ * damage, said once.
+ */
+class FeedCopies implements CopyResolver {
+  private opened: Array<{ name: string; source: SpanSource; size: number; window: Window } | undefined> = [];
+  problem: string | undefined;
+
+  constructor(private readonly dir: string) {}
+
+  copies(names: readonly string[]): void {
+    this.close();
+    this.opened = names.map((name) => {
+      if (!FEED_COPY_NAME.test(name)) return undefined;
+      let fd: number;
+      try {
+        fd = openSync(path.join(this.dir, name), 'r');
+      } catch {
+        return undefined;
+      }
+      const window = new Window();
+      const size = fstatSync(fd).size;
+      window.attach(fd, size);
+      return { name, source: spanSource(fd), size, window };
+    });
+  }
+
+  resolve(reference: PartReference): Chunk | undefined {
+    const copy = this.opened[reference.copy];
+    if (!copy) return undefined;
+    const { offset, length } = reference;
+    if (offset + length > copy.size || crc32(copy.window.bytesAt(offset, length)) !== reference.crc) {
+      this.problem ??= `${copy.name} no longer holds what the cache file says it does (a feed changed in place?)`;
+      return undefined;
+    }
+    return { source: copy.source, offset, length };
+  }
+
+  /** Lets go of the windows; the copies stay open while their spans are in use. */
+  close(): void {
+    for (const copy of this.opened) copy?.window.release();
+    this.opened = [];
   }
 }
 
@@ -129,6 +192,11 @@ class Window {
   attach(fd: number, size: number): void {
     this.fd = fd;
     this.size = size;
+    this.start = this.end = 0;
+  }
+
+  release(): void {
+    this.buffer = undefined;
     this.start = this.end = 0;
   }
 
