@@ -160,7 +160,8 @@ export type Chunk = Uint8Array | FileSpan;
 
 /**
  * `length` bytes at `offset` of a file this process holds open: what a build wrote to its cache
- * file is read back from there when the feeds are written, instead of being held meanwhile.
+ * file is read back from there when the feeds are written, instead of being held meanwhile; a
+ * cached render's fragments, from the cache file or the copies of the feeds kept beside it.
  */
 export interface FileSpan {
   readonly source: SpanSource;

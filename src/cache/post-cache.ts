@@ -4,8 +4,10 @@
 // site and the media it attaches — and it is used only if every reference to another post it
 // resolved still resolves the same way. Keys also hold postfeed's code and V8's version, so an
 // upgrade never reuses an entry. A build entry remembers a whole build (run/build-memo.ts), and a
-// "latest" entry points to the last one made for the same files and settings. The store itself
-// is source/cache-file.ts and output/cache-file.ts.
+// "latest" entry points to the last one made for the same files and settings. A render's
+// fragments are stored as their bytes, or as references to where they lie in copies of the feeds
+// kept beside the cache file (see wholeEntries). The store itself is source/cache-file.ts and
+// output/cache-file.ts.
 import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import { FORMAT_NAMES } from '../formats/registry.js';
@@ -31,8 +33,8 @@ export class PostCache {
   /**
    * Renders made by this build and not yet written, by key: kept until the feeds are made, to be
    * stored as where their fragments lie in copies of the feeds (wholeEntries) — not as a second
-   * copy of their bytes. Up to DEFERRED_BYTES of fragments; the renders after that go to the log
-   * at once, so a huge archive is never held.
+   * copy of their bytes. Up to CACHE_HOLDING.deferredBytes of fragments; the renders after that
+   * go to the log at once, so a huge archive is never held whole.
    */
   private readonly deferred = new Map<string, RenderResult>();
   private deferredBytes = 0;
@@ -163,7 +165,7 @@ export class PostCache {
   }
 
   /**
-   * Keeps a render: until the feeds are made while within DEFERRED_BYTES (see `deferred`), else
+   * Keeps a render: until the feeds are made while within CACHE_HOLDING (see `deferred`), else
    * in the log at once — then returned with its fragments as spans of the cache file they were
    * just written to, so the build need not hold them (or as it was, if the file could not be written).
    */

@@ -1,12 +1,15 @@
 // Writing the post cache. A build appends each entry it makes to a temporary file as the entry is
-// made (CacheLog), so what it parsed and rendered is never all held at once: a rendered item's
-// fragments are read back from that file when the feeds are written (output/spans.ts). When the
-// build succeeds the file is renamed into place — as a file of added entries (`posts.cache.add-…`)
+// made (CacheLog). Its renders are held until the feeds are made (cache/post-cache.ts), then the
+// feeds are written whole beside the file (writeFeedCopies) and the renders stored as where their
+// fragments lie in those copies — which writeOutput links into the output folder, so a feed's
+// bytes are on disk once. Renders past what a build holds go to the file at once and are read
+// back from it when the feeds are written (output/spans.ts). When the build succeeds the file is
+// renamed into place — as a file of added entries (`posts.cache.add-…`, renders with their bytes)
 // when the build changed little, so one edit of a large archive writes kilobytes, or with the
-// stored entries still in use appended, as the whole cache, which replaces the main file and the
-// added files this build read. A reader — another build running at the same time — sees the old
-// file or the new one, never half of one; the last build to finish wins. Failing to write only
-// costs the next build time.
+// stored entries still in use appended, as the whole cache, which replaces the main file, the
+// added files this build read and the copies it no longer refers to. A reader — another build
+// running at the same time — sees the old file or the new one, never half of one; the last build
+// to finish wins. Failing to write only costs the next build time.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, openSync, promises as fs, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
