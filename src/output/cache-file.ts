@@ -17,7 +17,7 @@ import { crc32 } from 'node:zlib';
 import { entryPieces, packHeader, PartReference, type EntryValue } from '../cache/pack.js';
 import type { ChunkPlace } from '../cache/post-cache.js';
 import type { Chunk, FileSpan, OutputFile, SpanSource } from '../model.js';
-import { ADDED_PREFIX, CACHE_FILE, CONFIG_MEMO_FILE, FEED_COPY_NAME, type ConfigMemo } from '../source/cache-file.js';
+import { ADDED_PREFIX, CACHE_FILE, CONFIG_MEMO_FILE, feedCopyName, isFeedCopyName, type ConfigMemo } from '../source/cache-file.js';
 import { isAlive } from './lock.js';
 import { joinChunks, spanSource, writeChunks } from './spans.js';
 
@@ -100,7 +100,7 @@ export class CacheLog {
       const copies = files.map((file, index) => {
         const temporary = temporaryPath(path.join(this.dir, CACHE_FILE));
         unfinished.add(temporary);
-        this.copies.push({ temporary, name: `${CACHE_FILE}.feed-${id}-${index}` });
+        this.copies.push({ temporary, name: feedCopyName(id, index) });
         return writeCopy(temporary, index, file.chunks ?? [Buffer.from(file.contents, 'utf8')], places[index]!);
       });
       // Side by side, as writeOutput writes feeds: the thread pool copies them into the page cache
@@ -281,7 +281,7 @@ export function addedFileName(): string {
  */
 export function removeFeedCopies(dir: string, kept: readonly string[]): void {
   try {
-    for (const name of readdirSync(dir)) if (FEED_COPY_NAME.test(name) && !kept.includes(name)) rmSync(path.join(dir, name), { force: true });
+    for (const name of readdirSync(dir)) if (isFeedCopyName(name) && !kept.includes(name)) rmSync(path.join(dir, name), { force: true });
   } catch {
     // Left for the next rewrite: nothing refers to them.
   }

@@ -15,11 +15,20 @@ export const CACHE_FILE = 'posts.cache';
  * output/cache-file.ts); a temporary file (`posts.cache.tmp-…`) never matches.
  */
 export const ADDED_PREFIX = `${CACHE_FILE}.add-`;
+const FEED_COPY_PREFIX = `${CACHE_FILE}.feed-`;
 /**
  * A build's feeds, kept whole beside the cache file (see output/cache-file.ts): a rendered post's
- * fragments are kept as where they lie in these, not as a second copy of their bytes.
+ * fragments are kept as where they lie in these, not as a second copy of their bytes. Named for
+ * the build (12 hex digits) and the place of the feed in the build's files.
  */
-export const FEED_COPY_NAME = /^posts\.cache\.feed-[0-9a-f]{12}-[0-9]{1,3}$/;
+export function feedCopyName(build: string, index: number): string {
+  return `${FEED_COPY_PREFIX}${build}-${index}`;
+}
+
+/** Whether `name` is one feedCopyName makes: only those are opened or removed as copies. */
+export function isFeedCopyName(name: string): boolean {
+  return name.startsWith(FEED_COPY_PREFIX) && /^[0-9a-f]{12}-[0-9]{1,3}$/.test(name.slice(FEED_COPY_PREFIX.length));
+}
 /** Larger than this is not a file postfeed wrote for any archive it can build; ignored. */
 const MAX_CACHE_BYTES = 1536 * 1024 * 1024;
 
@@ -122,15 +131,17 @@ class FeedCopies implements CopyResolver {
   copies(names: readonly string[]): void {
     this.close();
     this.opened = names.map((name) => {
-      if (!FEED_COPY_NAME.test(name)) return undefined;
-      let fd: number;
+      if (!isFeedCopyName(name)) return undefined;
+      let fd: number | undefined;
+      let size: number;
       try {
         fd = openSync(path.join(this.dir, name), 'r');
+        size = fstatSync(fd).size;
       } catch {
+        if (fd !== undefined) closeSync(fd);
         return undefined;
       }
       const window = new Window();
-      const size = fstatSync(fd).size;
       window.attach(fd, size);
       return { name, source: spanSource(fd), size, window };
     });
