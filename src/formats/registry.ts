@@ -105,21 +105,39 @@ function textAround(markedText: string): { before: string; after: string } | und
   return { before: markedText.slice(0, at), after: markedText.slice(at + MARKED_SECTION.length) };
 }
 
+/** A feed's envelope as the bytes its file is made of: `head`, each item after the first preceded by `separator`, `tail`. */
+export interface EnvelopeBytes {
+  format: FeedFormat;
+  head: Buffer;
+  separator: Buffer;
+  tail: Buffer;
+}
+
+/** The envelope of `document` (whose items do not matter but for whether there are any), gated when XML. */
+export function envelopeBytes(document: Omit<FeedDocument, 'items'>, hasItems: boolean): EnvelopeBytes {
+  const spec = FEED_FORMATS[document.format];
+  const envelope = spec.envelope(document, hasItems);
+  // The envelope alone, with no items: the document's every other character.
+  if (spec.xmlNamespaces) assertWellFormed(envelope.head + envelope.tail, document.path);
+  return {
+    format: document.format,
+    head: Buffer.from(envelope.head, 'utf8'),
+    separator: Buffer.from(envelope.separator, 'utf8'),
+    tail: Buffer.from(envelope.tail, 'utf8'),
+  };
+}
+
 /** Each document as the chunks of its file: envelope and item fragments, never joined into one string or buffer. */
 export function serializeFeeds(documents: readonly FeedDocument[]): OutputFile[] {
   return documents.map((document) => {
-    const spec = FEED_FORMATS[document.format];
     const { items, ...rest } = document;
-    const envelope = spec.envelope(rest, items.length > 0);
-    // The envelope alone, with no items: the document's every other character.
-    if (spec.xmlNamespaces) assertWellFormed(envelope.head + envelope.tail, document.path);
-    const separator = Buffer.from(envelope.separator, 'utf8');
-    const chunks: Chunk[] = [Buffer.from(envelope.head, 'utf8')];
+    const { head, separator, tail } = envelopeBytes(rest, items.length > 0);
+    const chunks: Chunk[] = [head];
     for (const [index, fragment] of items.entries()) {
       if (index > 0 && separator.length > 0) chunks.push(separator);
       chunks.push(...fragment);
     }
-    chunks.push(Buffer.from(envelope.tail, 'utf8'));
+    chunks.push(tail);
     return outputFile(document.format, document.path, chunks, items.length);
   });
 }

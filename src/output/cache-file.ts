@@ -16,10 +16,12 @@ import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { entryPieces, packHeader, PartReference, type EntryValue } from '../cache/pack.js';
 import type { ChunkPlace } from '../cache/post-cache.js';
-import type { Chunk, FileSpan, OutputFile, SpanSource } from '../model.js';
+import type { FileHandle } from 'node:fs/promises';
+import type { EnvelopeBytes } from '../formats/registry.js';
+import type { Chunk, FileSpan, ItemFragments, OutputFile, SpanSource } from '../model.js';
 import { ADDED_PREFIX, CACHE_FILE, CONFIG_MEMO_FILE, feedCopyName, isFeedCopyName, type ConfigMemo } from '../source/cache-file.js';
 import { isAlive } from './lock.js';
-import { joinChunks, spanSource, writeChunks } from './spans.js';
+import { chunksLength, isSpan, joinChunks, spanSource, writeChunks } from './spans.js';
 
 /** Bytes gathered before a write: one write per entry would be tens of thousands of calls. */
 const WRITE_BYTES = 1 << 20;
@@ -91,9 +93,18 @@ export class CacheLog {
    * checksum): in that format's own copy when it is there, so each feed is read back from one
    * file; undefined once something could not be written (the entries then keep their bytes).
    */
-  async writeFeedCopies(files: readonly OutputFile[]): Promise<{ names: string[]; place: ChunkPlace } | undefined> {
-    if (this.problem !== undefined) return undefined;
+  async writeFeedCopies(files: readonly OutputFile[], streamed?: FeedCopyStream): Promise<{ names: string[]; place: ChunkPlace } | undefined> {
+    if (this.problem !== undefined) {
+      await streamed?.abandon();
+      return undefined;
+    }
     const id = randomBytes(6).toString('hex');
+    // Written as the items came, when the feeds came out exactly as written then.
+    const written = await streamed?.finish(files);
+    if (written) {
+      for (const [index, temporary] of written.temporaries.entries()) this.copies.push({ temporary, name: feedCopyName(id, index) });
+      return { names: this.copies.map((copy) => copy.name), place: placeIn(files, written.places) };
+    }
     const places = files.map(() => new Map<Chunk, PartReference>());
     try {
       this.open();
@@ -111,12 +122,27 @@ export class CacheLog {
       this.fail(error, 'a copy of the feeds');
       return undefined;
     }
-    const place: ChunkPlace = (format, chunk) => {
-      for (const [index, file] of files.entries()) if (file.format === format && places[index]!.has(chunk)) return places[index]!.get(chunk);
-      for (const found of places) if (found.has(chunk)) return found.get(chunk);
+    return { names: this.copies.map((copy) => copy.name), place: placeIn(files, places) };
+  }
+
+  /**
+   * Starts writing copies of the feeds whose envelopes are `envelopes` (in the order of the
+   * files), to be given their items as they are rendered: see FeedCopyStream. Undefined once the
+   * log could not be written.
+   */
+  streamFeedCopies(envelopes: readonly EnvelopeBytes[]): FeedCopyStream | undefined {
+    if (this.problem !== undefined) return undefined;
+    try {
+      this.open();
+    } catch (error) {
+      this.fail(error);
       return undefined;
-    };
-    return { names: this.copies.map((copy) => copy.name), place };
+    }
+    return new FeedCopyStream(envelopes, () => {
+      const temporary = temporaryPath(path.join(this.dir, CACHE_FILE));
+      unfinished.add(temporary);
+      return temporary;
+    });
   }
 
   /**
@@ -220,6 +246,142 @@ export class CacheLog {
   private fail(error: unknown, name = CACHE_FILE): void {
     this.problem ??= `cannot write ${name} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
   }
+}
+
+/** Where a format's chunk lies (with its checksum): in that format's own copy when it is there, so each feed is read back from one file. */
+function placeIn(files: readonly OutputFile[], places: ReadonlyArray<ReadonlyMap<Chunk, PartReference>>): ChunkPlace {
+  return (format, chunk) => {
+    for (const [index, file] of files.entries()) if (file.format === format && places[index]!.has(chunk)) return places[index]!.get(chunk);
+    for (const found of places) if (found.has(chunk)) return found.get(chunk);
+    return undefined;
+  };
+}
+
+/** One feed's copy as it is written: the chunks given so far, and where each one lies. */
+interface StreamedCopy {
+  temporary: string;
+  envelope: EnvelopeBytes;
+  handle: Promise<FileHandle>;
+  /** Every chunk given, in order: the copy's bytes once they are written. */
+  given: Chunk[];
+  /** Chunks given and not yet handed to a write. */
+  pending: Chunk[];
+  /** Bytes handed to writes so far: where the pending chunks will start. */
+  end: number;
+  /** The write under way, if any (one at a time: each goes where the last one ended). */
+  writing: Promise<void> | undefined;
+  places: Map<Chunk, PartReference>;
+}
+
+/**
+ * Copies of a build's feeds written while its items are rendered. A cold build renders every post
+ * anew and would otherwise write the feeds' 150 MB (at 10,000 posts) only after the last item,
+ * while both cores wait; written as the items come, the bytes go to the page cache while the
+ * workers render the next ones. A feed's envelope is known before its items (its date is the
+ * newest post's, plan/feeds.ts), so each copy starts with its head; `finish` keeps the copies only
+ * if the feeds came out exactly as written — a feed grown too large, an item left out, another
+ * date: then they are removed, and the feeds are written whole after all (writeFeedCopies).
+ */
+export class FeedCopyStream {
+  private readonly copies: StreamedCopy[];
+  private failure: unknown;
+  private items = 0;
+
+  constructor(envelopes: readonly EnvelopeBytes[], newTemporary: () => string) {
+    this.copies = envelopes.map((envelope) => {
+      const temporary = newTemporary();
+      const handle = fs.open(temporary, 'wx');
+      handle.catch((error: unknown) => (this.failure ??= error));
+      return { temporary, envelope, handle, given: [], pending: [], end: 0, writing: undefined, places: new Map() };
+    });
+    for (const copy of this.copies) this.give(copy, [copy.envelope.head]);
+  }
+
+  /** The next item's fragments: written after the ones before, in every copy. */
+  append(fragments: ItemFragments): void {
+    if (this.failure !== undefined) return;
+    for (const copy of this.copies) {
+      const separator = copy.envelope.separator;
+      this.give(copy, this.items > 0 && separator.length > 0 ? [separator, ...fragments[copy.envelope.format]] : fragments[copy.envelope.format]);
+    }
+    this.items++;
+  }
+
+  /**
+   * Ends each copy with its tail, when `files` (the feeds made) are exactly the copies' bytes;
+   * returns the copies' temporary names and where their chunks lie, or undefined (nothing kept)
+   * when they are not or something could not be written.
+   */
+  async finish(files: readonly OutputFile[]): Promise<{ temporaries: string[]; places: Array<Map<Chunk, PartReference>> } | undefined> {
+    const same = this.failure === undefined && files.length === this.copies.length && this.copies.every((copy, index) => holdsExactly(copy, files[index]!));
+    if (same) for (const copy of this.copies) this.give(copy, [copy.envelope.tail]);
+    await this.settle();
+    if (!same || this.failure !== undefined) {
+      this.remove();
+      return undefined;
+    }
+    return { temporaries: this.copies.map((copy) => copy.temporary), places: this.copies.map((copy) => copy.places) };
+  }
+
+  /** Waits for the writes under way and removes the copies. */
+  async abandon(): Promise<void> {
+    this.failure ??= new Error('abandoned');
+    await this.settle();
+    this.remove();
+  }
+
+  private give(copy: StreamedCopy, chunks: readonly Chunk[]): void {
+    copy.given.push(...chunks);
+    copy.pending.push(...chunks);
+    this.write(copy);
+  }
+
+  /** Hands the copy's pending chunks to a write, unless one is under way (it does so when done). */
+  private write(copy: StreamedCopy): void {
+    if (copy.writing || copy.pending.length === 0 || this.failure !== undefined) return;
+    const chunks = copy.pending;
+    const start = copy.end;
+    copy.pending = [];
+    copy.end += chunksLength(chunks);
+    const index = this.copies.indexOf(copy);
+    copy.writing = copy.handle
+      .then((handle) =>
+        writeChunks(handle, chunks, (chunk, bytes, offset) => {
+          if (!copy.places.has(chunk)) copy.places.set(chunk, new PartReference(index, start + offset, bytes.length, crc32(bytes)));
+        }),
+      )
+      .then(
+        () => {
+          copy.writing = undefined;
+          this.write(copy);
+        },
+        (error: unknown) => {
+          this.failure ??= error;
+          copy.writing = undefined;
+        },
+      );
+  }
+
+  /** Waits until no write is under way, then closes the copies. */
+  private async settle(): Promise<void> {
+    for (const copy of this.copies) while (copy.writing) await copy.writing;
+    for (const copy of this.copies) await copy.handle.then((handle) => handle.close()).catch((error: unknown) => (this.failure ??= error));
+  }
+
+  private remove(): void {
+    for (const copy of this.copies) {
+      rmSync(copy.temporary, { force: true });
+      unfinished.delete(copy.temporary);
+    }
+  }
+}
+
+/** Whether `file` is the copy's chunks so far and then its tail: the same buffers, or the same bytes. */
+function holdsExactly(copy: StreamedCopy, file: OutputFile): boolean {
+  const chunks = file.chunks;
+  if (file.format !== copy.envelope.format || chunks === undefined || chunks.length !== copy.given.length + 1) return false;
+  const same = (a: Chunk, b: Chunk) => a === b || (!isSpan(a) && !isSpan(b) && Buffer.compare(a, b) === 0);
+  return copy.given.every((chunk, index) => same(chunk, chunks[index]!)) && same(copy.envelope.tail, chunks[copy.given.length]!);
 }
 
 /** Writes `chunks` to a new `file`, noting where each chunk first lies in it (copy `copy`), with its checksum. */

@@ -22,7 +22,7 @@ export function feedUrl(site: Site, config: Config, format: FeedFormat): string 
 }
 
 /** The feeds' date: their newest item's (or, for an empty feed, the newest post's), never the clock. */
-export function feedDate(items: readonly RenderedItem[], posts: readonly Post[]): Date {
+export function feedDate(items: ReadonlyArray<Pick<RenderedItem, 'date' | 'updated'>>, posts: readonly Post[]): Date {
   return newestDate(items.length > 0 ? items : posts);
 }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { authorIndex } from '../config/authors.js';
 import type { Config, ConfigInput } from '../config/schema.js';
 import { loadAuthorsFile } from '../source/authors-file.js';
-import { serializeFeeds, withCopy } from '../formats/registry.js';
+import { envelopeBytes, serializeFeeds, withCopy, type EnvelopeBytes } from '../formats/registry.js';
 import { assignIdentities } from '../identity/assign.js';
 import { checkOutputPlacement } from '../output/placement.js';
 import { postMedia } from '../source/media.js';
@@ -152,8 +152,11 @@ async function buildWith(options: BuildOptions, stages: PostStages): Promise<Bui
   const items: RenderedItem[] = [];
   const itemDiagnostics: Diagnostic[][] = [];
   const inputs = await renderInputs(selection.posts, read);
+  // The feeds' envelopes if every selected post becomes an item, for the cache's copies of the feeds
+  // (run/post-stages.ts): kept only if the feeds come out so.
+  const envelopes = planFeeds(site, config, [], feedDate(selection.posts, posts)).map((document) => envelopeBytes(document, inputs.length > 0));
   let characters = 0;
-  for await (const [index, rendered] of renderPosts(inputs, posts, read.site, stages)) {
+  for await (const [index, rendered] of renderPosts(inputs, posts, read.site, stages, envelopes)) {
     diagnostics.push(...rendered.diagnostics);
     itemDiagnostics.push(rendered.diagnostics);
     // Counted as items arrive, so a feed too large to hold stops the build before it is held.
@@ -211,9 +214,9 @@ async function renderInputs(selected: readonly Post[], read: Extract<ReadPosts, 
 }
 
 /** Each selected post rendered, in order, with its index. */
-async function* renderPosts(inputs: readonly RenderInput[], all: readonly Post[], site: Site, stages: PostStages): AsyncGenerator<[number, RenderResult]> {
+async function* renderPosts(inputs: readonly RenderInput[], all: readonly Post[], site: Site, stages: PostStages, envelopes: readonly EnvelopeBytes[]): AsyncGenerator<[number, RenderResult]> {
   let index = 0;
-  for await (const result of stages.render(inputs, site, all)) yield [index++, result];
+  for await (const result of stages.render(inputs, site, all, envelopes)) yield [index++, result];
 }
 
 function feedTooLarge(selected: number, rendered: number, bytes: number, config: Config, configName: string): Diagnostic {

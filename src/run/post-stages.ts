@@ -9,7 +9,8 @@ import type { BuildMemo } from './build-memo.js';
 import { bodyFrom, detachBody, type DetachedParse, type LeftBody } from './detached-body.js';
 import type { AuthorIndex, ParseResult } from '../parse/post.js';
 import { postResolver } from '../render/references.js';
-import { addedFileName, CacheLog, removeAddedFiles, removeFeedCopies, writeConfigMemo } from '../output/cache-file.js';
+import { addedFileName, CacheLog, type FeedCopyStream, removeAddedFiles, removeFeedCopies, writeConfigMemo } from '../output/cache-file.js';
+import type { EnvelopeBytes } from '../formats/registry.js';
 import { CACHE_FILE, codeFingerprint, readCacheFile, type ConfigMemo } from '../source/cache-file.js';
 import { sourceText, type PostFile } from '../source/posts.js';
 import type { RenderContext, RenderResult } from './render-work.js';
@@ -53,6 +54,8 @@ export class PostStages {
   private addedFiles: string[] = [];
   /** The cache, being opened since `start`. */
   private opening: Promise<void> | undefined;
+  /** The feeds' copies being written as the items are rendered, in a build that renders every post anew. */
+  private stream: FeedCopyStream | undefined;
 
   /** A config validated anew, for the cache folder once the build succeeds (see run/config.ts). */
   private configMemo: ConfigMemo | undefined;
@@ -256,8 +259,13 @@ export class PostStages {
     return left ? withFields(input, { body: left }) : input;
   }
 
-  /** `all`: every post, for the references between posts (a link may name one no feed carries). */
-  async *render(inputs: readonly RenderInput[], site: Site, all: readonly Pick<Post, 'file' | 'permalink'>[]): AsyncGenerator<RenderResult> {
+  /**
+   * `all`: every post, for the references between posts (a link may name one no feed carries).
+   * `envelopes`: the feeds' envelopes as they will be if every input becomes an item — given, a
+   * build that renders everything anew writes the feeds' copies for the cache as the items come
+   * (FeedCopyStream), which `finish` keeps if the feeds came out so.
+   */
+  async *render(inputs: readonly RenderInput[], site: Site, all: readonly Pick<Post, 'file' | 'permalink'>[], envelopes?: readonly EnvelopeBytes[]): AsyncGenerator<RenderResult> {
     const config = this.config!;
     const cache = this.cache;
     const resolvePost = postResolver(all);
@@ -278,12 +286,17 @@ export class PostStages {
     const nextMade = startNow(made, missing.length > 0);
     if (!lookUp) keys = makeKeys();
     this.renderKeys = keys;
+    if (cache?.isEmpty && envelopes && missing.length > 0) {
+      void this.stream?.abandon();
+      this.stream = this.log?.streamFeedCopies(envelopes);
+    }
     for (const [index] of inputs.entries()) {
       let result = found[index];
       if (!result) {
         result = await nextMade();
         if (cache) result = cache.putRender(keys[index]!, result);
       }
+      this.stream?.append(result.item.fragments);
       yield result;
     }
   }
@@ -298,22 +311,26 @@ export class PostStages {
     await this.pool.close();
     // A build that failed before it parsed anything may still be opening the cache.
     await this.opening;
-    const { cache, log, cacheDir } = this;
+    const { cache, log, cacheDir, stream } = this;
+    this.stream = undefined;
     if (!cache || !log || cacheDir === undefined) return {};
     let problem = this.damage;
     let copies: string[] | undefined;
-    if (!completed) log.discard();
-    else {
+    if (!completed) {
+      await stream?.abandon();
+      log.discard();
+    } else {
       if (cache.problem) problem ??= `${cache.problem}; rebuilt`;
       // Written whole whatever was wrong before: a damaged file is rebuilt this way.
       const plan = this.damage !== undefined ? 'whole' : cache.writePlan(this.addedFiles.length);
       let unwritten: string | undefined;
+      if (plan !== 'whole' || files.length === 0 || !cache.holdsRenders) await stream?.abandon();
       if (plan === 'add') {
         for (const [key, value] of cache.heldEntries()) log.append(key, value);
         unwritten = log.keepAs(addedFileName());
       }
       else if (plan === 'whole') {
-        const kept = files.length > 0 && cache.holdsRenders ? await log.writeFeedCopies(files) : undefined;
+        const kept = files.length > 0 && cache.holdsRenders ? await log.writeFeedCopies(files, stream) : undefined;
         for (const [key, value] of cache.wholeEntries(this.renderKeys, kept)) log.append(key, value);
         unwritten = log.keepAs(CACHE_FILE);
         if (!unwritten) {
