@@ -1,8 +1,8 @@
 // Writing the post cache. A build appends each entry it makes to a temporary file as the entry is
-// made (CacheLog). Its renders are held until the feeds are made (cache/post-cache.ts), then the
-// feeds are written whole beside the file (writeFeedCopies) and the renders stored as where their
-// fragments lie in those copies — which writeOutput links into the output folder, so a feed's
-// bytes are on disk once. Renders past what a build holds go to the file at once and are read
+// made (CacheLog). Its renders are held until the feeds are made (cache/post-cache.ts); the feeds
+// are written whole beside the file (as the items are rendered in a first build, FeedCopyStream;
+// else afterwards, writeFeedCopies) and the renders stored as where their fragments lie in those
+// copies, which writeOutput links into the output folder, so a feed's bytes are on disk once. Renders past what a build holds go to the file at once and are read
 // back from it when the feeds are written (output/spans.ts). When the build succeeds the file is
 // renamed into place — as a file of added entries (`posts.cache.add-…`, renders with their bytes)
 // when the build changed little, so one edit of a large archive writes kilobytes, or with the
