@@ -437,9 +437,9 @@ export function addedFileName(): string {
 }
 
 /**
- * Removes the feed copies a whole rewrite no longer refers to (all but `kept`). A concurrent build
- * may lose a copy its own file refers to: its next build renders those posts again (the last
- * build to finish wins, as with the cache file itself).
+ * Removes the feed copies a whole rewrite no longer refers to (all but `kept`), right after its
+ * file is put in place and under the cache folder's lock (run/post-stages.ts), so a build finishing
+ * at the same time cannot lose the copies its file refers to; the last build to finish wins.
  */
 export function removeFeedCopies(dir: string, kept: readonly string[]): void {
   try {

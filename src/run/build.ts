@@ -6,6 +6,7 @@ import { authorIndex } from '../config/authors.js';
 import type { Config, ConfigInput } from '../config/schema.js';
 import { loadAuthorsFile } from '../source/authors-file.js';
 import { envelopeBytes, serializeFeeds, withCopy, type EnvelopeBytes } from '../formats/registry.js';
+import { MalformedOutputError } from '../formats/well-formed.js';
 import { assignIdentities } from '../identity/assign.js';
 import { checkOutputPlacement } from '../output/placement.js';
 import { postMedia } from '../source/media.js';
@@ -152,9 +153,17 @@ async function buildWith(options: BuildOptions, stages: PostStages): Promise<Bui
   const items: RenderedItem[] = [];
   const itemDiagnostics: Diagnostic[][] = [];
   const inputs = await renderInputs(selection.posts, read);
-  // The feeds' envelopes if every selected post becomes an item, for the cache's copies of the feeds
-  // (run/post-stages.ts): kept only if the feeds come out so.
-  const envelopes = planFeeds(site, config, [], feedDate(selection.posts, posts)).map((document) => envelopeBytes(document, inputs.length > 0));
+  // The feeds' envelopes if every selected post becomes an item, for copies of the feeds the cache
+  // may write as the items come (run/post-stages.ts), kept only if the feeds come out so. Made only
+  // then; one the gate refuses is left for serializeFeeds to report where it always has.
+  const envelopes = (): EnvelopeBytes[] | undefined => {
+    try {
+      return planFeeds(site, config, [], feedDate(selection.posts, posts)).map((document) => envelopeBytes(document, inputs.length > 0));
+    } catch (error) {
+      if (error instanceof MalformedOutputError) return undefined;
+      throw error;
+    }
+  };
   let characters = 0;
   for await (const [index, rendered] of renderPosts(inputs, posts, read.site, stages, envelopes)) {
     diagnostics.push(...rendered.diagnostics);
@@ -214,7 +223,13 @@ async function renderInputs(selected: readonly Post[], read: Extract<ReadPosts, 
 }
 
 /** Each selected post rendered, in order, with its index. */
-async function* renderPosts(inputs: readonly RenderInput[], all: readonly Post[], site: Site, stages: PostStages, envelopes: readonly EnvelopeBytes[]): AsyncGenerator<[number, RenderResult]> {
+async function* renderPosts(
+  inputs: readonly RenderInput[],
+  all: readonly Post[],
+  site: Site,
+  stages: PostStages,
+  envelopes: () => readonly EnvelopeBytes[] | undefined,
+): AsyncGenerator<[number, RenderResult]> {
   let index = 0;
   for await (const result of stages.render(inputs, site, all, envelopes)) yield [index++, result];
 }

@@ -11,6 +11,7 @@ import type { AuthorIndex, ParseResult } from '../parse/post.js';
 import { postResolver } from '../render/references.js';
 import { addedFileName, CacheLog, type FeedCopyStream, removeAddedFiles, removeFeedCopies, writeConfigMemo } from '../output/cache-file.js';
 import type { EnvelopeBytes } from '../formats/registry.js';
+import { acquireLock } from '../output/lock.js';
 import { CACHE_FILE, codeFingerprint, readCacheFile, type ConfigMemo } from '../source/cache-file.js';
 import { sourceText, type PostFile } from '../source/posts.js';
 import type { RenderContext, RenderResult } from './render-work.js';
@@ -265,7 +266,12 @@ export class PostStages {
    * build that renders everything anew writes the feeds' copies for the cache as the items come
    * (FeedCopyStream), which `finish` keeps if the feeds came out so.
    */
-  async *render(inputs: readonly RenderInput[], site: Site, all: readonly Pick<Post, 'file' | 'permalink'>[], envelopes?: readonly EnvelopeBytes[]): AsyncGenerator<RenderResult> {
+  async *render(
+    inputs: readonly RenderInput[],
+    site: Site,
+    all: readonly Pick<Post, 'file' | 'permalink'>[],
+    envelopes?: () => readonly EnvelopeBytes[] | undefined,
+  ): AsyncGenerator<RenderResult> {
     const config = this.config!;
     const cache = this.cache;
     const resolvePost = postResolver(all);
@@ -286,9 +292,9 @@ export class PostStages {
     const nextMade = startNow(made, missing.length > 0);
     if (!lookUp) keys = makeKeys();
     this.renderKeys = keys;
-    if (cache?.isEmpty && envelopes && missing.length > 0) {
-      void this.stream?.abandon();
-      this.stream = this.log?.streamFeedCopies(envelopes);
+    if (cache?.isEmpty && this.log && !this.stream && missing.length > 0) {
+      const heads = envelopes?.();
+      if (heads) this.stream = this.log.streamFeedCopies(heads);
     }
     for (const [index] of inputs.entries()) {
       let result = found[index];
@@ -332,11 +338,19 @@ export class PostStages {
       else if (plan === 'whole') {
         const kept = files.length > 0 && cache.holdsRenders ? await log.writeFeedCopies(files, stream) : undefined;
         for (const [key, value] of cache.wholeEntries(this.renderKeys, kept)) log.append(key, value);
-        unwritten = log.keepAs(CACHE_FILE);
-        if (!unwritten) {
-          removeAddedFiles(cacheDir, this.addedFiles);
-          removeFeedCopies(cacheDir, kept?.names ?? []);
-          copies = kept?.names.map((name) => path.join(cacheDir, name));
+        // One build at a time puts its file in place and removes what the file replaces: two builds
+        // finishing together could otherwise each remove the copies the other's file refers to.
+        // Without the lock (it cannot be made) the last build to finish still wins.
+        const lock = await acquireLock(cacheDir).catch(() => undefined);
+        try {
+          unwritten = log.keepAs(CACHE_FILE);
+          if (!unwritten) {
+            removeAddedFiles(cacheDir, this.addedFiles);
+            removeFeedCopies(cacheDir, kept?.names ?? []);
+            copies = kept?.names.map((name) => path.join(cacheDir, name));
+          }
+        } finally {
+          lock?.release();
         }
       } else log.discard();
       problem ??= unwritten;
