@@ -2,8 +2,9 @@
 // made (CacheLog). Its renders are held until the feeds are made (cache/post-cache.ts); the feeds
 // are written whole beside the file (as the items are rendered in a first build, FeedCopyStream;
 // else afterwards, writeFeedCopies) and the renders stored as where their fragments lie in those
-// copies, which writeOutput links into the output folder, so a feed's bytes are on disk once. Renders past what a build holds go to the file at once and are read
-// back from it when the feeds are written (output/spans.ts). When the build succeeds the file is
+// copies, which writeOutput links into the output folder, so a feed's bytes are on disk once.
+// Renders past what a build holds go to the file at once and are read back from it when the feeds
+// are written (output/spans.ts). When the build succeeds the file is
 // renamed into place — as a file of added entries (`posts.cache.add-…`, renders with their bytes)
 // when the build changed little, so one edit of a large archive writes kilobytes, or with the
 // stored entries still in use appended, as the whole cache, which replaces the main file, the
@@ -109,8 +110,7 @@ export class CacheLog {
     try {
       this.open();
       const copies = files.map((file, index) => {
-        const temporary = temporaryPath(path.join(this.dir, CACHE_FILE));
-        unfinished.add(temporary);
+        const temporary = this.newTemporary();
         this.copies.push({ temporary, name: feedCopyName(id, index) });
         return writeCopy(temporary, index, file.chunks ?? [Buffer.from(file.contents, 'utf8')], places[index]!);
       });
@@ -138,11 +138,7 @@ export class CacheLog {
       this.fail(error);
       return undefined;
     }
-    return new FeedCopyStream(envelopes, () => {
-      const temporary = temporaryPath(path.join(this.dir, CACHE_FILE));
-      unfinished.add(temporary);
-      return temporary;
-    });
+    return new FeedCopyStream(envelopes, () => this.newTemporary());
   }
 
   /**
@@ -206,13 +202,19 @@ export class CacheLog {
     if (this.source) return;
     this.created = mkdirSync(this.dir, { recursive: true });
     removeAbandoned(this.dir);
-    this.temporary = temporaryPath(path.join(this.dir, CACHE_FILE));
     watchExit();
-    unfinished.add(this.temporary);
+    this.temporary = this.newTemporary();
     // Read as well as written: the feeds are written from the spans in it.
     this.source = spanSource(openSync(this.temporary, 'wx+'));
     this.buffer = Buffer.allocUnsafeSlow(WRITE_BYTES);
     this.put(packHeader(this.salt));
+  }
+
+  /** A new temporary name beside the cache file, removed if the process exits before it is kept or discarded. */
+  private newTemporary(): string {
+    const temporary = temporaryPath(path.join(this.dir, CACHE_FILE));
+    unfinished.add(temporary);
+    return temporary;
   }
 
   /** Puts `bytes` at the end of the file (through the buffer when small); returns their offset in it. */
@@ -343,13 +345,8 @@ export class FeedCopyStream {
     const start = copy.end;
     copy.pending = [];
     copy.end += chunksLength(chunks);
-    const index = this.copies.indexOf(copy);
     copy.writing = copy.handle
-      .then((handle) =>
-        writeChunks(handle, chunks, (chunk, bytes, offset) => {
-          if (!copy.places.has(chunk)) copy.places.set(chunk, new PartReference(index, start + offset, bytes.length, crc32(bytes)));
-        }),
-      )
+      .then((handle) => writeChunks(handle, chunks, notePlaces(copy.places, this.copies.indexOf(copy), start)))
       .then(
         () => {
           copy.writing = undefined;
@@ -384,13 +381,21 @@ function holdsExactly(copy: StreamedCopy, file: OutputFile): boolean {
   return copy.given.every((chunk, index) => same(chunk, chunks[index]!)) && same(copy.envelope.tail, chunks[copy.given.length]!);
 }
 
+/**
+ * A visit for writeChunks that notes in `places` where each chunk first lies in copy `copy` (its
+ * bytes written from offset `start` of it on), with the checksum of its bytes.
+ */
+function notePlaces(places: Map<Chunk, PartReference>, copy: number, start: number): (chunk: Chunk, bytes: Uint8Array, offset: number) => void {
+  return (chunk, bytes, offset) => {
+    if (!places.has(chunk)) places.set(chunk, new PartReference(copy, start + offset, bytes.length, crc32(bytes)));
+  };
+}
+
 /** Writes `chunks` to a new `file`, noting where each chunk first lies in it (copy `copy`), with its checksum. */
 async function writeCopy(file: string, copy: number, chunks: readonly Chunk[], places: Map<Chunk, PartReference>): Promise<void> {
   const handle = await fs.open(file, 'wx');
   try {
-    await writeChunks(handle, chunks, (chunk, bytes, offset) => {
-      if (!places.has(chunk)) places.set(chunk, new PartReference(copy, offset, bytes.length, crc32(bytes)));
-    });
+    await writeChunks(handle, chunks, notePlaces(places, copy, 0));
   } finally {
     await handle.close();
   }

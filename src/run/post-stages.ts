@@ -330,13 +330,15 @@ export class PostStages {
       // Written whole whatever was wrong before: a damaged file is rebuilt this way.
       const plan = this.damage !== undefined ? 'whole' : cache.writePlan(this.addedFiles.length);
       let unwritten: string | undefined;
-      if (plan !== 'whole' || files.length === 0 || !cache.holdsRenders) await stream?.abandon();
+      // Copies of the feeds only for a whole file that holds renders to point into them.
+      const keepsCopies = plan === 'whole' && files.length > 0 && cache.holdsRenders;
+      if (!keepsCopies) await stream?.abandon();
       if (plan === 'add') {
         for (const [key, value] of cache.heldEntries()) log.append(key, value);
         unwritten = log.keepAs(addedFileName());
       }
       else if (plan === 'whole') {
-        const kept = files.length > 0 && cache.holdsRenders ? await log.writeFeedCopies(files, stream) : undefined;
+        const kept = keepsCopies ? await log.writeFeedCopies(files, stream) : undefined;
         for (const [key, value] of cache.wholeEntries(this.renderKeys, kept)) log.append(key, value);
         // One build at a time puts its file in place and removes what the file replaces: two builds
         // finishing together could otherwise each remove the copies the other's file refers to.
