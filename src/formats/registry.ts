@@ -61,30 +61,53 @@ export function serializeItem(item: FeedItem, file: string): ItemFragments {
   // fragments, so the cache holds it once (a third of a rendered post). Wherever a fragment is cut
   // around it, its chunks join to exactly its text, and the section starts and ends with ASCII.
   const section = item.html ? xmlCdata(item.html) : undefined;
-  let sectionBytes: Buffer | undefined;
   // The item with a mark for its HTML: an XML writer's text around the section, made without it.
   let marked: FeedItem | undefined;
-  const fragments = {} as ItemFragments;
+  // Every text of the item, each once (the section too), encoded into one buffer below; each
+  // format's fragment is a list of indexes into it.
+  const texts: string[] = [];
+  let sectionIndex: number | undefined;
+  const layout = {} as Record<FeedFormat, number[]>;
+  const add = (text: string) => texts.push(text) - 1;
   for (const format of FORMAT_NAMES) {
     const spec = FEED_FORMATS[format];
     const namespaces = spec.xmlNamespaces;
     if (!namespaces) {
-      fragments[format] = [Buffer.from(spec.item(item), 'utf8')];
+      layout[format] = [add(spec.item(item))];
       continue;
     }
     const name = `the ${format} item of ${file}`;
     const around = section === undefined ? undefined : textAround(spec.item((marked ??= withFields(item, { html: HTML_MARK }))));
     if (around) {
       assertWellFormedAround(around.before, section!, around.after, name, namespaces);
-      sectionBytes ??= Buffer.from(section!, 'utf8');
-      fragments[format] = [Buffer.from(around.before, 'utf8'), sectionBytes, Buffer.from(around.after, 'utf8')];
+      layout[format] = [add(around.before), (sectionIndex ??= add(section!)), add(around.after)];
     } else {
       const text = spec.item(item);
       assertWellFormed(text, name, namespaces);
-      fragments[format] = [Buffer.from(text, 'utf8')];
+      layout[format] = [add(text)];
     }
   }
+  const chunks = encodeAll(texts);
+  const fragments = {} as ItemFragments;
+  for (const format of FORMAT_NAMES) fragments[format] = layout[format].map((index) => chunks[index]!);
   return fragments;
+}
+
+/**
+ * The texts as UTF-8, views of one buffer: one allocation per item instead of one per text, which
+ * a cold build's profile showed costing more than the encoding (and one buffer for a worker to post).
+ */
+function encodeAll(texts: readonly string[]): Buffer[] {
+  const lengths = texts.map((text) => Buffer.byteLength(text, 'utf8'));
+  const bytes = Buffer.allocUnsafe(lengths.reduce((sum, length) => sum + length, 0));
+  let at = 0;
+  return texts.map((text, index) => {
+    const end = at + lengths[index]!;
+    bytes.write(text, at, 'utf8');
+    const view = bytes.subarray(at, end);
+    at = end;
+    return view;
+  });
 }
 
 /**
