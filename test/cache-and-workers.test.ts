@@ -3,14 +3,14 @@
 // without a cache. Also: a damaged cache file is detected, warned about once and rebuilt; a cached
 // render is redone when a post it links to moves; concurrent builds leave a readable cache.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build, writeOutput, type BuildOptions, type BuildResult } from '../src/index.js';
 import { formatDiagnostics } from '../src/diagnostics/format.js';
 import { withCopy } from '../src/formats/registry.js';
 import { loadSiteConfig } from '../src/run/config.js';
-import { CACHE_READING } from '../src/source/cache-file.js';
+import { CACHE_READING, FEED_COPY_CHECKS } from '../src/source/cache-file.js';
 import { CACHE_HOLDING } from '../src/cache/post-cache.js';
 
 const DEFAULT_HOLDING = CACHE_HOLDING.deferredBytes;
@@ -595,6 +595,38 @@ describe('the feed copies the cache keeps', () => {
     const again = runCli(cwd, ['build', '--limit', '0'], env);
     expect(again.stderr).not.toMatch(/cache/);
     expect(readFileSync(feed)).toEqual(good);
+  });
+
+  it('takes a copy still as its seal says, written before its cache file, without reading it; any other copy is read and checked', { timeout: 120_000 }, async () => {
+    const { cwd, published } = corpusProject(30);
+    const dir = path.join(cwd, 'node_modules', '.cache', 'postfeed');
+    const plain = observable(await buildWith(cwd, {}));
+    await buildWith(cwd, { cache: true });
+    const cacheFile = path.join(dir, 'posts.cache');
+    const copies = feedCopies(dir);
+    const copied = statSync(copies[0]!).mtime;
+    // The cache file is written after its copies; a tick of the clock later in any build whose
+    // last entries take longer than a tick (every build of this size on a fast machine need not).
+    const later = new Date(copied.getTime() + 2000);
+    utimesSync(cacheFile, later, later);
+    const warm = async () => {
+      FEED_COPY_CHECKS.read = 0;
+      const result = await buildWith(cwd, { cache: true });
+      expect(result.cache?.problem).toBeUndefined();
+      expect(result.cache).toMatchObject({ parseMisses: 0, renderMisses: 0, renderHits: published });
+      expect(observable(result)).toEqual(plain);
+      return FEED_COPY_CHECKS.read;
+    };
+    expect(await warm()).toBe(0);
+    // Its time moved (as a write through the output folder's hard link moves it): read, and taken.
+    utimesSync(copies[1]!, later, later);
+    const touched = await warm();
+    expect(touched).toBeGreaterThan(0);
+    // A cache file no later than its copies (both written in one tick) says nothing of writes
+    // since: every copy is read.
+    const earlier = new Date(copied.getTime() - 2000);
+    utimesSync(cacheFile, earlier, earlier);
+    expect(await warm()).toBeGreaterThan(touched);
   });
 
   it('holds renders up to a budget and writes the rest to the cache file at once: a warm build takes all of them', { timeout: 120_000 }, async () => {

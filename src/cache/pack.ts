@@ -47,8 +47,9 @@ export const PARTS_KEY_PREFIX = 'r:';
 
 /**
  * The entry naming the copies of a build's feeds kept beside the cache file (output/cache-file.ts):
- * their file names, one per line. References in the entries after it, in the same file, are to
- * these copies by their place in the list. Not an entry of the map readPack returns.
+ * a line each, its file name and its seal (source/cache-file.ts). References in the entries after
+ * it, in the same file, are to these copies by their place in the list. Not an entry of the map
+ * readPack returns.
  */
 export const FEED_COPIES_KEY = 'feed-copies';
 
@@ -69,8 +70,8 @@ export class PartReference {
 
 /** How readPack reaches the feed copies a file's references point into. */
 export interface CopyResolver {
-  /** The copies named by a FEED_COPIES_KEY entry: references after it are to these. */
-  copies(names: readonly string[]): void;
+  /** The copies a FEED_COPIES_KEY entry lists, a line each: references after it are to these. */
+  copies(lines: readonly string[]): void;
   /**
    * The bytes a reference points to, as a chunk, once their checksum is verified; undefined when
    * they are not there (the copy is gone, or no longer holds them): the entry is then left out.

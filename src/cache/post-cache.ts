@@ -13,7 +13,8 @@ import { deserialize, serialize } from 'node:v8';
 import { FORMAT_NAMES } from '../formats/registry.js';
 import { FEED_COPIES_KEY, framedParts, PartReference, PARTS_KEY_PREFIX, storedBytes, storedEntryValue, type EntryValue, type StoredValue } from './pack.js';
 import type { Chunk, FeedFormat, FileSpan, ItemFragments, Post } from '../model.js';
-import type { CacheLog } from '../output/cache-file.js';
+import type { CacheLog, WrittenCopies } from '../output/cache-file.js';
+import { feedCopyLine } from '../source/cache-file.js';
 import type { PostResolver } from '../render/references.js';
 import type { DetachedParse } from '../run/detached-body.js';
 import type { RenderResult } from '../run/render-work.js';
@@ -229,8 +230,8 @@ export class PostCache {
    * order, so a reader goes through each copy forwards) with each chunk found in a copy as a
    * reference to it; a chunk found in none keeps its bytes.
    */
-  *wholeEntries(order: readonly string[], copies?: { names: readonly string[]; place: ChunkPlace }): Generator<[string, EntryValue]> {
-    if (copies) yield [FEED_COPIES_KEY, Buffer.from(copies.names.join('\n'), 'latin1')];
+  *wholeEntries(order: readonly string[], copies?: WrittenCopies): Generator<[string, EntryValue]> {
+    if (copies) yield [FEED_COPIES_KEY, Buffer.from(copies.names.map((name, index) => feedCopyLine(name, copies.seals[index])).join('\n'), 'latin1')];
     const done = new Set<string>();
     const render = (key: string): EntryValue | undefined => {
       const result = this.deferred.get(key);

@@ -20,12 +20,19 @@ import type { ChunkPlace } from '../cache/post-cache.js';
 import type { FileHandle } from 'node:fs/promises';
 import type { EnvelopeBytes } from '../formats/registry.js';
 import type { Chunk, FileSpan, ItemFragments, OutputFile, SpanSource } from '../model.js';
-import { ADDED_PREFIX, CACHE_FILE, CONFIG_MEMO_FILE, feedCopyName, isFeedCopyName, type ConfigMemo } from '../source/cache-file.js';
+import { ADDED_PREFIX, CACHE_FILE, CONFIG_MEMO_FILE, copySeal, feedCopyName, isFeedCopyName, type ConfigMemo, type CopySeal } from '../source/cache-file.js';
 import { isAlive } from './lock.js';
 import { chunksLength, isSpan, joinChunks, spanSource, writeChunks } from './spans.js';
 
 /** Bytes gathered before a write: one write per entry would be tens of thousands of calls. */
 const WRITE_BYTES = 1 << 20;
+
+/** Copies of a build's feeds, written: their names and seals (in the order of the files), and where each chunk lies. */
+export interface WrittenCopies {
+  names: string[];
+  seals: Array<CopySeal | undefined>;
+  place: ChunkPlace;
+}
 
 export class CacheLog {
   private source: SpanSource | undefined;
@@ -94,7 +101,7 @@ export class CacheLog {
    * checksum): in that format's own copy when it is there, so each feed is read back from one
    * file; undefined once something could not be written (the entries then keep their bytes).
    */
-  async writeFeedCopies(files: readonly OutputFile[], streamed?: FeedCopyStream): Promise<{ names: string[]; place: ChunkPlace } | undefined> {
+  async writeFeedCopies(files: readonly OutputFile[], streamed?: FeedCopyStream): Promise<WrittenCopies | undefined> {
     if (this.problem !== undefined) {
       await streamed?.abandon();
       return undefined;
@@ -104,7 +111,7 @@ export class CacheLog {
     const written = await streamed?.finish(files);
     if (written) {
       for (const [index, temporary] of written.temporaries.entries()) this.copies.push({ temporary, name: feedCopyName(id, index) });
-      return { names: this.copies.map((copy) => copy.name), place: placeIn(files, written.places) };
+      return { ...this.copiesWritten(), place: placeIn(files, written.places) };
     }
     const places = files.map(() => new Map<Chunk, PartReference>());
     try {
@@ -122,7 +129,12 @@ export class CacheLog {
       this.fail(error, 'a copy of the feeds');
       return undefined;
     }
-    return { names: this.copies.map((copy) => copy.name), place: placeIn(files, places) };
+    return { ...this.copiesWritten(), place: placeIn(files, places) };
+  }
+
+  /** The copies' names and, now that they are written (keepAs renames them, which keeps both), their seals. */
+  private copiesWritten(): Omit<WrittenCopies, 'place'> {
+    return { names: this.copies.map((copy) => copy.name), seals: this.copies.map((copy) => copySeal(copy.temporary)) };
   }
 
   /**

@@ -1,7 +1,7 @@
 // Reading the post cache (cache/post-cache.ts) and fingerprinting postfeed's own code for its keys.
 // Never fails a build: a missing, unreadable or damaged file is an empty cache, and says why.
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, promises as fs, read as readFd, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fs, read as readFd, readdirSync, readFileSync, readSync, statSync, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
@@ -23,6 +23,40 @@ const FEED_COPY_PREFIX = `${CACHE_FILE}.feed-`;
  */
 export function feedCopyName(build: string, index: number): string {
   return `${FEED_COPY_PREFIX}${build}-${index}`;
+}
+
+/**
+ * What a feed copy's file was when the cache file naming it was written: its inode, size and
+ * modification time (ns). A copy still so, and last written before that cache file, has not been
+ * written to since (any write sets the time to a later tick), so its references are trusted
+ * without reading it back; see FeedCopies.
+ */
+export interface CopySeal {
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+}
+
+/** The seal of the file at `file` as it is now; undefined when it cannot be had (the copy is then read to check it). */
+export function copySeal(file: string): CopySeal | undefined {
+  try {
+    const { ino, size, mtimeNs } = statSync(file, { bigint: true });
+    return { ino, size, mtimeNs };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A copy as the cache file's FEED_COPIES_KEY entry lists it: its name, then its seal when known. */
+export function feedCopyLine(name: string, seal: CopySeal | undefined): string {
+  return seal ? `${name} ${seal.ino} ${seal.size} ${seal.mtimeNs}` : name;
+}
+
+function readFeedCopyLine(line: string): { name: string; seal?: CopySeal } {
+  const [name = '', ...numbers] = line.split(' ');
+  if (numbers.length !== 3 || !numbers.every((number) => /^[0-9]{1,30}$/.test(number))) return { name };
+  const [ino, size, mtimeNs] = numbers.map((number) => BigInt(number)) as [bigint, bigint, bigint];
+  return { name, seal: { ino, size, mtimeNs } };
 }
 
 /** Whether `name` is one feedCopyName makes: only those are opened or removed as copies. */
@@ -75,8 +109,12 @@ async function readOne(file: string, salt: string, window: Window): Promise<{ en
   const copies = new FeedCopies(path.dirname(file));
   const read = await readOneWith(file, salt, window, copies);
   copies.close();
+  FEED_COPY_CHECKS.read += copies.read;
   return copies.problem && !read.problem ? { ...read, problem: copies.problem } : read;
 }
+
+/** References into feed copies checked by reading their bytes, over this process: tests see whether a sealed copy was read. */
+export const FEED_COPY_CHECKS = { read: 0 };
 
 async function readOneWith(file: string, salt: string, window: Window, copies: FeedCopies): Promise<{ entries: Map<string, StoredValue>; problem?: string; missing?: true }> {
   let fd: number;
@@ -91,6 +129,7 @@ async function readOneWith(file: string, salt: string, window: Window, copies: F
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { entries: new Map(), problem: 'it is not a regular file' };
+    copies.writtenBefore = fstatSync(fd, { bigint: true }).mtimeNs;
     // A stale file (an upgrade, a changed setting) is as large as a good one, and none of it is of use.
     const head = Buffer.alloc(packHeader(salt).length);
     if (headerKind(head.subarray(0, readSync(fd, head, 0, head.length, 0)), salt) === 'stale') return { entries: new Map() };
@@ -114,36 +153,50 @@ async function readOneWith(file: string, salt: string, window: Window, copies: F
 }
 
 /**
- * The feed copies one cache file refers to, opened when its FEED_COPIES_KEY entry is read. Each
- * reference is checked against the copy's bytes (read through a window per copy: a file's
- * references into one copy come in ascending order) before it is handed out as a span of the
- * copy; the copy stays open while spans of it are in use. A copy that is gone leaves its entries
- * out (the build that wrote the cache may not have kept it, see output/cache-file.ts); one whose
- * bytes no longer match — a feed edited in place, the copies being hard links of the feeds — is
- * damage, said once.
+ * The feed copies one cache file refers to, opened when its FEED_COPIES_KEY entry is read. A
+ * reference is handed out as a span of its copy; the copy stays open while spans of it are in use.
+ * A copy still as its seal says, last written before the cache file was, is taken as it is: a
+ * write to it since (through the output folder's hard link, say) would have moved its time past
+ * the seal's, and its size too if it grew or shrank. Any other copy has each reference checked
+ * against its bytes (read through a window per copy: a file's references into one copy come in
+ * ascending order). A copy that is gone leaves its entries out (the build that wrote the cache
+ * may not have kept it, see output/cache-file.ts); one whose bytes no longer match — a feed edited
+ * in place, the copies being hard links of the feeds — is damage, said once.
  */
 class FeedCopies implements CopyResolver {
-  private opened: Array<{ name: string; source: SpanSource; size: number; window: Window } | undefined> = [];
+  private opened: Array<{ name: string; source: SpanSource; size: number; window: Window; sealed: boolean } | undefined> = [];
   problem: string | undefined;
+  /** When the cache file naming the copies was last written (ns); a sealed copy must be older. */
+  writtenBefore: bigint | undefined;
+  /** References checked by reading the copy. */
+  read = 0;
 
   constructor(private readonly dir: string) {}
 
-  copies(names: readonly string[]): void {
+  copies(lines: readonly string[]): void {
     this.close();
-    this.opened = names.map((name) => {
+    this.opened = lines.map((line) => {
+      const { name, seal } = readFeedCopyLine(line);
       if (!isFeedCopyName(name)) return undefined;
       let fd: number | undefined;
-      let size: number;
+      let stat: BigIntStats;
       try {
         fd = openSync(path.join(this.dir, name), 'r');
-        size = fstatSync(fd).size;
+        stat = fstatSync(fd, { bigint: true });
       } catch {
         if (fd !== undefined) closeSync(fd);
         return undefined;
       }
+      const sealed =
+        seal !== undefined &&
+        this.writtenBefore !== undefined &&
+        stat.ino === seal.ino &&
+        stat.size === seal.size &&
+        stat.mtimeNs === seal.mtimeNs &&
+        seal.mtimeNs < this.writtenBefore;
       const window = new Window();
-      window.attach(fd, size);
-      return { name, source: spanSource(fd), size, window };
+      window.attach(fd, Number(stat.size));
+      return { name, source: spanSource(fd), size: Number(stat.size), window, sealed };
     });
   }
 
@@ -151,11 +204,16 @@ class FeedCopies implements CopyResolver {
     const copy = this.opened[reference.copy];
     if (!copy) return undefined;
     const { offset, length } = reference;
-    if (offset + length > copy.size || crc32(copy.window.bytesAt(offset, length)) !== reference.crc) {
+    if (offset + length > copy.size || (!copy.sealed && !this.holds(copy.window, reference))) {
       this.problem ??= `${copy.name} no longer holds what the cache file says it does (a feed changed in place?)`;
       return undefined;
     }
     return { source: copy.source, offset, length };
+  }
+
+  private holds(window: Window, { offset, length, crc }: PartReference): boolean {
+    this.read++;
+    return crc32(window.bytesAt(offset, length)) === crc;
   }
 
   /** Lets go of the windows; the copies stay open while their spans are in use. */
