@@ -127,24 +127,25 @@ async function readOneWith(file: string, salt: string, window: Window, copies: F
   }
   let spansOpen = false;
   try {
-    const stat = fstatSync(fd);
+    const stat = fstatSync(fd, { bigint: true });
     if (!stat.isFile()) return { entries: new Map(), problem: 'it is not a regular file' };
-    copies.writtenBefore = fstatSync(fd, { bigint: true }).mtimeNs;
+    const size = Number(stat.size);
+    copies.cacheFileTime = stat.mtimeNs;
     // A stale file (an upgrade, a changed setting) is as large as a good one, and none of it is of use.
     const head = Buffer.alloc(packHeader(salt).length);
     if (headerKind(head.subarray(0, readSync(fd, head, 0, head.length, 0)), salt) === 'stale') return { entries: new Map() };
-    if (stat.size > MAX_CACHE_BYTES) return { entries: new Map(), problem: `it is ${stat.size} bytes, more than any cache postfeed writes` };
-    if (stat.size <= CACHE_READING.wholeFileBytes) {
+    if (size > MAX_CACHE_BYTES) return { entries: new Map(), problem: `it is ${size} bytes, more than any cache postfeed writes` };
+    if (size <= CACHE_READING.wholeFileBytes) {
       // Read at once and kept: values are views of it, fragments written to the feeds from it.
-      const bytes = await readWhole(fd, stat.size);
+      const bytes = await readWhole(fd, size);
       return readPack({ size: bytes.length, bytesAt: (offset, length) => bytes.subarray(offset, offset + length), uint32At: (offset) => bytes.readUInt32LE(offset), keep: (view) => view, partAt: (offset, length) => bytes.subarray(offset, offset + length), copies }, salt);
     }
     // Larger: through the window, keeping copies of the small values and spans of the fragments.
     // The descriptor stays open while spans of the file are in use, and closes once none is.
     const source = spanSource(fd);
     spansOpen = true;
-    window.attach(fd, stat.size);
-    return readPack({ size: stat.size, bytesAt: (offset, length) => window.bytesAt(offset, length), uint32At: (offset) => window.uint32At(offset), keep: (view) => Buffer.from(view), partAt: (offset, length) => ({ source, offset, length }), copies }, salt);
+    window.attach(fd, size);
+    return readPack({ size, bytesAt: (offset, length) => window.bytesAt(offset, length), uint32At: (offset) => window.uint32At(offset), keep: (view) => Buffer.from(view), partAt: (offset, length) => ({ source, offset, length }), copies }, salt);
   } catch (error) {
     return { entries: new Map(), problem: `it cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
   } finally {
@@ -166,8 +167,8 @@ async function readOneWith(file: string, salt: string, window: Window, copies: F
 class FeedCopies implements CopyResolver {
   private opened: Array<{ name: string; source: SpanSource; size: number; window: Window; sealed: boolean } | undefined> = [];
   problem: string | undefined;
-  /** When the cache file naming the copies was last written (ns); a sealed copy must be older. */
-  writtenBefore: bigint | undefined;
+  /** When the cache file naming the copies was last written (ns): a sealed copy was last written before. */
+  cacheFileTime: bigint | undefined;
   /** References checked by reading the copy. */
   read = 0;
 
@@ -189,11 +190,11 @@ class FeedCopies implements CopyResolver {
       }
       const sealed =
         seal !== undefined &&
-        this.writtenBefore !== undefined &&
+        this.cacheFileTime !== undefined &&
         stat.ino === seal.ino &&
         stat.size === seal.size &&
         stat.mtimeNs === seal.mtimeNs &&
-        seal.mtimeNs < this.writtenBefore;
+        seal.mtimeNs < this.cacheFileTime;
       const window = new Window();
       window.attach(fd, Number(stat.size));
       return { name, source: spanSource(fd), size: Number(stat.size), window, sealed };
