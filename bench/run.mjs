@@ -403,6 +403,26 @@ function summarizeProfiles(files) {
   return `self time by package:\n${top(byPackage, 10)}\nself time by function:\n${top(byFunction, 20)}`;
 }
 
+/**
+ * What touching fresh memory costs on this machine: a new process fills 256 MiB once (median of
+ * three). The I/O floor is mostly that (it fills a buffer as large as postfeed's output, and the
+ * page cache's pages for the file), and the cost swung 3–4× between sessions of one VM, moving
+ * every "÷ floor" ratio with it; printed so a table can be read against it.
+ */
+function freshMemoryCost() {
+  const script = 'const t = process.hrtime.bigint(); Buffer.alloc(256 * 1024 * 1024, 1); process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));';
+  const times = [];
+  for (let run = 0; run < 3; run++) {
+    const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    const ms = Number(result.stdout);
+    if (result.status === 0 && Number.isFinite(ms)) times.push(ms);
+  }
+  if (times.length === 0) return 'not measured';
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)];
+  return `${(median / 2.56).toFixed(0)} ms per 100 MiB touched`;
+}
+
 // ------------------------------------------------------------------ main
 const options = parseOptions(process.argv.slice(2));
 if (!existsSync(CLI)) fail(`${path.relative(ROOT, CLI)} is missing: run npm run compile (npm run bench does)`);
@@ -419,6 +439,7 @@ if (!flags.workers) notes.push('postfeed build --help lists no --workers: the co
 notes.forEach((note) => log(`bench: ${note}`));
 const environment =
   `environment: node ${process.version}, nproc ${os.availableParallelism()}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ` +
+  `fresh memory ${freshMemoryCost()}, ` +
   `${haveTime ? `${TIME} used (wall, CPU, peak RSS)` : `${TIME} not used (peak RSS from /proc/PID/status VmHWM, no CPU)`}, ` +
   `hugo ${hugo ? hugo.version : 'not used'}, postfeed flags: --workers ${flags.workers ? 'yes' : 'no'}, --no-cache ${flags.noCache ? 'yes' : 'no'}, ` +
   `--cache-dir ${flags.cacheDir ? 'yes' : 'no'}; ${options.runs} run(s) per system and size`;
